@@ -1,0 +1,8 @@
+namespace CloudAlmBridge.Mapping.Templates;
+
+internal enum VariableKind
+{
+    UserVariable,
+    CloudAlmUrl,
+    ExternalId,
+}

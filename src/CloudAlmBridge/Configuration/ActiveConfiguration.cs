@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace CloudAlmBridge.Configuration;
+
+/// <summary>
+/// The configuration in force. A change is picked up without a restart; an invalid change is rejected and logged, and
+/// the last good configuration stays (contract §1).
+/// </summary>
+/// <remarks>
+/// Reload is handled here rather than through IOptionsMonitor: a monitor re-validates on the configuration watcher's
+/// thread and throws there, while this keeps the last good model and reports the errors.
+/// </remarks>
+internal sealed class ActiveConfiguration : IDisposable
+{
+    private readonly IConfiguration _configuration;
+    private readonly BridgeModelBuilder _builder;
+    private readonly ILogger<ActiveConfiguration> _logger;
+    private readonly IDisposable _reloadRegistration;
+    private BridgeModel _current;
+
+    public ActiveConfiguration(IOptions<BridgeOptions> options, IConfiguration configuration, IHostEnvironment environment,
+        ILogger<ActiveConfiguration> logger)
+    {
+        _configuration = configuration;
+        _logger = logger;
+        _builder = new BridgeModelBuilder(environment.ContentRootPath);
+        var (model, errors) = _builder.Build(options.Value);
+        _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
+        _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
+    }
+
+    public BridgeModel Current => Volatile.Read(ref _current);
+
+    /// <summary>The errors of the last rejected reload; empty when the configuration in force is the latest.</summary>
+    public IReadOnlyList<string> RejectedChangeErrors { get; private set; } = [];
+
+    public void Dispose() => _reloadRegistration.Dispose();
+
+    private void Reload()
+    {
+        var options = new BridgeOptions();
+        try
+        {
+            _configuration.GetSection(BridgeOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException exception)
+        {
+            RejectedChangeErrors = [exception.Message];
+            ConfigurationLog.ReloadRejected(_logger, exception.Message);
+            return;
+        }
+
+        var (model, errors) = _builder.Build(options);
+        if (model is null)
+        {
+            RejectedChangeErrors = errors;
+            ConfigurationLog.ReloadRejected(_logger, string.Join("; ", errors));
+            return;
+        }
+
+        Volatile.Write(ref _current, model);
+        RejectedChangeErrors = [];
+        ConfigurationLog.Reloaded(_logger, model.Subscriptions.Count);
+    }
+}

@@ -1,0 +1,286 @@
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Mappings;
+
+namespace CloudAlmBridge.Configuration;
+
+/// <summary>
+/// Validates <see cref="BridgeOptions"/> and resolves every reference, collecting every error with its configuration
+/// key (not the first one only), so a user fixes a broken configuration in one pass.
+/// </summary>
+internal sealed class BridgeModelBuilder(string contentRoot)
+{
+    private const string Root = BridgeOptions.SectionName;
+
+    public (BridgeModel? Model, IReadOnlyList<string> Errors) Build(BridgeOptions options)
+    {
+        var errors = new List<string>();
+        ValidateGeneral(options, errors);
+        ValidateSecurity(options.Security, errors);
+        foreach (var (name, destination) in options.Destinations)
+        {
+            ValidateDestination(name, destination, errors);
+        }
+
+        foreach (var (name, webhook) in options.Webhooks)
+        {
+            ValidateWebhook(name, webhook, options, errors);
+        }
+
+        var mappings = LoadMappings(options, errors);
+        var subscriptions = new Dictionary<string, ResolvedSubscription>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, subscription) in options.Subscriptions)
+        {
+            var resolved = ResolveSubscription(name, subscription, options, mappings, errors);
+            if (resolved is not null)
+            {
+                subscriptions[name] = resolved;
+            }
+        }
+
+        return errors.Count > 0 ? (null, errors) : (new BridgeModel(options, subscriptions, mappings), errors);
+    }
+
+    private static void ValidateGeneral(BridgeOptions options, List<string> errors)
+    {
+        if (options.PublicBaseUrl is { Length: > 0 } baseUrl && !IsHttpUrl(baseUrl))
+        {
+            errors.Add($"{Root}:PublicBaseUrl: '{baseUrl}' is not an absolute http(s) URL");
+        }
+
+        if (!string.Equals(options.Storage.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{Root}:Storage:Provider: '{options.Storage.Provider}' is not supported by this version; use '{StorageOptions.Sqlite}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
+        {
+            errors.Add($"{Root}:Storage:ConnectionString: required");
+        }
+
+        if (options.Inbound.WaitForDeliverySeconds is < 0 or > 120)
+        {
+            errors.Add($"{Root}:Inbound:WaitForDeliverySeconds: must be between 0 and 120 (is {options.Inbound.WaitForDeliverySeconds})");
+        }
+
+        if (options.Inbound.MaxBodyBytes <= 0)
+        {
+            errors.Add($"{Root}:Inbound:MaxBodyBytes: must be positive (is {options.Inbound.MaxBodyBytes})");
+        }
+
+        var delivery = options.Delivery;
+        if (delivery.AttemptTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{Root}:Delivery:AttemptTimeout: must be positive");
+        }
+
+        if (delivery.InlineRetries is < 0 or > 10)
+        {
+            errors.Add($"{Root}:Delivery:InlineRetries: must be between 0 and 10 (is {delivery.InlineRetries})");
+        }
+
+        if (delivery.InlineRetryDelay < TimeSpan.Zero || delivery.MaxInlineRetryDelay < delivery.InlineRetryDelay)
+        {
+            errors.Add($"{Root}:Delivery:InlineRetryDelay: must be at least zero and at most MaxInlineRetryDelay");
+        }
+
+        if (delivery.MaxAttempts < 1)
+        {
+            errors.Add($"{Root}:Delivery:MaxAttempts: must be at least 1 (is {delivery.MaxAttempts})");
+        }
+
+        if (delivery.MaxRetryAge <= TimeSpan.Zero)
+        {
+            errors.Add($"{Root}:Delivery:MaxRetryAge: must be positive");
+        }
+
+        if (!string.Equals(options.Lifecycle.CloseWithoutTicket, LifecycleOptions.Skip, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{Root}:Lifecycle:CloseWithoutTicket: '{options.Lifecycle.CloseWithoutTicket}' must be '{LifecycleOptions.Skip}' or '{LifecycleOptions.CreateAndClose}'");
+        }
+    }
+
+    private static void ValidateSecurity(SecurityOptions security, List<string> errors)
+    {
+        foreach (var (name, client) in security.Clients)
+        {
+            var key = $"{Root}:Security:Clients:{name}";
+            if (string.IsNullOrEmpty(client.Secret))
+            {
+                errors.Add($"{key}:Secret: required");
+            }
+
+            if (client.Roles.Count == 0)
+            {
+                errors.Add($"{key}:Roles: give at least one of '{Security.Roles.Events}', '{Security.Roles.Admin}'");
+            }
+
+            foreach (var role in client.Roles.Where(r => !Security.Roles.All.Contains(r)))
+            {
+                errors.Add($"{key}:Roles: unknown role '{role}'; the roles are '{Security.Roles.Events}' and '{Security.Roles.Admin}'");
+            }
+        }
+    }
+
+    private static void ValidateDestination(string name, DestinationOptions destination, List<string> errors)
+    {
+        var key = $"{Root}:Destinations:{name}";
+        if (string.IsNullOrWhiteSpace(destination.Url))
+        {
+            errors.Add($"{key}:Url: required");
+        }
+        else if (!IsHttpUrl(destination.Url))
+        {
+            errors.Add($"{key}:Url: '{destination.Url}' is not an absolute http(s) URL");
+        }
+
+        var authentication = destination.Authentication;
+        var type = DestinationAuthenticationOptions.Known.FirstOrDefault(k => string.Equals(k, authentication.Type, StringComparison.OrdinalIgnoreCase));
+        if (type is null)
+        {
+            errors.Add($"{key}:Authentication:Type: unknown type '{authentication.Type}'; use one of {string.Join(", ", DestinationAuthenticationOptions.Known)}");
+        }
+        else if (!DestinationAuthenticationOptions.Supported.Contains(type))
+        {
+            errors.Add($"{key}:Authentication:Type: '{type}' is not supported by this version yet; use one of {string.Join(", ", DestinationAuthenticationOptions.Supported)}");
+        }
+        else if (type == DestinationAuthenticationOptions.Basic)
+        {
+            if (string.IsNullOrEmpty(authentication.User))
+            {
+                errors.Add($"{key}:Authentication:User: required for {DestinationAuthenticationOptions.Basic}");
+            }
+
+            if (string.IsNullOrEmpty(authentication.Password))
+            {
+                errors.Add($"{key}:Authentication:Password: required for {DestinationAuthenticationOptions.Basic}");
+            }
+        }
+    }
+
+    private static void ValidateWebhook(string name, WebhookOptions webhook, BridgeOptions options, List<string> errors)
+    {
+        var key = $"{Root}:Webhooks:{name}";
+        if (string.IsNullOrWhiteSpace(webhook.Destination))
+        {
+            errors.Add($"{key}:Destination: required");
+        }
+        else if (!options.Destinations.ContainsKey(webhook.Destination))
+        {
+            errors.Add($"{key}:Destination: unknown destination '{webhook.Destination}'{Known(options.Destinations.Keys)}");
+        }
+
+        if (!WebhookOptions.DestinationTypes.Contains(webhook.DestinationType.ToUpperInvariant()))
+        {
+            errors.Add($"{key}:DestinationType: '{webhook.DestinationType}' must be one of {string.Join(", ", WebhookOptions.DestinationTypes)}");
+        }
+
+        if (webhook.Path.Length > 0 && webhook.Path[0] != '/')
+        {
+            errors.Add($"{key}:Path: '{webhook.Path}' must start with '/'");
+        }
+    }
+
+    private Dictionary<string, MappingEntry> LoadMappings(BridgeOptions options, List<string> errors)
+    {
+        var mappings = new Dictionary<string, MappingEntry>(BuiltInMappings.All, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, source) in options.Mappings)
+        {
+            var key = $"{Root}:Mappings:{name}";
+            if (BuiltInMappings.All.ContainsKey(name))
+            {
+                errors.Add($"{key}: '{name}' is a built-in mapping; give yours another name");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(source.File))
+            {
+                errors.Add($"{key}:File: required");
+                continue;
+            }
+
+            var path = Path.IsPathRooted(source.File) ? source.File : Path.Combine(contentRoot, source.File);
+            string json;
+            try
+            {
+                json = File.ReadAllText(path);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"{key}:File: cannot read '{path}': {exception.Message}");
+                continue;
+            }
+
+            var compilation = MappingDocument.Compile(json);
+            if (compilation.Document is null)
+            {
+                errors.AddRange(compilation.Errors.Select(e => $"{key}: {e}"));
+                continue;
+            }
+
+            mappings[name] = new MappingEntry(name, MappingOrigin.Configuration, json, compilation.Document);
+        }
+
+        return mappings;
+    }
+
+    private static ResolvedSubscription? ResolveSubscription(string name, SubscriptionOptions subscription, BridgeOptions options,
+        Dictionary<string, MappingEntry> mappings, List<string> errors)
+    {
+        var key = $"{Root}:Subscriptions:{name}";
+        var errorCount = errors.Count;
+        if (string.IsNullOrWhiteSpace(subscription.ResourceType))
+        {
+            errors.Add($"{key}:ResourceType: required, e.g. 'EVENT-SITUATION'");
+        }
+
+        if (subscription.CloudAlmUrl is { Length: > 0 } cloudAlmUrl && !IsHttpUrl(cloudAlmUrl))
+        {
+            errors.Add($"{key}:CloudAlmUrl: '{cloudAlmUrl}' is not an absolute http(s) URL");
+        }
+
+        WebhookOptions? webhook = null;
+        DestinationOptions? destination = null;
+        if (string.IsNullOrWhiteSpace(subscription.Webhook))
+        {
+            errors.Add($"{key}:Webhook: required");
+        }
+        else if (!options.Webhooks.TryGetValue(subscription.Webhook, out webhook))
+        {
+            errors.Add($"{key}:Webhook: unknown webhook '{subscription.Webhook}'{Known(options.Webhooks.Keys)}");
+        }
+        else if (webhook.Destination is not null)
+        {
+            options.Destinations.TryGetValue(webhook.Destination, out destination);
+        }
+
+        MappingEntry? mapping = null;
+        var mappingName = subscription.Mapping is { Length: > 0 } ? subscription.Mapping : webhook is null ? null : BuiltInMappings.DefaultFor(webhook);
+        if (mappingName is not null && !mappings.TryGetValue(mappingName, out mapping))
+        {
+            errors.Add(subscription.Mapping is { Length: > 0 }
+                ? $"{key}:Mapping: unknown mapping '{mappingName}'{Known(mappings.Keys)}"
+                : $"{key}:Mapping: the webhook's default mapping '{mappingName}' is not available; name a Mapping");
+        }
+        else if (mappingName is null && webhook is not null)
+        {
+            errors.Add($"{key}:Mapping: required for a {webhook.DestinationType} webhook (only SNOW and JIRA webhooks have a built-in mapping)");
+        }
+
+        if (errors.Count > errorCount || webhook is null || destination is null || mapping is null)
+        {
+            return null;
+        }
+
+        return new ResolvedSubscription(name, subscription, new ResolvedWebhook(subscription.Webhook!, webhook, webhook.Destination!, destination), mapping);
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static string Known(IEnumerable<string> names)
+    {
+        var list = names.Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return list.Count == 0 ? " (none is configured)" : $"; known: {string.Join(", ", list)}";
+    }
+}

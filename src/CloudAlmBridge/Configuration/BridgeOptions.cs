@@ -1,0 +1,28 @@
+namespace CloudAlmBridge.Configuration;
+
+/// <summary>The <c>Bridge</c> configuration section (contract §1). Names are the dictionary keys.</summary>
+public sealed class BridgeOptions
+{
+    public const string SectionName = "Bridge";
+
+    /// <summary>Base URL for links the bridge returns; optional.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public SecurityOptions Security { get; set; } = new();
+
+    public InboundOptions Inbound { get; set; } = new();
+
+    public DeliveryOptions Delivery { get; set; } = new();
+
+    public LifecycleOptions Lifecycle { get; set; } = new();
+
+    public Dictionary<string, DestinationOptions> Destinations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, WebhookOptions> Webhooks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, MappingSourceOptions> Mappings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, SubscriptionOptions> Subscriptions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,60 @@
+using CloudAlmBridge.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CloudAlmBridge.Configuration;
+
+/// <summary>The configuration in force, read-only (contract §4). Secrets are never returned: they show as <c>***</c>.</summary>
+internal static class ConfigurationEndpoints
+{
+    public const string Masked = "***";
+
+    public static RouteGroupBuilder MapConfigurationApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1")
+            .WithTags("Configuration")
+            .RequireAuthorization(Roles.Admin);
+
+        group.MapGet("/subscriptions", GetSubscriptions)
+            .WithName("GetSubscriptions")
+            .WithSummary("The subscriptions in force, with their resolved webhook and mapping.");
+        group.MapGet("/webhooks", GetWebhooks)
+            .WithName("GetWebhooks")
+            .WithSummary("The webhooks in force.");
+        group.MapGet("/destinations", GetDestinations)
+            .WithName("GetDestinations")
+            .WithSummary("The destinations in force; every secret shows as ***.");
+        return group;
+    }
+
+    private static Ok<SubscriptionView[]> GetSubscriptions(ActiveConfiguration configuration) =>
+        TypedResults.Ok(configuration.Current.Options.Subscriptions
+            .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(s => new SubscriptionView(
+                s.Key,
+                s.Value.ResourceType,
+                s.Value.Webhook ?? string.Empty,
+                configuration.Current.FindSubscription(s.Key)?.Mapping.Name ?? s.Value.Mapping ?? string.Empty,
+                s.Value.UserVariables,
+                s.Value.CloudAlmUrl,
+                s.Value.Enabled))
+            .ToArray());
+
+    private static Ok<WebhookView[]> GetWebhooks(ActiveConfiguration configuration) =>
+        TypedResults.Ok(configuration.Current.Options.Webhooks
+            .OrderBy(w => w.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(w => new WebhookView(w.Key, w.Value.Destination ?? string.Empty, w.Value.Path, w.Value.DestinationType.ToUpperInvariant(),
+                w.Value.ExternalResourceType))
+            .ToArray());
+
+    private static Ok<DestinationView[]> GetDestinations(ActiveConfiguration configuration) =>
+        TypedResults.Ok(configuration.Current.Options.Destinations
+            .OrderBy(d => d.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(d => new DestinationView(
+                d.Key,
+                d.Value.Url ?? string.Empty,
+                new DestinationAuthenticationView(
+                    d.Value.Authentication.Type,
+                    d.Value.Authentication.User,
+                    string.IsNullOrEmpty(d.Value.Authentication.Password) ? null : Masked)))
+            .ToArray());
+}

@@ -1,0 +1,10 @@
+namespace CloudAlmBridge.Configuration;
+
+internal static partial class ConfigurationLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Configuration reloaded: {SubscriptionCount} subscriptions in force")]
+    public static partial void Reloaded(ILogger logger, int subscriptionCount);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Configuration change rejected, the last good configuration stays in force: {Errors}")]
+    public static partial void ReloadRejected(ILogger logger, string errors);
+}

@@ -1,0 +1,22 @@
+namespace CloudAlmBridge.Configuration;
+
+public sealed class DestinationAuthenticationOptions
+{
+    public const string Basic = "BasicAuthentication";
+    public const string None = "NoAuthentication";
+    public const string ClientCertificate = "ClientCertificateAuthentication";
+    public const string OAuth2ClientCredentials = "OAuth2ClientCredentials";
+    public const string ApiKeyHeader = "ApiKeyHeader";
+
+    /// <summary>Supported now; the others of contract §1 are recognised and refused with a clear error.</summary>
+    public static readonly IReadOnlyList<string> Supported = [Basic, None];
+
+    public static readonly IReadOnlyList<string> Known = [Basic, None, ClientCertificate, OAuth2ClientCredentials, ApiKeyHeader];
+
+    public string Type { get; set; } = None;
+
+    public string? User { get; set; }
+
+    /// <summary>Never returned by the API or logged.</summary>
+    public string? Password { get; set; }
+}

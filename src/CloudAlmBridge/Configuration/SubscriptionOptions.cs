@@ -1,0 +1,21 @@
+namespace CloudAlmBridge.Configuration;
+
+/// <summary>What the bridge does with a resource type: which webhook, which mapping, which user variables.</summary>
+public sealed class SubscriptionOptions
+{
+    /// <summary><c>EVENT-SITUATION</c> matches messages whose <c>resourceType</c> is EVENT-SITUATION or EVENT-SITUATIONS.</summary>
+    public string ResourceType { get; set; } = "EVENT-SITUATION";
+
+    public string? Webhook { get; set; }
+
+    /// <summary>Optional: without it the webhook type's built-in mapping is used.</summary>
+    public string? Mapping { get; set; }
+
+    /// <summary>Values for <c>#{@USER_VAR(x)}</c>.</summary>
+    public Dictionary<string, string> UserVariables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The value of <c>#{@CLOUD_ALM_URL}</c>.</summary>
+    public string? CloudAlmUrl { get; set; }
+
+    public bool Enabled { get; set; } = true;
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace CloudAlmBridge.Delivery;
+
+/// <summary>Reads a ticket system's own error message out of its error body.</summary>
+internal static class TicketSystemErrors
+{
+    private const int MaxLength = 1000;
+
+    /// <summary>
+    /// ServiceNow: <c>{"error":{"message","detail"},"status":"failure"}</c>; Jira: <c>{"errorMessages":[],"errors":{}}</c>;
+    /// anything else: the body's start.
+    /// </summary>
+    public static string? Extract(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("error", out var error))
+                {
+                    if (error.ValueKind == JsonValueKind.Object)
+                    {
+                        var message = Text(error, "message");
+                        var detail = Text(error, "detail");
+                        return Truncate(detail is null ? message : message is null ? detail : $"{message}: {detail}");
+                    }
+
+                    if (error.ValueKind == JsonValueKind.String)
+                    {
+                        return Truncate(error.GetString());
+                    }
+                }
+
+                if (root.TryGetProperty("errorMessages", out var messages) || root.TryGetProperty("errors", out _))
+                {
+                    var parts = new List<string>();
+                    if (messages.ValueKind == JsonValueKind.Array)
+                    {
+                        parts.AddRange(messages.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!));
+                    }
+
+                    if (root.TryGetProperty("errors", out var fields) && fields.ValueKind == JsonValueKind.Object)
+                    {
+                        parts.AddRange(fields.EnumerateObject().Select(f => $"{f.Name}: {(f.Value.ValueKind == JsonValueKind.String ? f.Value.GetString() : f.Value.GetRawText())}"));
+                    }
+
+                    if (parts.Count > 0)
+                    {
+                        return Truncate(string.Join("; ", parts));
+                    }
+                }
+
+                if (Text(root, "message") is { } plain)
+                {
+                    return Truncate(plain);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (an HTML error page from a proxy): fall through to the raw text.
+        }
+
+        return Truncate(body.Trim());
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? text
+            : null;
+
+    private static string? Truncate(string? text) => text is { Length: > MaxLength } ? text[..MaxLength] + "…" : text;
+}

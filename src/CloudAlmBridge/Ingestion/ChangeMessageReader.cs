@@ -1,0 +1,94 @@
+using System.Text.Json;
+using CloudAlmBridge.Mapping;
+
+namespace CloudAlmBridge.Ingestion;
+
+/// <summary>Parses and validates a change message, listing every problem (contract §2: 400 lists them all).</summary>
+internal static class ChangeMessageReader
+{
+    /// <summary>Deep enough for any real event situation, shallow enough that a hostile body cannot exhaust the stack.</summary>
+    public const int MaxDepth = 64;
+
+    public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (JsonException exception)
+        {
+            return (null, [$"the body is not valid JSON: {exception.Message}"]);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, ["the body must be a JSON object {subscriptionId, resourceType, eventType, resourceId, resource}"]);
+            }
+
+            var problems = new List<string>();
+            var subscriptionId = OptionalString(root, "subscriptionId", problems);
+            var resourceType = RequiredString(root, "resourceType", problems);
+            var eventType = RequiredString(root, "eventType", problems);
+            var resourceId = OptionalString(root, "resourceId", problems);
+            if (eventType is not null && !EventTypes.All.Contains(eventType))
+            {
+                problems.Add($"eventType: '{eventType}' is not one of {string.Join(", ", EventTypes.All)}");
+            }
+
+            JsonElement resource = default;
+            if (!root.TryGetProperty("resource", out resource) || resource.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add("resource: required, a JSON object (the event situation)");
+            }
+            else if (!resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Trim().Length == 0)
+            {
+                problems.Add("resource.id: required, the event situation's id as a non-empty string");
+            }
+
+            if (problems.Count > 0)
+            {
+                return (null, problems);
+            }
+
+            return (new ChangeMessage
+            {
+                SubscriptionId = subscriptionId,
+                ResourceType = resourceType!,
+                EventType = eventType!,
+                ResourceId = resourceId,
+                Resource = resource.Clone(),
+            }, problems);
+        }
+    }
+
+    private static string? RequiredString(JsonElement root, string name, List<string> problems)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
+        {
+            problems.Add($"{name}: required, a non-empty string");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    private static string? OptionalString(JsonElement root, string name, List<string> problems)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            problems.Add($"{name}: must be a string");
+            return null;
+        }
+
+        return value.GetString();
+    }
+}

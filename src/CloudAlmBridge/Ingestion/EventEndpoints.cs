@@ -1,0 +1,163 @@
+using System.Text.Json;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Errors;
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Observability;
+using CloudAlmBridge.Security;
+using CloudAlmBridge.Tickets;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CloudAlmBridge.Ingestion;
+
+/// <summary>The Cloud ALM-facing API (contract §2): a Cloud ALM webhook's path is <c>/api/v1/events/{subscription}</c>.</summary>
+internal static class EventEndpoints
+{
+    public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/events")
+            .WithTags("Events")
+            .RequireAuthorization(Roles.Events);
+
+        group.MapPost("/{subscription}", (string subscription, HttpRequest request, ActiveConfiguration configuration,
+                TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
+                HandleAsync(subscription, null, request, configuration, lifecycle, metrics, cancellationToken))
+            .Accepts<ChangeMessage>("application/json")
+            .WithName("PostEvent")
+            .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
+            .WithDescription("Answers 201 when this event opened the ticket, 200 otherwise, with the flat object a Cloud ALM response mapping reads.");
+
+        group.MapMethods("/{subscription}/{externalId}", [HttpMethods.Post, HttpMethods.Patch, HttpMethods.Put],
+                (string subscription, string externalId, HttpRequest request, ActiveConfiguration configuration,
+                    TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
+                    HandleAsync(subscription, externalId, request, configuration, lifecycle, metrics, cancellationToken))
+            .Accepts<ChangeMessage>("application/json")
+            .WithName("PostEventForTicket")
+            .WithSummary("The same, for Cloud ALM mappings that address an existing ticket with path '/#{externalId}'.");
+
+        group.MapGet("/{subscription}/{externalId}", GetTicketAsync)
+            .WithName("GetTicketStatus")
+            .WithSummary("PING: reads the ticket from the ticket system and answers its current number and status.");
+
+        return group;
+    }
+
+    private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, ProblemHttpResult>> HandleAsync(
+        string subscriptionName, string? externalId, HttpRequest request, ActiveConfiguration configuration,
+        TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken)
+    {
+        var model = configuration.Current;
+        if (CheckSubscription(model, subscriptionName) is { } notUsable)
+        {
+            return notUsable;
+        }
+
+        var subscription = model.FindSubscription(subscriptionName)!;
+        if (!request.HasJsonContentType())
+        {
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Not JSON",
+                $"A change message is sent as application/json; this request's Content-Type is '{request.ContentType ?? "(none)"}'.");
+        }
+
+        var body = await RequestBody.ReadAsync(request, model.Options.Inbound.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",
+                $"A change message may have at most {model.Options.Inbound.MaxBodyBytes} bytes (Bridge:Inbound:MaxBodyBytes).");
+        }
+
+        var (message, problems) = ChangeMessageReader.Read(body.Value);
+        if (message is null)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid change message",
+                "The change message is malformed or invalid; nothing was stored or sent.", problems);
+        }
+
+        if (externalId is not null && !string.Equals(externalId, message.SituationId, StringComparison.Ordinal))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid change message",
+                $"The path addresses situation '{externalId}' but resource.id is '{message.SituationId}'.",
+                [$"resource.id: '{message.SituationId}' does not match the path's externalId '{externalId}'"]);
+        }
+
+        if (!subscription.Handles(message.ResourceType))
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "Resource type not handled",
+                $"Subscription '{subscription.Name}' handles '{subscription.Options.ResourceType}', not '{message.ResourceType}'.");
+        }
+
+        metrics.EventReceived(subscription.Name, message.EventType);
+        using var inFlight = metrics.TrackInFlight();
+        var outcome = await lifecycle.HandleAsync(subscription, message.EventType, message.SituationId, message.Resource, cancellationToken);
+        return Answer(subscription, message.SituationId, message.EventType, outcome);
+    }
+
+    private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, ProblemHttpResult>> GetTicketAsync(
+        string subscription, string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle,
+        BridgeMetrics metrics, CancellationToken cancellationToken)
+    {
+        var model = configuration.Current;
+        if (CheckSubscription(model, subscription) is { } notUsable)
+        {
+            return notUsable;
+        }
+
+        var resolved = model.FindSubscription(subscription)!;
+
+        // A PING addressed by path carries no situation body: the id is all the ticket look-up needs.
+        using var resource = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["id"] = externalId }));
+        metrics.EventReceived(resolved.Name, EventTypes.Ping);
+        var outcome = await lifecycle.HandleAsync(resolved, EventTypes.Ping, externalId, resource.RootElement, cancellationToken);
+        return Answer(resolved, externalId, EventTypes.Ping, outcome);
+    }
+
+    private static ProblemHttpResult? CheckSubscription(BridgeModel model, string name)
+    {
+        if (model.FindSubscription(name) is not { } subscription)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Unknown subscription",
+                $"No subscription '{name}' is configured; the Cloud ALM webhook's path must be /api/v1/events/{{subscription}} with a name under Bridge:Subscriptions.");
+        }
+
+        return subscription.Options.Enabled
+            ? null
+            : Problems.Create(StatusCodes.Status409Conflict, "Subscription disabled",
+                $"Subscription '{name}' is disabled (Bridge:Subscriptions:{name}:Enabled); nothing was stored or sent.");
+    }
+
+    private static Results<Created<EventAnswer>, Ok<EventAnswer>, ProblemHttpResult> Answer(ResolvedSubscription subscription,
+        string situationId, string eventType, LifecycleOutcome outcome)
+    {
+        if (eventType == EventTypes.Ping && outcome.Link is null)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "No ticket",
+                $"Situation '{situationId}' has no ticket on subscription '{subscription.Name}'.");
+        }
+
+        var answer = new EventAnswer
+        {
+            ExternalId = situationId,
+            ExternalNumber = outcome.Link?.TicketNumber,
+            ExternalStatus = outcome.Link?.TicketStatus,
+            DisplayUrl = outcome.Link?.DisplayUrl,
+            TicketId = outcome.Link?.TicketId,
+            DeliveryState = outcome.DeliveryState,
+        };
+
+        if (outcome.DeliveryState == DeliveryStates.Failed)
+        {
+            // The ticket system's own message travels with the problem: the operator sees why, not only that.
+            return Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", outcome.Error ?? "The delivery failed.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["externalId"] = answer.ExternalId,
+                    ["deliveryState"] = answer.DeliveryState,
+                    ["deliveryId"] = outcome.DeliveryId,
+                    ["targetStatus"] = outcome.TargetStatusCode,
+                });
+        }
+
+        return outcome.TicketCreated
+            ? TypedResults.Created($"/api/v1/events/{Uri.EscapeDataString(subscription.Name)}/{Uri.EscapeDataString(situationId)}", answer)
+            : TypedResults.Ok(answer);
+    }
+}

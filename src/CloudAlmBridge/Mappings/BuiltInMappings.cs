@@ -1,0 +1,49 @@
+using System.Collections.Frozen;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Mapping;
+
+namespace CloudAlmBridge.Mappings;
+
+/// <summary>The mappings shipped inside the bridge (embedded resources), compiled once per process.</summary>
+internal static class BuiltInMappings
+{
+    public const string ServiceNowIncident = "servicenow-incident";
+    public const string ServiceNowCase = "servicenow-case";
+    public const string JiraIssue = "jira-issue";
+
+    private const string ResourcePrefix = "BuiltInMapping.";
+
+    private static readonly Lazy<FrozenDictionary<string, MappingEntry>> Entries = new(Load);
+
+    public static IReadOnlyDictionary<string, MappingEntry> All => Entries.Value;
+
+    /// <summary>The built-in mapping a subscription without <c>Mapping</c> uses, by its webhook's type (contract §5).</summary>
+    public static string? DefaultFor(WebhookOptions webhook) => webhook.DestinationType.ToUpperInvariant() switch
+    {
+        WebhookOptions.ServiceNow when string.Equals(webhook.ExternalResourceType, "Case", StringComparison.OrdinalIgnoreCase) => ServiceNowCase,
+        WebhookOptions.ServiceNow => ServiceNowIncident,
+        WebhookOptions.Jira => JiraIssue,
+        _ => null,
+    };
+
+    private static FrozenDictionary<string, MappingEntry> Load()
+    {
+        var assembly = typeof(BuiltInMappings).Assembly;
+        var entries = new Dictionary<string, MappingEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            var json = reader.ReadToEnd();
+            var name = resource[ResourcePrefix.Length..];
+            var compilation = MappingDocument.Compile(json);
+
+            // A broken built-in is a bug in this build, not a user error: fail loudly.
+            var document = compilation.Document ?? throw new InvalidOperationException(
+                $"Built-in mapping '{name}' is invalid: {string.Join("; ", compilation.Errors)}");
+            entries[name] = new MappingEntry(name, MappingOrigin.BuiltIn, json, document);
+        }
+
+        return entries.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,36 @@
+using Serilog;
+
+namespace CloudAlmBridge.Observability;
+
+internal static class ObservabilityExtensions
+{
+    /// <summary>Serilog (structured console logs, overridable under <c>Serilog</c> in configuration) and the metrics.</summary>
+    public static IHostApplicationBuilder AddBridgeObservability(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate:
+                "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"));
+        builder.Services.AddSingleton<BridgeMetrics>();
+        return builder;
+    }
+
+    /// <summary>One log line per request: method, path, status, time; never its headers or body.</summary>
+    public static WebApplication UseBridgeRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging();
+        return app;
+    }
+
+    public static WebApplication MapBridgeMetrics(this WebApplication app)
+    {
+        app.MapGet("/metrics", (BridgeMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithTags("Operations")
+            .WithName("GetMetrics")
+            .WithSummary("Prometheus metrics: events received, deliveries by outcome, latency, queue depth, dead letters.")
+            .ExcludeFromDescription();
+        return app;
+    }
+}

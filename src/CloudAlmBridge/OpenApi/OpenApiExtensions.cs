@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+
+namespace CloudAlmBridge.OpenApi;
+
+internal static class OpenApiExtensions
+{
+    private const string DocumentName = "v1";
+
+    /// <summary>The OpenAPI document (Microsoft.AspNetCore.OpenApi) with Basic auth and a ready example change message.</summary>
+    public static IHostApplicationBuilder AddBridgeOpenApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "CloudAlmBridge";
+                document.Info.Description =
+                    "Bridges SAP Cloud ALM event situations to ServiceNow, Jira or any REST ticket system. " +
+                    "Authorize with a client from Bridge:Security:Clients (role 'events' for /api/v1/events, 'admin' for the rest).";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["basic"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "basic",
+                    Description = "A client of Bridge:Security:Clients: its name and secret.",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("basic", document)] = [] }];
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                // Swagger UI fills the request body with this, so "Try it out" posts a real Cloud ALM message.
+                if (operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var media)
+                    && context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>()
+                        .Any(n => n.EndpointName is "PostEvent" or "PostEventForTicket"))
+                {
+                    media.Example = JsonNode.Parse(Examples.ChangeMessage);
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+        return builder;
+    }
+
+    /// <summary><c>/openapi/v1.json</c> and Swagger UI at <c>/swagger</c>.</summary>
+    public static WebApplication MapBridgeOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint($"/openapi/{DocumentName}.json", "CloudAlmBridge v1");
+            options.RoutePrefix = "swagger";
+            options.DocumentTitle = "CloudAlmBridge";
+        });
+        return app;
+    }
+}

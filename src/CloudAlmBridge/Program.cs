@@ -1,0 +1,42 @@
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Delivery;
+using CloudAlmBridge.Errors;
+using CloudAlmBridge.Health;
+using CloudAlmBridge.Ingestion;
+using CloudAlmBridge.Observability;
+using CloudAlmBridge.OpenApi;
+using CloudAlmBridge.Sandbox;
+using CloudAlmBridge.Security;
+using CloudAlmBridge.Storage;
+using CloudAlmBridge.Tickets;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddBridgeObservability();
+builder.AddBridgeConfiguration();
+builder.AddBridgeErrors();
+builder.AddBridgeSecurity();
+builder.AddBridgeStorage();
+builder.AddBridgeDelivery();
+builder.AddBridgeTickets();
+builder.AddBridgeOpenApi();
+builder.AddServiceNowSandbox();
+
+var app = builder.Build();
+
+app.UseBridgeErrors();
+app.UseBridgeRequestLogging();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapBridgeOpenApi();
+app.MapBridgeHealth();
+app.MapBridgeMetrics();
+app.MapEvents();
+app.MapConfigurationApi();
+app.MapServiceNowSandbox();
+
+app.Run();
+
+/// <summary>The entry point; public so that integration tests can host the bridge with WebApplicationFactory.</summary>
+public partial class Program;

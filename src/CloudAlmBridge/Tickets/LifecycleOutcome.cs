@@ -1,0 +1,20 @@
+using CloudAlmBridge.Storage;
+
+namespace CloudAlmBridge.Tickets;
+
+/// <summary>What handling one change message did to its situation's ticket.</summary>
+/// <param name="Link">The ticket link after the event; null when there is none (a skipped CLOSED, a PING without ticket).</param>
+/// <param name="DeliveryState">See <see cref="DeliveryStates"/>.</param>
+/// <param name="Action">What was done: Create, Update, Close, Delete, Ping, Link (an existing ticket was found), or None.</param>
+/// <param name="TicketCreated">True when this event opened the ticket.</param>
+/// <param name="Error">The failure with the ticket system's own message, when <paramref name="DeliveryState"/> is Failed.</param>
+/// <param name="TargetStatusCode">The ticket system's HTTP status of a failure; null when it did not answer.</param>
+/// <param name="DeliveryId">The event history entry: the delivery id in logs and problems.</param>
+internal sealed record LifecycleOutcome(
+    TicketLink? Link,
+    string DeliveryState,
+    string Action,
+    bool TicketCreated = false,
+    string? Error = null,
+    int? TargetStatusCode = null,
+    long DeliveryId = 0);

@@ -1,0 +1,294 @@
+using System.Text;
+using System.Text.Json;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Delivery;
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Observability;
+using CloudAlmBridge.Storage;
+
+namespace CloudAlmBridge.Tickets;
+
+/// <summary>
+/// The ticket lifecycle of contract §3: decides per event and link what to send, sends it through the subscription's
+/// mapping, and keeps the situation-to-ticket link. One situation is handled one event at a time.
+/// </summary>
+internal sealed class TicketLifecycle(
+    ITicketStore store,
+    TicketSystemClient client,
+    SituationLocks locks,
+    ActiveConfiguration configuration,
+    BridgeMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<TicketLifecycle> logger)
+{
+    public async Task<LifecycleOutcome> HandleAsync(ResolvedSubscription subscription, string eventType, string situationId,
+        JsonElement resource, CancellationToken cancellationToken)
+    {
+        var receivedAt = timeProvider.GetUtcNow();
+        var started = timeProvider.GetTimestamp();
+        using var lease = await locks.AcquireAsync(subscription.Name, situationId, cancellationToken);
+
+        var link = await store.FindLinkAsync(subscription.Name, situationId, cancellationToken);
+        var work = new Work(subscription, situationId, resource, link);
+        LifecycleOutcome outcome;
+        try
+        {
+            outcome = await DecideAndRunAsync(work, eventType, cancellationToken);
+        }
+        catch (TicketSystemException exception)
+        {
+            outcome = new LifecycleOutcome(work.Link, DeliveryStates.Failed, work.Action, work.Created, exception.Message, exception.StatusCode);
+        }
+
+        var deliveryId = await store.RecordEventAsync(new TicketEvent
+        {
+            Subscription = subscription.Name,
+            SituationId = situationId,
+            EventType = eventType,
+            ReceivedAt = receivedAt,
+            DeliveryState = outcome.DeliveryState,
+            Action = outcome.Action,
+            StatusCode = outcome.TargetStatusCode,
+            Error = outcome.Error,
+            TicketId = outcome.Link?.TicketId,
+        }, cancellationToken);
+
+        metrics.RecordDelivery(subscription.Name, outcome.DeliveryState, timeProvider.GetElapsedTime(started));
+        TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome.Action, outcome.DeliveryState,
+            outcome.Link?.TicketNumber);
+        if (outcome.Error is not null)
+        {
+            TicketLog.DeliveryFailed(logger, subscription.Name, situationId, deliveryId, outcome.Error);
+        }
+
+        return outcome with { DeliveryId = deliveryId };
+    }
+
+    private async Task<LifecycleOutcome> DecideAndRunAsync(Work work, string eventType, CancellationToken cancellationToken)
+    {
+        var link = work.Link;
+        switch (eventType)
+        {
+            case EventTypes.Created when link is null:
+            case EventTypes.Updated when link is null:
+                // An UPDATED can arrive before or without its CREATED: it opens the ticket (contract §3).
+                return await CreateAsync(work, cancellationToken);
+
+            case EventTypes.Created or EventTypes.Updated when link!.IsClosed:
+                // A closed ticket is never reopened by a late update.
+                return work.Done(DeliveryStates.Skipped, "None");
+
+            case EventTypes.Created or EventTypes.Updated:
+                // A CREATED for a situation that has its ticket is an update: never a second ticket.
+                return await RunOnTicketAsync(work, EventTypes.Updated, "Update", cancellationToken);
+
+            case EventTypes.Closed when link is null:
+                if (!string.Equals(configuration.Current.Options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose,
+                        StringComparison.OrdinalIgnoreCase))
+                {
+                    return work.Done(DeliveryStates.Skipped, "None");
+                }
+
+                var created = await CreateAsync(work, cancellationToken);
+                return created.DeliveryState == DeliveryStates.Delivered
+                    ? await RunOnTicketAsync(work, EventTypes.Closed, "Close", cancellationToken)
+                    : created;
+
+            case EventTypes.Closed when link!.IsClosed:
+                return work.Done(DeliveryStates.Skipped, "None");
+
+            case EventTypes.Closed:
+                return await RunOnTicketAsync(work, EventTypes.Closed, "Close", cancellationToken);
+
+            case EventTypes.Deleted when link is null:
+                return work.Done(DeliveryStates.Skipped, "None");
+
+            case EventTypes.Deleted:
+                return work.Subscription.Mapping.Document.FindOperation(EventTypes.Deleted) is not null
+                    ? await RunOnTicketAsync(work, EventTypes.Deleted, "Delete", cancellationToken)
+                    : await AddDeletionNoteAsync(work, cancellationToken);
+
+            case EventTypes.Ping:
+                return await RunOnTicketAsync(work, EventTypes.Ping, "Ping", cancellationToken);
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "Unknown event type.");
+        }
+    }
+
+    private async Task<LifecycleOutcome> CreateAsync(Work work, CancellationToken cancellationToken)
+    {
+        work.Action = "Create";
+        var operation = work.Subscription.Mapping.Document.FindOperation(EventTypes.Created)
+            ?? throw new TicketSystemException($"mapping '{work.Subscription.Mapping.Name}' has no {EventTypes.Created} operation", null, null);
+
+        // At most one ticket per situation: ServiceNow is asked first whether an incident with this correlation id
+        // exists (a create whose answer was lost, a bridge that crashed before writing the link).
+        if (work.Subscription.Webhook.IsServiceNow && await FindByCorrelationAsync(work, operation, cancellationToken) is { } existing)
+        {
+            work.Action = "Link";
+            await SaveAsync(work, existing, ticketId: existing.TicketId, closed: false, cancellationToken);
+            return work.Done(DeliveryStates.Delivered, work.Action);
+        }
+
+        var (answer, mapped) = await SendAsync(work, operation, ticketId: null, cancellationToken);
+        work.Created = true;
+        if (mapped.TicketId is null)
+        {
+            TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, operation.ExternalIdProperty ?? "(none)", answer.StatusCode);
+        }
+
+        await SaveAsync(work, mapped, mapped.TicketId, closed: false, cancellationToken);
+        return work.Done(DeliveryStates.Delivered, work.Action);
+    }
+
+    private async Task<LifecycleOutcome> RunOnTicketAsync(Work work, string eventType, string action, CancellationToken cancellationToken)
+    {
+        work.Action = action;
+        var link = work.Link!;
+        var closes = eventType == EventTypes.Closed;
+        var operation = work.Subscription.Mapping.Document.FindOperation(eventType);
+        if (operation is null)
+        {
+            // The mapping chose not to act on this event; a CLOSED still closes the link so later updates stay away.
+            if (closes)
+            {
+                await SaveAsync(work, null, link.TicketId, closed: true, cancellationToken);
+            }
+
+            return work.Done(DeliveryStates.Skipped, "None");
+        }
+
+        if (link.TicketId is null)
+        {
+            throw new TicketSystemException(
+                $"the ticket of situation {work.SituationId} has no ticket id (the create answer had none): check the mapping's responseRoot and externalIdProperty",
+                null, null);
+        }
+
+        var (_, mapped) = await SendAsync(work, operation, link.TicketId, cancellationToken);
+        await SaveAsync(work, mapped, link.TicketId, closes || link.IsClosed, cancellationToken);
+        return work.Done(DeliveryStates.Delivered, action);
+    }
+
+    /// <summary>DELETED on a mapping without a DELETED operation: a work note where the ticket system has one.</summary>
+    private async Task<LifecycleOutcome> AddDeletionNoteAsync(Work work, CancellationToken cancellationToken)
+    {
+        work.Action = "Note";
+        var link = work.Link!;
+        var webhook = work.Subscription.Webhook;
+        const string Note = "The event situation was deleted in SAP Cloud ALM.";
+        TicketRequest request;
+        if (webhook.IsServiceNow && link.TicketId is not null)
+        {
+            request = new TicketRequest(webhook, "PATCH", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(link.TicketId)}",
+                JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["work_notes"] = Note }));
+        }
+        else if (webhook.IsJira && link.TicketId is not null)
+        {
+            request = new TicketRequest(webhook, "POST", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(link.TicketId)}/comment",
+                JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["body"] = Note }));
+        }
+        else
+        {
+            return work.Done(DeliveryStates.Skipped, "None");
+        }
+
+        await client.SendAsync(request, cancellationToken);
+        return work.Done(DeliveryStates.Delivered, work.Action);
+    }
+
+    private async Task<(TicketSystemAnswer Answer, MappedResponse Mapped)> SendAsync(Work work, OperationMapping operation,
+        string? ticketId, CancellationToken cancellationToken)
+    {
+        var context = work.Context(ticketId);
+        var request = new TicketRequest(
+            work.Subscription.Webhook,
+            operation.Method,
+            work.Subscription.Webhook.ResourceUrl + operation.RenderPath(context),
+            operation.RenderRequest(context));
+        var answer = await client.SendAsync(request, cancellationToken);
+        return (answer, operation.MapResponse(answer.Body, context));
+    }
+
+    private async Task<MappedResponse?> FindByCorrelationAsync(Work work, OperationMapping create, CancellationToken cancellationToken)
+    {
+        var webhook = work.Subscription.Webhook;
+        var query = Uri.EscapeDataString($"correlation_id={work.SituationId}");
+        var request = new TicketRequest(webhook, "GET", $"{webhook.ResourceUrl}?sysparm_query={query}&sysparm_limit=1", null);
+        var answer = await client.SendAsync(request, cancellationToken);
+        if (answer.Body.ValueKind != JsonValueKind.Object
+            || !answer.Body.TryGetProperty("result", out var result)
+            || result.ValueKind != JsonValueKind.Array
+            || result.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var record = result[0];
+        var mapped = create.MapRecord(record, work.Context(null));
+        if (mapped.TicketId is null && record.TryGetProperty("sys_id", out var sysId) && sysId.ValueKind == JsonValueKind.String)
+        {
+            mapped = mapped with { TicketId = sysId.GetString() };
+        }
+
+        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, mapped.TicketId ?? "(unknown)");
+        return mapped;
+    }
+
+    private async Task SaveAsync(Work work, MappedResponse? mapped, string? ticketId, bool closed, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var previous = work.Link;
+        var link = new TicketLink
+        {
+            Subscription = work.Subscription.Name,
+            SituationId = work.SituationId,
+            TicketId = ticketId ?? previous?.TicketId,
+            TicketNumber = mapped?.GetText("externalNumber") ?? previous?.TicketNumber,
+            TicketStatus = mapped?.GetText("externalStatus") ?? previous?.TicketStatus,
+            DisplayUrl = mapped?.GetText("displayUrl") ?? previous?.DisplayUrl ?? ServiceNowDisplayUrl(work.Subscription.Webhook, ticketId),
+            IsClosed = closed,
+            CreatedAt = previous?.CreatedAt ?? now,
+            UpdatedAt = now,
+        };
+        await store.SaveLinkAsync(link, cancellationToken);
+        work.Link = link;
+    }
+
+    /// <summary>ServiceNow's own form link, e.g. <c>https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=…</c>.</summary>
+    private static string? ServiceNowDisplayUrl(ResolvedWebhook webhook, string? ticketId)
+    {
+        if (!webhook.IsServiceNow || ticketId is null)
+        {
+            return null;
+        }
+
+        var table = webhook.Options.Path.TrimEnd('/').Split('/')[^1];
+        var text = new StringBuilder(webhook.Destination.Url!.TrimEnd('/'))
+            .Append("/nav_to.do?uri=").Append(table).Append(".do?sys_id=").Append(Uri.EscapeDataString(ticketId));
+        return text.ToString();
+    }
+
+    /// <summary>The state of one event's handling, so a failure can still report what was reached.</summary>
+    private sealed class Work(ResolvedSubscription subscription, string situationId, JsonElement resource, TicketLink? link)
+    {
+        public ResolvedSubscription Subscription { get; } = subscription;
+
+        public string SituationId { get; } = situationId;
+
+        public TicketLink? Link { get; set; } = link;
+
+        public string Action { get; set; } = "None";
+
+        public bool Created { get; set; }
+
+        public MappingContext Context(string? ticketId) => new(
+            resource,
+            Subscription.Options.UserVariables,
+            Subscription.Options.CloudAlmUrl,
+            ticketId ?? Link?.TicketId);
+
+        public LifecycleOutcome Done(string deliveryState, string action) => new(Link, deliveryState, action, Created);
+    }
+}

@@ -1,0 +1,21 @@
+namespace CloudAlmBridge.Tickets;
+
+internal static partial class TicketLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+        Message = "{EventType} for situation {SituationId} on {Subscription}: delivery {DeliveryId} {Action} {DeliveryState}, ticket {TicketNumber}")]
+    public static partial void EventHandled(ILogger logger, string subscription, string situationId, string eventType, long deliveryId,
+        string action, string deliveryState, string? ticketNumber);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Delivery {DeliveryId} for situation {SituationId} on {Subscription} failed: {Error}")]
+    public static partial void DeliveryFailed(ILogger logger, string subscription, string situationId, long deliveryId, string error);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+        Message = "The create answer for situation {SituationId} on {Subscription} had no ticket id (externalIdProperty {ExternalIdProperty}, status {StatusCode}): later events cannot address the ticket")]
+    public static partial void NoTicketId(ILogger logger, string subscription, string situationId, string externalIdProperty, int statusCode);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
+        Message = "Situation {SituationId} on {Subscription} already has ticket {TicketId} in the ticket system: linked, not created again")]
+    public static partial void LinkedExisting(ILogger logger, string subscription, string situationId, string ticketId);
+}

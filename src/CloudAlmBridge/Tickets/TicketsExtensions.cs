@@ -1,0 +1,11 @@
+namespace CloudAlmBridge.Tickets;
+
+internal static class TicketsExtensions
+{
+    public static IHostApplicationBuilder AddBridgeTickets(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SituationLocks>();
+        builder.Services.AddSingleton<TicketLifecycle>();
+        return builder;
+    }
+}
