@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
@@ -17,9 +19,25 @@ internal static class JsonText
             case JsonValueKind.Null:
             case JsonValueKind.Undefined:
                 break;
+            case JsonValueKind.Object:
+            case JsonValueKind.Array:
+                text.Append(Compact(value));
+                break;
             default:
                 text.Append(value.GetRawText());
                 break;
         }
+    }
+
+    /// <summary>Objects and arrays as compact JSON, whatever the source's layout; non-ASCII text kept readable.</summary>
+    private static string Compact(JsonElement value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            value.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

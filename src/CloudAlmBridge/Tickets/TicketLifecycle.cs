@@ -108,6 +108,10 @@ internal sealed class TicketLifecycle(
                     ? await RunOnTicketAsync(work, EventTypes.Deleted, "Delete", cancellationToken)
                     : await AddDeletionNoteAsync(work, cancellationToken);
 
+            case EventTypes.Ping when link is null:
+                // Nothing to read: the caller answers 404.
+                return work.Done(DeliveryStates.Skipped, "None");
+
             case EventTypes.Ping:
                 return await RunOnTicketAsync(work, EventTypes.Ping, "Ping", cancellationToken);
 

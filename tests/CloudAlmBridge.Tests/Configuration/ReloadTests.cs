@@ -1,0 +1,72 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CloudAlmBridge.Tests.Infrastructure;
+
+namespace CloudAlmBridge.Tests.Configuration;
+
+/// <summary>Contract §1: a change is picked up without restart; an invalid one is rejected and the last good stays.</summary>
+public sealed class ReloadTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cloudalmbridge-reload").FullName;
+
+    [Fact]
+    public async Task InvalidChange_IsRejected_AndTheLastGoodConfigurationStays_ThenAValidChangeApplies()
+    {
+        var file = Path.Combine(_directory, "bridge.json");
+        await File.WriteAllTextAsync(file, Subscription("second", "snow-incident"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(_directory, "bridge.db"));
+        using var factory = new BridgeFactory(settings, jsonFile: file);
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(
+            System.Text.Encoding.UTF8.GetBytes($"{TestSettings.AdminClient}:{TestSettings.AdminSecret}")));
+        Assert.Contains("second", await SubscriptionNamesAsync(client));
+
+        await File.WriteAllTextAsync(file, Subscription("third", "no-such-webhook"));
+        await WaitUntilAsync(async () =>
+            (await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Degraded");
+        var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+        Assert.Contains("unknown webhook 'no-such-webhook'", ready.GetProperty("checks").GetProperty("configuration").GetProperty("description").GetString());
+        Assert.Contains("second", await SubscriptionNamesAsync(client));
+        Assert.DoesNotContain("third", await SubscriptionNamesAsync(client));
+
+        await File.WriteAllTextAsync(file, Subscription("fourth", "snow-incident"));
+        await WaitUntilAsync(async () => (await SubscriptionNamesAsync(client)).Contains("fourth"));
+        Assert.DoesNotContain("second", await SubscriptionNamesAsync(client));
+        Assert.Equal("Healthy", (await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp folder; a late file handle is harmless.
+        }
+    }
+
+    private static string Subscription(string name, string webhook) =>
+        $$"""{ "Bridge": { "Subscriptions": { "{{name}}": { "Webhook": "{{webhook}}" } } } }""";
+
+    private static async Task<string[]> SubscriptionNamesAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/subscriptions")).EnumerateArray()
+            .Select(s => s.GetProperty("name").GetString()!).ToArray();
+
+    /// <summary>File change notifications arrive asynchronously: poll for the outcome, bounded.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The configuration change was not picked up within 10 s.");
+    }
+}

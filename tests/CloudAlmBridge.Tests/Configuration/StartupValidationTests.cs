@@ -1,0 +1,69 @@
+using CloudAlmBridge.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace CloudAlmBridge.Tests.Configuration;
+
+/// <summary>Contract §1: an invalid configuration stops the start, with every error listed.</summary>
+public sealed class StartupValidationTests
+{
+    [Fact]
+    public void InvalidConfiguration_StopsTheStart_NamingEveryError()
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Webhooks:snow-incident:Destination"] = "servicenow-typo";
+        settings["Bridge:Destinations:servicenow:Url"] = "not a url";
+        settings["Bridge:Destinations:servicenow:Authentication:Password"] = null;
+        settings["Bridge:Subscriptions:calm-to-snow:Mapping"] = "no-such-mapping";
+        settings["Bridge:Subscriptions:orphan:Webhook"] = "missing-webhook";
+        settings["Bridge:Security:Clients:ops:Roles:0"] = "superuser";
+        settings["Bridge:Lifecycle:CloseWithoutTicket"] = "Sometimes";
+        settings["Bridge:Mappings:broken:File"] = "no/such/file.json";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        var errors = exception.Failures.ToList();
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Webhooks:snow-incident:Destination: unknown destination 'servicenow-typo'; known: servicenow", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Destinations:servicenow:Url: 'not a url' is not an absolute http(s) URL", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Destinations:servicenow:Authentication:Password: required", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Subscriptions:calm-to-snow:Mapping: unknown mapping 'no-such-mapping'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Subscriptions:orphan:Webhook: unknown webhook 'missing-webhook'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Security:Clients:ops:Roles: unknown role 'superuser'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Lifecycle:CloseWithoutTicket: 'Sometimes'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Mappings:broken:File: cannot read", StringComparison.Ordinal));
+        Assert.Equal(8, errors.Count);
+    }
+
+    [Fact]
+    public void MappingFileWithErrors_StopsTheStart_WithEachErrorAndItsPath()
+    {
+        var directory = Directory.CreateTempSubdirectory("cloudalmbridge-mapping").FullName;
+        var file = Path.Combine(directory, "acme.json");
+        File.WriteAllText(file, """
+            { "structure": { "request": { "urgency": "${SWITCH(sevrity,rating)}", "x": "#{open" } },
+              "switches": [ { "name": "severity", "cases": [] } ],
+              "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" } ] } }
+            """);
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(directory, "bridge.db"));
+        settings["Bridge:Mappings:acme:File"] = file;
+        settings["Bridge:Subscriptions:calm-to-snow:Mapping"] = "acme";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains("Bridge:Mappings:acme: unknown switch 'sevrity' at structure.request.urgency; did you mean 'severity'?", exception.Failures);
+        Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Mappings:acme: unclosed placeholder '#{open' at structure.request.x", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DestinationAuthenticationNotYetSupported_IsAClearError()
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "OAuth2ClientCredentials";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains(exception.Failures, e => e.Contains("'OAuth2ClientCredentials' is not supported by this version yet", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudAlmBridge.Tests.Infrastructure;
+
+namespace CloudAlmBridge.Tests.Sandbox;
+
+/// <summary>The Development-only ServiceNow sandbox speaks the Table API's shapes.</summary>
+public sealed class ServiceNowSandboxTests : IDisposable
+{
+    private const string Incidents = "/sandbox/servicenow/api/now/table/incident";
+    private readonly string _directory = Directory.CreateTempSubdirectory("cloudalmbridge-sandbox").FullName;
+    private readonly BridgeFactory _factory;
+
+    public ServiceNowSandboxTests()
+    {
+        _factory = new BridgeFactory(new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Bridge:Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "bridge.db")}",
+        }, environment: "Development");
+    }
+
+    [Fact]
+    public async Task Create_Answers201_WithResultSysIdAndIncidentNumber()
+    {
+        using var client = _factory.CreateClient();
+
+        var first = await client.PostAsJsonAsync(Incidents, new { short_description = "Ping failed", correlation_id = "situation-1" });
+        var second = await client.PostAsJsonAsync(Incidents, new { short_description = "Another" });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var result = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
+        Assert.Matches("^[0-9a-f]{32}$", result.GetProperty("sys_id").GetString());
+        Assert.Equal("INC0010001", result.GetProperty("number").GetString());
+        Assert.Equal("1", result.GetProperty("state").GetString());
+        Assert.Equal("Ping failed", result.GetProperty("short_description").GetString());
+        Assert.EndsWith($"{Incidents}/{result.GetProperty("sys_id").GetString()}", first.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("INC0010002", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetProperty("number").GetString());
+    }
+
+    [Fact]
+    public async Task Patch_UpdatesFields_AndGetReadsThemBack_WithWorkNotesAsAJournal()
+    {
+        using var client = _factory.CreateClient();
+        var sysId = await CreateAsync(client, "situation-2");
+
+        await client.PatchAsJsonAsync($"{Incidents}/{sysId}", new { work_notes = "first note", urgency = "1" });
+        await client.PatchAsJsonAsync($"{Incidents}/{sysId}", new { work_notes = "second note" });
+        var record = (await client.GetFromJsonAsync<JsonElement>($"{Incidents}/{sysId}")).GetProperty("result");
+
+        Assert.Equal("1", record.GetProperty("urgency").GetString());
+        Assert.Equal("second note\n\nfirst note", record.GetProperty("work_notes").GetString());
+    }
+
+    [Fact]
+    public async Task Query_ByCorrelationId_FindsTheIncident()
+    {
+        using var client = _factory.CreateClient();
+        var sysId = await CreateAsync(client, "situation-3");
+        await CreateAsync(client, "situation-other");
+
+        var found = await client.GetFromJsonAsync<JsonElement>($"{Incidents}?sysparm_query=correlation_id%3Dsituation-3&sysparm_limit=1");
+        var none = await client.GetFromJsonAsync<JsonElement>($"{Incidents}?sysparm_query=correlation_id%3Dnobody");
+
+        Assert.Equal(sysId, Assert.Single(found.GetProperty("result").EnumerateArray()).GetProperty("sys_id").GetString());
+        Assert.Empty(none.GetProperty("result").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Resolve_WithoutResolutionCode_Is403_AsServiceNowsDataPolicy()
+    {
+        using var client = _factory.CreateClient();
+        var sysId = await CreateAsync(client, "situation-4");
+
+        var refused = await client.PatchAsJsonAsync($"{Incidents}/{sysId}", new { state = "6" });
+        var resolved = await client.PatchAsJsonAsync($"{Incidents}/{sysId}", new { state = "6", close_code = "Solved (Permanently)", close_notes = "ok" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var error = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("failure", error.GetProperty("status").GetString());
+        Assert.Contains("Resolution code", error.GetProperty("error").GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        Assert.Equal("false", (await resolved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetProperty("active").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownRecord_Is404_InServiceNowsErrorEnvelope()
+    {
+        using var client = _factory.CreateClient();
+
+        var response = await client.GetAsync($"{Incidents}/0123456789abcdef0123456789abcdef");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("No Record found", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Sandbox_IsAbsent_OutsideDevelopment()
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(_directory, "production.db"));
+        using var production = new BridgeFactory(settings, environment: "Production");
+        using var client = production.CreateClient();
+
+        var response = await client.PostAsJsonAsync(Incidents, new JsonObject());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp folder; a late SQLite handle is harmless.
+        }
+    }
+
+    private static async Task<string> CreateAsync(HttpClient client, string correlationId)
+    {
+        var response = await client.PostAsJsonAsync(Incidents, new { short_description = "x", correlation_id = correlationId });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetProperty("sys_id").GetString()!;
+    }
+}
