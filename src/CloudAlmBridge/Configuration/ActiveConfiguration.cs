@@ -1,3 +1,4 @@
+using CloudAlmBridge.Mappings;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -20,11 +21,11 @@ internal sealed class ActiveConfiguration : IDisposable
     private BridgeModel _current;
 
     public ActiveConfiguration(IOptions<BridgeOptions> options, IConfiguration configuration, IHostEnvironment environment,
-        ILogger<ActiveConfiguration> logger)
+        StoredMappings storedMappings, ILogger<ActiveConfiguration> logger)
     {
         _configuration = configuration;
         _logger = logger;
-        _builder = new BridgeModelBuilder(environment.ContentRootPath);
+        _builder = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains);
         var (model, errors) = _builder.Build(options.Value);
         _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);

@@ -7,7 +7,7 @@ namespace CloudAlmBridge.Configuration;
 /// Validates <see cref="BridgeOptions"/> and resolves every reference, collecting every error with its configuration
 /// key (not the first one only), so a user fixes a broken configuration in one pass.
 /// </summary>
-internal sealed class BridgeModelBuilder(string contentRoot)
+internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> isStoredMapping)
 {
     private const string Root = BridgeOptions.SectionName;
 
@@ -224,7 +224,7 @@ internal sealed class BridgeModelBuilder(string contentRoot)
         return mappings;
     }
 
-    private static ResolvedSubscription? ResolveSubscription(string name, SubscriptionOptions subscription, BridgeOptions options,
+    private ResolvedSubscription? ResolveSubscription(string name, SubscriptionOptions subscription, BridgeOptions options,
         Dictionary<string, MappingEntry> mappings, List<string> errors)
     {
         var key = $"{Root}:Subscriptions:{name}";
@@ -254,9 +254,8 @@ internal sealed class BridgeModelBuilder(string contentRoot)
             options.Destinations.TryGetValue(webhook.Destination, out destination);
         }
 
-        MappingEntry? mapping = null;
         var mappingName = subscription.Mapping is { Length: > 0 } ? subscription.Mapping : webhook is null ? null : BuiltInMappings.DefaultFor(webhook);
-        if (mappingName is not null && !mappings.TryGetValue(mappingName, out mapping))
+        if (mappingName is not null && !mappings.ContainsKey(mappingName) && !isStoredMapping(mappingName))
         {
             errors.Add(subscription.Mapping is { Length: > 0 }
                 ? $"{key}:Mapping: unknown mapping '{mappingName}'{Known(mappings.Keys)}"
@@ -267,12 +266,12 @@ internal sealed class BridgeModelBuilder(string contentRoot)
             errors.Add($"{key}:Mapping: required for a {webhook.DestinationType} webhook (only SNOW and JIRA webhooks have a built-in mapping)");
         }
 
-        if (errors.Count > errorCount || webhook is null || destination is null || mapping is null)
+        if (errors.Count > errorCount || webhook is null || destination is null || mappingName is null)
         {
             return null;
         }
 
-        return new ResolvedSubscription(name, subscription, new ResolvedWebhook(subscription.Webhook!, webhook, webhook.Destination!, destination), mapping);
+        return new ResolvedSubscription(name, subscription, new ResolvedWebhook(subscription.Webhook!, webhook, webhook.Destination!, destination), mappingName);
     }
 
     private static bool IsHttpUrl(string value) =>

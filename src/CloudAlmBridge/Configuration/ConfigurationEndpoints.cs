@@ -33,7 +33,7 @@ internal static class ConfigurationEndpoints
                 s.Key,
                 s.Value.ResourceType,
                 s.Value.Webhook ?? string.Empty,
-                configuration.Current.FindSubscription(s.Key)?.Mapping.Name ?? s.Value.Mapping ?? string.Empty,
+                configuration.Current.FindSubscription(s.Key)?.MappingName ?? s.Value.Mapping ?? string.Empty,
                 s.Value.UserVariables,
                 s.Value.CloudAlmUrl,
                 s.Value.Enabled))

@@ -23,46 +23,51 @@ internal static class ChangeMessageReader
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return (null, ["the body must be a JSON object {subscriptionId, resourceType, eventType, resourceId, resource}"]);
-            }
-
-            var problems = new List<string>();
-            var subscriptionId = OptionalString(root, "subscriptionId", problems);
-            var resourceType = RequiredString(root, "resourceType", problems);
-            var eventType = RequiredString(root, "eventType", problems);
-            var resourceId = OptionalString(root, "resourceId", problems);
-            if (eventType is not null && !EventTypes.All.Contains(eventType))
-            {
-                problems.Add($"eventType: '{eventType}' is not one of {string.Join(", ", EventTypes.All)}");
-            }
-
-            JsonElement resource = default;
-            if (!root.TryGetProperty("resource", out resource) || resource.ValueKind != JsonValueKind.Object)
-            {
-                problems.Add("resource: required, a JSON object (the event situation)");
-            }
-            else if (!resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Trim().Length == 0)
-            {
-                problems.Add("resource.id: required, the event situation's id as a non-empty string");
-            }
-
-            if (problems.Count > 0)
-            {
-                return (null, problems);
-            }
-
-            return (new ChangeMessage
-            {
-                SubscriptionId = subscriptionId,
-                ResourceType = resourceType!,
-                EventType = eventType!,
-                ResourceId = resourceId,
-                Resource = resource.Clone(),
-            }, problems);
+            return Read(document.RootElement);
         }
+    }
+
+    /// <summary>Validates a change message already parsed (e.g. inside a preview request).</summary>
+    public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ["the body must be a JSON object {subscriptionId, resourceType, eventType, resourceId, resource}"]);
+        }
+
+        var problems = new List<string>();
+        var subscriptionId = OptionalString(root, "subscriptionId", problems);
+        var resourceType = RequiredString(root, "resourceType", problems);
+        var eventType = RequiredString(root, "eventType", problems);
+        var resourceId = OptionalString(root, "resourceId", problems);
+        if (eventType is not null && !EventTypes.All.Contains(eventType))
+        {
+            problems.Add($"eventType: '{eventType}' is not one of {string.Join(", ", EventTypes.All)}");
+        }
+
+        JsonElement resource = default;
+        if (!root.TryGetProperty("resource", out resource) || resource.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add("resource: required, a JSON object (the event situation)");
+        }
+        else if (!resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Trim().Length == 0)
+        {
+            problems.Add("resource.id: required, the event situation's id as a non-empty string");
+        }
+
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        return (new ChangeMessage
+        {
+            SubscriptionId = subscriptionId,
+            ResourceType = resourceType!,
+            EventType = eventType!,
+            ResourceId = resourceId,
+            Resource = resource.Clone(),
+        }, problems);
     }
 
     private static string? RequiredString(JsonElement root, string name, List<string> problems)

@@ -1,87 +1,11 @@
-using System.Globalization;
-using CloudAlmBridge.Configuration;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 
 namespace CloudAlmBridge.Storage;
 
 /// <summary>The default storage: one SQLite file, nothing to install.</summary>
-internal sealed class SqliteTicketStore : ITicketStore
+internal sealed class SqliteTicketStore(SqliteDatabase database) : ITicketStore
 {
-    private const int SchemaVersion = 1;
-    private readonly string _connectionString;
-
-    public SqliteTicketStore(IOptions<BridgeOptions> options, IHostEnvironment environment)
-    {
-        var builder = new SqliteConnectionStringBuilder(options.Value.Storage.ConnectionString);
-        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
-        {
-            // Relative to the content root, not the working directory: `dotnet run` and the container agree.
-            builder.DataSource = Path.Combine(environment.ContentRootPath, builder.DataSource);
-        }
-
-        builder.Pooling = true;
-        DatabasePath = builder.DataSource;
-        _connectionString = builder.ToString();
-    }
-
-    public string DatabasePath { get; }
-
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        var directory = Path.GetDirectoryName(DatabasePath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
-
-        // WAL lets readers (the management API) run beside the writer; it is a property of the file, set once.
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, """
-            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS ticket_links (
-                subscription   TEXT NOT NULL,
-                situation_id   TEXT NOT NULL,
-                ticket_id      TEXT NULL,
-                ticket_number  TEXT NULL,
-                ticket_status  TEXT NULL,
-                display_url    TEXT NULL,
-                is_closed      INTEGER NOT NULL DEFAULT 0,
-                created_at     TEXT NOT NULL,
-                updated_at     TEXT NOT NULL,
-                PRIMARY KEY (subscription, situation_id)
-            );
-            CREATE TABLE IF NOT EXISTS ticket_events (
-                id             INTEGER PRIMARY KEY AUTOINCREMENT,
-                subscription   TEXT NOT NULL,
-                situation_id   TEXT NOT NULL,
-                event_type     TEXT NOT NULL,
-                received_at    TEXT NOT NULL,
-                delivery_state TEXT NOT NULL,
-                action         TEXT NULL,
-                status_code    INTEGER NULL,
-                error          TEXT NULL,
-                ticket_id      TEXT NULL
-            );
-            CREATE INDEX IF NOT EXISTS ix_ticket_events_situation ON ticket_events (subscription, situation_id, id);
-            """, cancellationToken);
-
-        await using var version = connection.CreateCommand();
-        version.CommandText = "SELECT MAX(version) FROM schema_version;";
-        var current = await version.ExecuteScalarAsync(cancellationToken);
-        if (current is DBNull or null)
-        {
-            version.CommandText = $"INSERT INTO schema_version (version) VALUES ({SchemaVersion});";
-            await version.ExecuteNonQueryAsync(cancellationToken);
-        }
-        else if (Convert.ToInt32(current, CultureInfo.InvariantCulture) > SchemaVersion)
-        {
-            throw new InvalidOperationException(
-                $"The database '{DatabasePath}' has schema version {current}, newer than this bridge's {SchemaVersion}: upgrade the bridge.");
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 
     public async Task<TicketLink?> FindLinkAsync(string subscription, string situationId, CancellationToken cancellationToken)
     {
@@ -192,25 +116,14 @@ internal sealed class SqliteTicketStore : ITicketStore
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "SELECT 1 FROM ticket_links LIMIT 1;", cancellationToken);
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
         await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = "SELECT 1 FROM ticket_links LIMIT 1;";
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private static string FormatTime(DateTimeOffset time) => SqliteDatabase.FormatTime(time);
+
+    private static DateTimeOffset ParseTime(string text) => SqliteDatabase.ParseTime(text);
 }

@@ -5,8 +5,9 @@ internal static class StorageExtensions
     public static IHostApplicationBuilder AddBridgeStorage(this IHostApplicationBuilder builder)
     {
         // The provider is validated with the rest of the configuration; SQLite is the only one in this version.
-        builder.Services.AddSingleton<SqliteTicketStore>();
-        builder.Services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<SqliteTicketStore>());
+        builder.Services.AddSingleton<SqliteDatabase>();
+        builder.Services.AddSingleton<ITicketStore, SqliteTicketStore>();
+        builder.Services.AddSingleton<IMappingStore, SqliteMappingStore>();
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Storage;
 
@@ -17,6 +18,7 @@ internal sealed class TicketLifecycle(
     TicketSystemClient client,
     SituationLocks locks,
     ActiveConfiguration configuration,
+    MappingCatalog mappings,
     BridgeMetrics metrics,
     TimeProvider timeProvider,
     ILogger<TicketLifecycle> logger)
@@ -29,7 +31,9 @@ internal sealed class TicketLifecycle(
         using var lease = await locks.AcquireAsync(subscription.Name, situationId, cancellationToken);
 
         var link = await store.FindLinkAsync(subscription.Name, situationId, cancellationToken);
-        var work = new Work(subscription, situationId, resource, link);
+        var mapping = mappings.Find(subscription.MappingName)
+            ?? throw new InvalidOperationException($"Mapping '{subscription.MappingName}' of subscription '{subscription.Name}' is not available.");
+        var work = new Work(subscription, mapping, situationId, resource, link);
         LifecycleOutcome outcome;
         try
         {
@@ -104,7 +108,7 @@ internal sealed class TicketLifecycle(
                 return work.Done(DeliveryStates.Skipped, "None");
 
             case EventTypes.Deleted:
-                return work.Subscription.Mapping.Document.FindOperation(EventTypes.Deleted) is not null
+                return work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null
                     ? await RunOnTicketAsync(work, EventTypes.Deleted, "Delete", cancellationToken)
                     : await AddDeletionNoteAsync(work, cancellationToken);
 
@@ -123,8 +127,8 @@ internal sealed class TicketLifecycle(
     private async Task<LifecycleOutcome> CreateAsync(Work work, CancellationToken cancellationToken)
     {
         work.Action = "Create";
-        var operation = work.Subscription.Mapping.Document.FindOperation(EventTypes.Created)
-            ?? throw new TicketSystemException($"mapping '{work.Subscription.Mapping.Name}' has no {EventTypes.Created} operation", null, null);
+        var operation = work.Mapping.Document.FindOperation(EventTypes.Created)
+            ?? throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null);
 
         // At most one ticket per situation: ServiceNow is asked first whether an incident with this correlation id
         // exists (a create whose answer was lost, a bridge that crashed before writing the link).
@@ -151,7 +155,7 @@ internal sealed class TicketLifecycle(
         work.Action = action;
         var link = work.Link!;
         var closes = eventType == EventTypes.Closed;
-        var operation = work.Subscription.Mapping.Document.FindOperation(eventType);
+        var operation = work.Mapping.Document.FindOperation(eventType);
         if (operation is null)
         {
             // The mapping chose not to act on this event; a CLOSED still closes the link so later updates stay away.
@@ -275,9 +279,11 @@ internal sealed class TicketLifecycle(
     }
 
     /// <summary>The state of one event's handling, so a failure can still report what was reached.</summary>
-    private sealed class Work(ResolvedSubscription subscription, string situationId, JsonElement resource, TicketLink? link)
+    private sealed class Work(ResolvedSubscription subscription, MappingEntry mapping, string situationId, JsonElement resource, TicketLink? link)
     {
         public ResolvedSubscription Subscription { get; } = subscription;
+
+        public MappingEntry Mapping { get; } = mapping;
 
         public string SituationId { get; } = situationId;
 

@@ -1,0 +1,239 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Errors;
+using CloudAlmBridge.Ingestion;
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace CloudAlmBridge.Mappings;
+
+/// <summary>The mapping management API (contract §4): list, read, put, delete, and the dry-run preview.</summary>
+internal static partial class MappingEndpoints
+{
+    public static IHostApplicationBuilder AddBridgeMappings(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<StoredMappings>();
+        builder.Services.AddSingleton<MappingCatalog>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapMappings(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/mappings")
+            .WithTags("Mappings")
+            .RequireAuthorization(Roles.Admin);
+
+        group.MapGet("/", List)
+            .WithName("ListMappings")
+            .WithSummary("All mappings: name, origin (builtin, configuration, api), version, updated at.");
+        group.MapGet("/{name}", Get)
+            .WithName("GetMapping")
+            .WithSummary("The mapping document as stored, with its ETag.");
+        group.MapPut("/{name}", PutAsync)
+            .Accepts<JsonElement>("application/json")
+            .WithName("PutMapping")
+            .WithSummary("Creates or replaces a mapping (an SAP-format document, unchanged); If-Match is honoured.")
+            .WithDescription("400 lists every error with its JSON path and the stored version stays; 409 for built-in and configuration mappings; 412 when If-Match is stale.");
+        group.MapDelete("/{name}", DeleteAsync)
+            .WithName("DeleteMapping")
+            .WithSummary("Deletes a mapping put over the API; 409 while a subscription uses it.");
+        group.MapPost("/{name}/preview", PreviewNamed)
+            .WithName("PreviewMapping")
+            .WithSummary("A dry run that sends nothing: the request the mapping makes for a message, and what it reads from a sample answer.");
+        group.MapPost("/preview", PreviewInline)
+            .WithName("PreviewInlineMapping")
+            .WithSummary("The same, with the mapping document inline as 'mapping'.");
+        return group;
+    }
+
+    private static Ok<MappingSummary[]> List(MappingCatalog catalog) =>
+        TypedResults.Ok(catalog.All().Select(Summarize).ToArray());
+
+    private static Results<ContentHttpResult, ProblemHttpResult> Get(string name, MappingCatalog catalog, HttpResponse response)
+    {
+        if (catalog.Find(name) is not { } entry)
+        {
+            return NotFound(name);
+        }
+
+        response.Headers.ETag = entry.ETag;
+        return TypedResults.Content(entry.Json, "application/json; charset=utf-8");
+    }
+
+    private static async Task<Results<Created<MappingSummary>, Ok<MappingSummary>, ProblemHttpResult>> PutAsync(
+        string name, HttpRequest request, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
+        TimeProvider timeProvider, ILogger<MappingCatalog> logger, CancellationToken cancellationToken)
+    {
+        if (!ValidName().IsMatch(name))
+        {
+            return InvalidName(name);
+        }
+
+        var existing = catalog.Find(name);
+        if (existing is { Origin: not MappingOrigin.Api })
+        {
+            return ReadOnly(existing);
+        }
+
+        if (!MatchesIfMatch(request, existing, out var expectedVersion))
+        {
+            return Stale(name, existing);
+        }
+
+        var body = await RequestBody.ReadAsync(request, configuration.Current.Options.Inbound.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",
+                $"A mapping document may have at most {configuration.Current.Options.Inbound.MaxBodyBytes} bytes.");
+        }
+
+        var json = System.Text.Encoding.UTF8.GetString(body.Value.Span);
+        var compilation = MappingDocument.Compile(json);
+        if (compilation.Document is null)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
+                $"The mapping document has {compilation.Errors.Count} error(s); the stored version is unchanged.",
+                compilation.Errors.Select(e => e.ToString()));
+        }
+
+        var entry = await stored.SaveAsync(name, json, compilation.Document, expectedVersion, timeProvider.GetUtcNow(), cancellationToken);
+        if (entry is null)
+        {
+            // Another writer changed the mapping between our read and our write.
+            return Stale(name, catalog.Find(name));
+        }
+
+        MappingLog.MappingStored(logger, name, entry.Version);
+        request.HttpContext.Response.Headers.ETag = entry.ETag;
+        var summary = Summarize(entry);
+        return existing is null
+            ? TypedResults.Created($"/api/v1/mappings/{Uri.EscapeDataString(name)}", summary)
+            : TypedResults.Ok(summary);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, HttpRequest request,
+        MappingCatalog catalog, StoredMappings stored, ILogger<MappingCatalog> logger, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(name) is not { } existing)
+        {
+            return NotFound(name);
+        }
+
+        if (existing.Origin != MappingOrigin.Api)
+        {
+            return ReadOnly(existing);
+        }
+
+        if (catalog.UsedBy(name) is { Count: > 0 } subscriptions)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Mapping in use",
+                $"Mapping '{name}' is used by subscription(s) {string.Join(", ", subscriptions)}; point them at another mapping first.");
+        }
+
+        if (!MatchesIfMatch(request, existing, out var expectedVersion))
+        {
+            return Stale(name, existing);
+        }
+
+        if (!await stored.DeleteAsync(name, expectedVersion, cancellationToken))
+        {
+            return Stale(name, catalog.Find(name));
+        }
+
+        MappingLog.MappingDeleted(logger, name);
+        return TypedResults.NoContent();
+    }
+
+    private static Results<Ok<PreviewAnswer>, ProblemHttpResult> PreviewNamed(string name, PreviewRequest preview,
+        MappingCatalog catalog, ActiveConfiguration configuration) =>
+        catalog.Find(name) is { } entry ? Answer(MappingPreview.Run(entry.Document, preview, configuration.Current)) : NotFound(name);
+
+    private static Results<Ok<PreviewAnswer>, ProblemHttpResult> PreviewInline(PreviewRequest preview, ActiveConfiguration configuration)
+    {
+        if (preview.Mapping is not { ValueKind: JsonValueKind.Object } mapping)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid preview", "The body needs 'mapping': the mapping document.",
+                ["mapping: required, a JSON object"]);
+        }
+
+        var compilation = MappingDocument.Compile(mapping);
+        return compilation.Document is null
+            ? Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
+                $"The mapping document has {compilation.Errors.Count} error(s).", compilation.Errors.Select(e => $"mapping.{e}"))
+            : Answer(MappingPreview.Run(compilation.Document, preview, configuration.Current));
+    }
+
+    private static Results<Ok<PreviewAnswer>, ProblemHttpResult> Answer(PreviewOutcome outcome)
+    {
+        if (outcome.Answer is { } answer)
+        {
+            return TypedResults.Ok(answer);
+        }
+
+        return outcome.MissingEventType is { } eventType
+            ? Problems.Create(StatusCodes.Status422UnprocessableEntity, "No operation for this event type",
+                $"The mapping has no operation for '{eventType}'; it has: {string.Join(", ", outcome.KnownEventTypes)}.")
+            : Problems.Create(StatusCodes.Status400BadRequest, "Invalid preview", "The preview request is invalid.", outcome.Problems);
+    }
+
+    /// <summary>
+    /// No If-Match: unconditional. <c>*</c>: the mapping must exist. A tag: it must be the current one. The version
+    /// that was matched is handed to the store, which writes only if it is still current.
+    /// </summary>
+    private static bool MatchesIfMatch(HttpRequest request, MappingEntry? existing, out long? expectedVersion)
+    {
+        expectedVersion = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return true;
+        }
+
+        if (existing is null)
+        {
+            return false;
+        }
+
+        var tags = EntityTagHeaderValue.TryParseList(request.Headers.IfMatch, out var parsed) ? parsed : [];
+        if (tags.Any(t => t.Tag == "*" || (!t.IsWeak && t.Tag == existing.ETag)))
+        {
+            expectedVersion = existing.Version;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static MappingSummary Summarize(MappingEntry entry) => new(
+        entry.Name,
+        entry.Origin switch { MappingOrigin.BuiltIn => "builtin", MappingOrigin.Configuration => "configuration", _ => "api" },
+        entry.Version,
+        entry.UpdatedAt,
+        entry.Document.Name,
+        entry.ETag);
+
+    private static ProblemHttpResult NotFound(string name) =>
+        Problems.Create(StatusCodes.Status404NotFound, "Unknown mapping", $"No mapping '{name}' exists.");
+
+    private static ProblemHttpResult InvalidName(string name) =>
+        Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping name",
+            $"'{name}' is not a valid mapping name: use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit.");
+
+    private static ProblemHttpResult ReadOnly(MappingEntry entry) =>
+        Problems.Create(StatusCodes.Status409Conflict, "Mapping is read-only",
+            entry.Origin == MappingOrigin.BuiltIn
+                ? $"'{entry.Name}' is a built-in mapping; copy it under another name to change it."
+                : $"'{entry.Name}' comes from the configuration (Bridge:Mappings:{entry.Name}); change its file instead.");
+
+    private static ProblemHttpResult Stale(string name, MappingEntry? current) =>
+        Problems.Create(StatusCodes.Status412PreconditionFailed, "Mapping changed",
+            current is null
+                ? $"Mapping '{name}' does not exist, so If-Match cannot match."
+                : $"Mapping '{name}' is at {current.ETag}, not the version in If-Match; read it again before changing it.");
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex ValidName();
+}
