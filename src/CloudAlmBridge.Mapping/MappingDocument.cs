@@ -4,7 +4,8 @@ using CloudAlmBridge.Mapping.Templates;
 namespace CloudAlmBridge.Mapping;
 
 /// <summary>
-/// An SAP Cloud ALM payload-based mapping document, parsed and validated once into an immutable plan.
+/// An SAP Cloud ALM mapping document (payload-based, or the older flat rule-based form), parsed and validated once into
+/// an immutable plan.
 /// Evaluate it through <see cref="FindOperation"/>.
 /// </summary>
 public sealed class MappingDocument
@@ -53,9 +54,19 @@ public sealed class MappingDocument
         var switches = CompileSwitches(root, errors);
         var compiler = new TemplateCompiler(switches, errors);
 
-        TryGetObject(root, "structure", "structure", errors, out var structure);
-        var request = CompileSection(compiler, structure, "request", "structure");
-        var response = CompileSection(compiler, structure, "response", "structure");
+        TemplateNode? request;
+        TemplateNode? response;
+        if (IsRuleBased(root))
+        {
+            request = root.TryGetProperty("request", out var rules) ? compiler.CompileRules(rules, "request") : null;
+            response = root.TryGetProperty("response", out rules) ? compiler.CompileRules(rules, "response") : null;
+        }
+        else
+        {
+            TryGetObject(root, "structure", "structure", errors, out var structure);
+            request = CompileSection(compiler, structure, "request", "structure");
+            response = CompileSection(compiler, structure, "response", "structure");
+        }
 
         var operations = new Dictionary<string, OperationMapping>(StringComparer.Ordinal);
         if (!TryGetObject(root, "eventTypeMapping", "eventTypeMapping", errors, out var eventTypeMapping)
@@ -103,6 +114,13 @@ public sealed class MappingDocument
             ? new MappingCompilation(null, errors)
             : new MappingCompilation(new MappingDocument(name, operations), errors);
     }
+
+    /// <summary>
+    /// The older rule-based form has top-level <c>request</c>/<c>response</c> rules instead of a <c>structure</c>.
+    /// </summary>
+    private static bool IsRuleBased(JsonElement root) =>
+        !root.TryGetProperty("structure", out _)
+        && (root.TryGetProperty("request", out _) || root.TryGetProperty("response", out _));
 
     private static Dictionary<string, SwitchDefinition> CompileSwitches(JsonElement root, List<MappingError> errors)
     {

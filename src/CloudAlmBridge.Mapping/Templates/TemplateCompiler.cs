@@ -61,6 +61,52 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
         };
     }
 
+    /// <summary>
+    /// The older rule-based form: a flat object of <c>"target": "source"</c> rules. A source with a placeholder is a
+    /// template; a bare name is an attribute (<c>"short_description": "subject"</c> reads <c>#{subject}</c>); numbers,
+    /// booleans and null are literals. Nesting is what payload-based mappings are for.
+    /// </summary>
+    public TemplateNode? CompileRules(JsonElement rules, string path)
+    {
+        if (rules.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new MappingError(path, "rule-based rules must be a JSON object of \"target\": \"source\" pairs"));
+            return null;
+        }
+
+        var properties = new List<KeyValuePair<JsonEncodedText, TemplateNode>>();
+        foreach (var rule in rules.EnumerateObject())
+        {
+            var rulePath = JsonPaths.Property(path, rule.Name);
+            TemplateNode node;
+            switch (rule.Value.ValueKind)
+            {
+                case JsonValueKind.Object or JsonValueKind.Array:
+                    errors.Add(new MappingError(rulePath, "rule-based mappings are flat",
+                        "use a payload-based mapping (structure.request) for nested payloads"));
+                    continue;
+                case JsonValueKind.String when rule.Value.GetString() is { Length: > 0 } source
+                                              && !source.Contains("#{", StringComparison.Ordinal)
+                                              && !source.Contains("${", StringComparison.Ordinal):
+                    var attribute = ParseHash(source, rulePath);
+                    if (attribute is null)
+                    {
+                        continue;
+                    }
+
+                    node = new SingleExpressionNode(attribute);
+                    break;
+                default:
+                    node = Compile(rule.Value, rulePath);
+                    break;
+            }
+
+            properties.Add(new(JsonEncodedText.Encode(rule.Name), node));
+        }
+
+        return new ObjectNode(properties);
+    }
+
     /// <summary>Compiles a text template (a path); null when it had errors.</summary>
     public TextNode? CompileText(string text, string path)
     {

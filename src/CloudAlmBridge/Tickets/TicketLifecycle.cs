@@ -255,7 +255,8 @@ internal sealed class TicketLifecycle(
             TicketId = ticketId ?? previous?.TicketId,
             TicketNumber = mapped?.GetText("externalNumber") ?? previous?.TicketNumber,
             TicketStatus = mapped?.GetText("externalStatus") ?? previous?.TicketStatus,
-            DisplayUrl = mapped?.GetText("displayUrl") ?? previous?.DisplayUrl ?? ServiceNowDisplayUrl(work.Subscription.Webhook, ticketId),
+            DisplayUrl = mapped?.GetText("displayUrl") ?? previous?.DisplayUrl
+                ?? DefaultDisplayUrl(work.Subscription.Webhook, ticketId ?? previous?.TicketId, mapped?.GetText("externalNumber")),
             IsClosed = closed,
             CreatedAt = previous?.CreatedAt ?? now,
             UpdatedAt = now,
@@ -264,18 +265,21 @@ internal sealed class TicketLifecycle(
         work.Link = link;
     }
 
-    /// <summary>ServiceNow's own form link, e.g. <c>https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=…</c>.</summary>
-    private static string? ServiceNowDisplayUrl(ResolvedWebhook webhook, string? ticketId)
+    /// <summary>
+    /// The ticket system's own page when the mapping names none: ServiceNow's form
+    /// (<c>https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=…</c>), Jira's browse page (<c>…/browse/OPS-24</c>).
+    /// </summary>
+    private static string? DefaultDisplayUrl(ResolvedWebhook webhook, string? ticketId, string? number)
     {
-        if (!webhook.IsServiceNow || ticketId is null)
+        var baseUrl = webhook.Destination.Url!.TrimEnd('/');
+        if (webhook.IsServiceNow && ticketId is not null)
         {
-            return null;
+            var table = webhook.Options.Path.TrimEnd('/').Split('/')[^1];
+            return new StringBuilder(baseUrl).Append("/nav_to.do?uri=").Append(table).Append(".do?sys_id=")
+                .Append(Uri.EscapeDataString(ticketId)).ToString();
         }
 
-        var table = webhook.Options.Path.TrimEnd('/').Split('/')[^1];
-        var text = new StringBuilder(webhook.Destination.Url!.TrimEnd('/'))
-            .Append("/nav_to.do?uri=").Append(table).Append(".do?sys_id=").Append(Uri.EscapeDataString(ticketId));
-        return text.ToString();
+        return webhook.IsJira && number is not null ? $"{baseUrl}/browse/{Uri.EscapeDataString(number)}" : null;
     }
 
     /// <summary>The state of one event's handling, so a failure can still report what was reached.</summary>
