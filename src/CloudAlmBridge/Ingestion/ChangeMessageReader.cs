@@ -27,8 +27,11 @@ internal static class ChangeMessageReader
         }
     }
 
-    /// <summary>Validates a change message already parsed (e.g. inside a preview request).</summary>
-    public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(JsonElement root)
+    /// <summary>
+    /// Validates a change message already parsed. A preview passes <paramref name="eventSituationsOnly"/> false: it
+    /// may try a mapping on any resource's messages (SAP's workflow mappings take <c>WORKFLOW.STARTED</c>).
+    /// </summary>
+    public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(JsonElement root, bool eventSituationsOnly = true)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -40,7 +43,7 @@ internal static class ChangeMessageReader
         var resourceType = RequiredString(root, "resourceType", problems);
         var eventType = RequiredString(root, "eventType", problems);
         var resourceId = OptionalString(root, "resourceId", problems);
-        if (eventType is not null && !EventTypes.All.Contains(eventType))
+        if (eventSituationsOnly && eventType is not null && !EventTypes.All.Contains(eventType))
         {
             problems.Add($"eventType: '{eventType}' is not one of {string.Join(", ", EventTypes.All)}");
         }

@@ -14,7 +14,7 @@ internal static class MappingPreview
 
     public static PreviewOutcome Run(MappingDocument document, PreviewRequest request, BridgeModel model)
     {
-        var (message, problems) = ChangeMessageReader.Read(request.Message);
+        var (message, problems) = ChangeMessageReader.Read(request.Message, eventSituationsOnly: false);
         if (message is null)
         {
             return PreviewOutcome.Invalid(problems.Select(p => $"message.{p}").ToList());

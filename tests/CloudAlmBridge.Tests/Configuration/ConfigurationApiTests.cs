@@ -18,7 +18,11 @@ public sealed class ConfigurationApiTests(ServiceNowBridgeFixture bridge) : ICla
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain(TestSettings.ServiceNowPassword, text, StringComparison.Ordinal);
-        var destination = Assert.Single(JsonDocument.Parse(text).RootElement.EnumerateArray());
+        Assert.DoesNotContain(TestSettings.JiraToken, text, StringComparison.Ordinal);
+        var destinations = JsonDocument.Parse(text).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["jira", "servicenow"], destinations.Select(d => d.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal("***", destinations[0].GetProperty("authentication").GetProperty("password").GetString());
+        var destination = destinations[1];
         Assert.Equal("servicenow", destination.GetProperty("name").GetString());
         Assert.Equal(bridge.ServiceNow.Url, destination.GetProperty("url").GetString());
         var authentication = destination.GetProperty("authentication");
@@ -50,7 +54,9 @@ public sealed class ConfigurationApiTests(ServiceNowBridgeFixture bridge) : ICla
     {
         using var client = bridge.AdminClient();
 
-        var webhook = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).EnumerateArray());
+        var webhooks = (await client.GetFromJsonAsync<JsonElement>("/api/v1/webhooks")).EnumerateArray().ToList();
+        var webhook = webhooks.Single(w => w.GetProperty("name").GetString() == "snow-incident");
+        Assert.Equal("JIRA", webhooks.Single(w => w.GetProperty("name").GetString() == "jira-issue").GetProperty("destinationType").GetString());
 
         Assert.Equal("/api/now/table/incident", webhook.GetProperty("path").GetString());
         Assert.Equal("SNOW", webhook.GetProperty("destinationType").GetString());

@@ -5,14 +5,16 @@ using WireMock.Server;
 namespace CloudAlmBridge.Tests.Infrastructure;
 
 /// <summary>
-/// One bridge per test class: a WireMock.Net server standing in for ServiceNow, a real SQLite file in a fresh folder,
-/// and the bridge hosted on them.
+/// One bridge per test class: a WireMock.Net server standing in for ServiceNow and one for Jira, a real SQLite file in
+/// a fresh folder, and the bridge hosted on them.
 /// </summary>
 public sealed class ServiceNowBridgeFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "cloudalmbridge-tests", Guid.NewGuid().ToString("N"));
 
     public WireMockServer ServiceNow { get; } = WireMockServer.Start();
+
+    public WireMockServer Jira { get; } = WireMockServer.Start();
 
     public BridgeFactory Factory { get; private set; } = null!;
 
@@ -21,9 +23,29 @@ public sealed class ServiceNowBridgeFixture : IAsyncLifetime
     public Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        Factory = new BridgeFactory(TestSettings.ForServiceNow(ServiceNow.Url!, DatabasePath));
-        _ = Factory.Server;
+        Factory = StartBridge();
         return Task.CompletedTask;
+    }
+
+    /// <summary>A bridge on the fixture's database, e.g. a second one after <see cref="Factory"/> was disposed (a restart).</summary>
+    public BridgeFactory StartBridge()
+    {
+        var factory = new BridgeFactory(TestSettings.ForServiceNowAndJira(ServiceNow.Url!, Jira.Url!, DatabasePath));
+        _ = factory.Server;
+        return factory;
+    }
+
+    /// <summary>Stops the bridge and starts a new one on the same SQLite file.</summary>
+    public async Task RestartAsync()
+    {
+        await Factory.DisposeAsync();
+        Factory = StartBridge();
+    }
+
+    public void ResetTicketSystems()
+    {
+        ServiceNow.Reset();
+        Jira.Reset();
     }
 
     public HttpClient EventsClient() => Client(TestSettings.EventsClient, TestSettings.EventsSecret);
@@ -43,6 +65,8 @@ public sealed class ServiceNowBridgeFixture : IAsyncLifetime
         await Factory.DisposeAsync();
         ServiceNow.Stop();
         ServiceNow.Dispose();
+        Jira.Stop();
+        Jira.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);

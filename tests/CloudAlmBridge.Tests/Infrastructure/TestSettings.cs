@@ -10,7 +10,29 @@ public static class TestSettings
     public const string ServiceNowUser = "calm.integration";
     public const string ServiceNowPassword = "snow-password-1234";
     public const string Subscription = "calm-to-snow";
+    public const string JiraSubscription = "calm-to-jira";
+    public const string JiraUser = "ops-bot@example.com";
+    public const string JiraToken = "jira-api-token-5678";
     public const string DisabledSubscription = "paused";
+
+    /// <summary>The ServiceNow set-up plus a Jira destination, webhook and subscription on the built-in jira-issue.</summary>
+    public static Dictionary<string, string?> ForServiceNowAndJira(string serviceNowUrl, string jiraUrl, string databasePath)
+    {
+        var settings = ForServiceNow(serviceNowUrl, databasePath);
+        settings["Bridge:Destinations:jira:Url"] = jiraUrl;
+        settings["Bridge:Destinations:jira:Authentication:Type"] = "BasicAuthentication";
+        settings["Bridge:Destinations:jira:Authentication:User"] = JiraUser;
+        settings["Bridge:Destinations:jira:Authentication:Password"] = JiraToken;
+        settings["Bridge:Webhooks:jira-issue:Destination"] = "jira";
+        settings["Bridge:Webhooks:jira-issue:Path"] = "/rest/api/2/issue";
+        settings["Bridge:Webhooks:jira-issue:DestinationType"] = "JIRA";
+        settings["Bridge:Webhooks:jira-issue:ExternalResourceType"] = "Issue";
+        settings["Bridge:Subscriptions:calm-to-jira:Webhook"] = "jira-issue";
+        settings["Bridge:Subscriptions:calm-to-jira:UserVariables:projectKey"] = "OPS";
+        settings["Bridge:Subscriptions:calm-to-jira:UserVariables:issueType"] = "Task";
+        settings["Bridge:Subscriptions:calm-to-jira:UserVariables:closeTransitionId"] = "31";
+        return settings;
+    }
 
     public static Dictionary<string, string?> ForServiceNow(string serviceNowUrl, string databasePath) => new()
     {
@@ -36,9 +58,17 @@ public static class TestSettings
         ["Bridge:Subscriptions:paused:Webhook"] = "snow-incident",
         ["Bridge:Subscriptions:paused:Enabled"] = "false",
 
+        // SAP's published documents, unchanged, as configuration mappings.
+        ["Bridge:Mappings:sap-document-approval:File"] = SapSample("document-approval-mapping.json"),
+        ["Bridge:Mappings:sap-document-approval-shared:File"] = SapSample("document-approval-mapping-shared-environments.json"),
+        ["Bridge:Mappings:sap-feature-workflow:File"] = SapSample("feature-workflow-mapping.json"),
+        ["Bridge:Mappings:sap-feature-workflow-shared:File"] = SapSample("feature-workflow-mapping-shared-environments.json"),
+
         // Quick retries stay real but short, so the suite stays fast.
         ["Bridge:Delivery:InlineRetries"] = "2",
         ["Bridge:Delivery:InlineRetryDelay"] = "00:00:00.010",
         ["Bridge:Delivery:AttemptTimeout"] = "00:00:02",
     };
+
+    public static string SapSample(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "sap-samples", file);
 }

@@ -14,7 +14,7 @@ public sealed class InboundValidationTests : IClassFixture<ServiceNowBridgeFixtu
     public InboundValidationTests(ServiceNowBridgeFixture bridge)
     {
         _bridge = bridge;
-        bridge.ServiceNow.Reset();
+        bridge.ResetTicketSystems();
     }
 
     [Fact]

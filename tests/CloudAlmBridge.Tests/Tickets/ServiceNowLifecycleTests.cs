@@ -16,7 +16,7 @@ public sealed class ServiceNowLifecycleTests : IClassFixture<ServiceNowBridgeFix
     {
         // Tests of a class run one after another on one ServiceNow: each starts with no stubs and no calls.
         _bridge = bridge;
-        bridge.ServiceNow.Reset();
+        bridge.ResetTicketSystems();
     }
 
     [Fact]
