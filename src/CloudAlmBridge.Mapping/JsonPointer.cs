@@ -8,17 +8,23 @@ public static class JsonPointer
 {
     public static bool IsValid(string pointer) => pointer.Length == 0 || pointer[0] == '/';
 
-    public static bool TryResolve(JsonElement root, string pointer, out JsonElement value)
+    /// <summary>The pointer's reference tokens, unescaped (<c>~1</c> is <c>/</c>, <c>~0</c> is <c>~</c>): parse once, resolve often.</summary>
+    public static string[] Parse(string pointer) => pointer.Length == 0
+        ? []
+        : pointer[1..].Split('/').Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+
+    public static bool TryResolve(JsonElement root, string pointer, out JsonElement value) => TryResolve(root, Parse(pointer), out value);
+
+    public static bool TryResolve(JsonElement root, string[] tokens, out JsonElement value)
     {
         value = root;
-        if (pointer.Length == 0)
+        if (root.ValueKind == JsonValueKind.Undefined)
         {
-            return root.ValueKind != JsonValueKind.Undefined;
+            return false;
         }
 
-        foreach (var raw in pointer[1..].Split('/'))
+        foreach (var token in tokens)
         {
-            var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
             if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty(token, out var child))
             {
                 value = child;

@@ -14,6 +14,7 @@ public sealed class OperationMapping
     private readonly TemplateNode? _request;
     private readonly TemplateNode? _response;
     private readonly string[] _responseRoot;
+    private readonly string[]? _externalIdPointer;
 
     internal OperationMapping(string eventType, string method, TextNode? path, string responseRoot,
         string? externalIdProperty, TemplateNode? request, TemplateNode? response)
@@ -24,6 +25,7 @@ public sealed class OperationMapping
         ResponseRoot = responseRoot;
         _responseRoot = responseRoot.Length == 0 ? [] : responseRoot.TrimStart('/').Split('.', '/');
         ExternalIdProperty = externalIdProperty;
+        _externalIdPointer = string.IsNullOrEmpty(externalIdProperty) ? null : JsonPointer.Parse(externalIdProperty);
         _request = request;
         _response = response;
     }
@@ -83,36 +85,13 @@ public sealed class OperationMapping
     public MappedResponse MapRecord(JsonElement root, in MappingContext context)
     {
         string? ticketId = null;
-        if (!string.IsNullOrEmpty(ExternalIdProperty) && JsonPointer.TryResolve(root, ExternalIdProperty, out var id))
+        if (_externalIdPointer is not null && JsonPointer.TryResolve(root, _externalIdPointer, out var id))
         {
             ticketId = id.ValueKind == JsonValueKind.String ? id.GetString() : id.ValueKind is JsonValueKind.Number ? id.GetRawText() : null;
         }
 
-        var scope = context with { Source = root, ExternalId = ticketId ?? context.ExternalId };
-        var fields = EvaluateResponse(scope);
-        if (string.IsNullOrEmpty(ticketId))
-        {
-            ticketId = fields.GetText("externalId");
-        }
-
-        return new MappedResponse(string.IsNullOrEmpty(ticketId) ? null : ticketId, fields.Fields);
-    }
-
-    private MappedResponse EvaluateResponse(in MappingContext scope)
-    {
-        if (_response is null)
-        {
-            return new MappedResponse(null, EmptyObject);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            _response.Write(writer, scope);
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return new MappedResponse(null, document.RootElement.Clone());
+        // In a response section #{externalId} is the id just read, or the one the link already had.
+        return new MappedResponse(ticketId, _response, context with { Source = root, ExternalId = string.IsNullOrEmpty(ticketId) ? context.ExternalId : ticketId });
     }
 
     private JsonElement ResolveRoot(JsonElement answer)
@@ -129,5 +108,4 @@ public sealed class OperationMapping
         return root;
     }
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 }

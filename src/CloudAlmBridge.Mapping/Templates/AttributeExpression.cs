@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
@@ -45,7 +44,7 @@ internal sealed class AttributeExpression(string[] segments) : Expression
         }
     }
 
-    public override void AppendText(StringBuilder text, in MappingContext context)
+    public override void AppendText(TextBuffer text, in MappingContext context)
     {
         if (TryResolve(context.Source, out var value))
         {
@@ -53,14 +52,4 @@ internal sealed class AttributeExpression(string[] segments) : Expression
         }
     }
 
-    /// <summary>The attribute's text, or null when it is missing or JSON null (what a switch compares).</summary>
-    public string? ResolveText(in MappingContext context)
-    {
-        if (!TryResolve(context.Source, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
-    }
 }

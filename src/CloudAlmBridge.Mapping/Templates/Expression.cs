@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
@@ -10,5 +9,5 @@ internal abstract class Expression
     public abstract void WriteValue(Utf8JsonWriter writer, in MappingContext context);
 
     /// <summary>Appends the value as text (a placeholder inside a longer string, or a path).</summary>
-    public abstract void AppendText(StringBuilder text, in MappingContext context);
+    public abstract void AppendText(TextBuffer text, in MappingContext context);
 }

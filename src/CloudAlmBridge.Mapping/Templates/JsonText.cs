@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -9,12 +10,12 @@ namespace CloudAlmBridge.Mapping.Templates;
 internal static class JsonText
 {
     /// <summary>Strings as they are, numbers and booleans as JSON writes them, null as nothing, objects as JSON.</summary>
-    public static void Append(StringBuilder text, JsonElement value)
+    public static void Append(TextBuffer text, JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                text.Append(value.GetString());
+                AppendString(text, value);
                 break;
             case JsonValueKind.Null:
             case JsonValueKind.Undefined:
@@ -24,8 +25,28 @@ internal static class JsonText
                 text.Append(Compact(value));
                 break;
             default:
-                text.Append(value.GetRawText());
+                // Numbers and booleans: their JSON text is plain ASCII.
+                text.AppendUtf8(JsonMarshal.GetRawUtf8Value(value));
                 break;
+        }
+    }
+
+    /// <summary>A string's value without allocating, unless it holds JSON escapes that must be decoded.</summary>
+    private static void AppendString(TextBuffer text, JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length >= 2 && raw[0] == (byte)'"')
+        {
+            raw = raw[1..^1];
+        }
+
+        if (raw.IndexOf((byte)'\\') < 0)
+        {
+            text.AppendUtf8(raw);
+        }
+        else
+        {
+            text.Append(value.GetString());
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
@@ -10,5 +9,5 @@ internal sealed class SingleExpressionNode(Expression expression) : TemplateNode
 
     public override void Write(Utf8JsonWriter writer, in MappingContext context) => expression.WriteValue(writer, context);
 
-    public override void AppendText(StringBuilder text, in MappingContext context) => expression.AppendText(text, context);
+    public override void AppendText(TextBuffer text, in MappingContext context) => expression.AppendText(text, context);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
@@ -8,16 +7,16 @@ internal sealed class SwitchExpression(SwitchDefinition definition, Expression a
 {
     public SwitchDefinition Definition => definition;
 
-    public override void WriteValue(Utf8JsonWriter writer, in MappingContext context) =>
-        definition.Select(ResolveText(context)).Write(writer, context);
+    public override void WriteValue(Utf8JsonWriter writer, in MappingContext context) => Select(context).Write(writer, context);
 
-    public override void AppendText(StringBuilder text, in MappingContext context) =>
-        definition.Select(ResolveText(context)).AppendText(text, context);
+    public override void AppendText(TextBuffer text, in MappingContext context) => Select(context).AppendText(text, context);
 
-    private string? ResolveText(in MappingContext context) => attribute switch
+    private TemplateNode Select(in MappingContext context) => attribute switch
     {
-        AttributeExpression path => path.ResolveText(context),
-        VariableExpression variable => variable.Resolve(context),
-        _ => null,
+        AttributeExpression path => path.TryResolve(context.Source, out var value)
+            ? definition.Select(value)
+            : definition.SelectMissing(),
+        VariableExpression variable => definition.Select(variable.Resolve(context)),
+        _ => definition.SelectMissing(),
     };
 }

@@ -10,7 +10,7 @@ internal abstract class TemplateNode
     public abstract void Write(Utf8JsonWriter writer, in MappingContext context);
 
     /// <summary>The value as text, for a switch result used inside a longer string.</summary>
-    public virtual void AppendText(StringBuilder text, in MappingContext context)
+    public virtual void AppendText(TextBuffer text, in MappingContext context)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
@@ -6,16 +5,18 @@ namespace CloudAlmBridge.Mapping.Templates;
 /// <summary>A string mixing literal text and placeholders: always written as a JSON string.</summary>
 internal sealed class TextNode(IReadOnlyList<TextSegment> segments) : TemplateNode
 {
-    // One builder per thread: evaluation allocates only the final string.
-    [ThreadStatic]
-    private static StringBuilder? _cachedBuilder;
-
     public IReadOnlyList<TextSegment> Segments => segments;
 
-    public override void Write(Utf8JsonWriter writer, in MappingContext context) =>
-        writer.WriteStringValue(Render(context, escapeValues: false));
+    /// <summary>Written from a reused buffer straight into the writer: no string is made for the text.</summary>
+    public override void Write(Utf8JsonWriter writer, in MappingContext context)
+    {
+        var text = TextBuffer.Rent();
+        AppendText(text, context);
+        writer.WriteStringValue(text.Span);
+        TextBuffer.Return(text);
+    }
 
-    public override void AppendText(StringBuilder text, in MappingContext context)
+    public override void AppendText(TextBuffer text, in MappingContext context)
     {
         foreach (var segment in segments)
         {
@@ -33,16 +34,14 @@ internal sealed class TextNode(IReadOnlyList<TextSegment> segments) : TemplateNo
     /// <summary>The text; for a path, placeholder values are percent-encoded and the literal parts kept.</summary>
     public string Render(in MappingContext context, bool escapeValues)
     {
-        var text = _cachedBuilder ?? new StringBuilder(256);
-        _cachedBuilder = null;
-        text.Clear();
+        var text = TextBuffer.Rent();
         if (!escapeValues)
         {
             AppendText(text, context);
         }
         else
         {
-            var value = new StringBuilder();
+            var value = new TextBuffer();
             foreach (var segment in segments)
             {
                 if (segment.Expression is null)
@@ -53,12 +52,12 @@ internal sealed class TextNode(IReadOnlyList<TextSegment> segments) : TemplateNo
 
                 value.Clear();
                 segment.Expression.AppendText(value, context);
-                text.Append(Uri.EscapeDataString(value.ToString()));
+                text.Append(Uri.EscapeDataString(value.Span));
             }
         }
 
         var result = text.ToString();
-        _cachedBuilder = text;
+        TextBuffer.Return(text);
         return result;
     }
 }

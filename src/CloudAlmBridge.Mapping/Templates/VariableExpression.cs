@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
@@ -25,5 +24,5 @@ internal sealed class VariableExpression(VariableKind kind, string? name = null)
     public override void WriteValue(Utf8JsonWriter writer, in MappingContext context) =>
         writer.WriteStringValue(Resolve(context));
 
-    public override void AppendText(StringBuilder text, in MappingContext context) => text.Append(Resolve(context));
+    public override void AppendText(TextBuffer text, in MappingContext context) => text.Append(Resolve(context));
 }

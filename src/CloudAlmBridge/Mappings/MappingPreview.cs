@@ -51,13 +51,14 @@ internal static class MappingPreview
         if (request.Response is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } sample)
         {
             var mapped = operation.MapResponse(sample, context);
+            var fields = mapped.ToJson();
             response = new JsonObject { ["externalId"] = mapped.TicketId };
             foreach (var field in StandardFields.Skip(1))
             {
-                response[field] = mapped.Fields.TryGetProperty(field, out var value) ? JsonNode.Parse(value.GetRawText()) : null;
+                response[field] = fields.TryGetProperty(field, out var value) ? JsonNode.Parse(value.GetRawText()) : null;
             }
 
-            foreach (var field in mapped.Fields.EnumerateObject().Where(f => !StandardFields.Contains(f.Name)))
+            foreach (var field in fields.EnumerateObject().Where(f => !StandardFields.Contains(f.Name)))
             {
                 response[field.Name] = JsonNode.Parse(field.Value.GetRawText());
             }

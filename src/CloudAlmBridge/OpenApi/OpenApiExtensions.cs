@@ -31,12 +31,19 @@ internal static class OpenApiExtensions
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                // Swagger UI fills the request body with this, so "Try it out" posts a real Cloud ALM message.
-                if (operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var media)
-                    && context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>()
-                        .Any(n => n.EndpointName is "PostEvent" or "PostEventForTicket"))
+                // Swagger UI fills the request body with these, so "Try it out" sends a real message, mapping or preview.
+                var endpoint = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+                var example = endpoint switch
                 {
-                    media.Example = JsonNode.Parse(Examples.ChangeMessage);
+                    "PostEvent" or "PostEventForTicket" => Examples.ChangeMessage,
+                    "PutMapping" => Examples.Mapping,
+                    "PreviewMapping" => Examples.Preview,
+                    "PreviewInlineMapping" => Examples.InlinePreview,
+                    _ => null,
+                };
+                if (example is not null && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var media))
+                {
+                    media.Example = JsonNode.Parse(example);
                 }
 
                 return Task.CompletedTask;

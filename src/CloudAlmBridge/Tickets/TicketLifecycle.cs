@@ -132,10 +132,10 @@ internal sealed class TicketLifecycle(
 
         // At most one ticket per situation: ServiceNow is asked first whether an incident with this correlation id
         // exists (a create whose answer was lost, a bridge that crashed before writing the link).
-        if (work.Subscription.Webhook.IsServiceNow && await FindByCorrelationAsync(work, operation, cancellationToken) is { } existing)
+        if (work.Subscription.Webhook.IsServiceNow && await FindByCorrelationAsync(work, operation, cancellationToken) is var (existing, existingId))
         {
             work.Action = "Link";
-            await SaveAsync(work, existing, ticketId: existing.TicketId, closed: false, cancellationToken);
+            await SaveAsync(work, existing, existingId, closed: false, cancellationToken);
             return work.Done(DeliveryStates.Delivered, work.Action);
         }
 
@@ -219,7 +219,8 @@ internal sealed class TicketLifecycle(
         return (answer, operation.MapResponse(answer.Body, context));
     }
 
-    private async Task<MappedResponse?> FindByCorrelationAsync(Work work, OperationMapping create, CancellationToken cancellationToken)
+    private async Task<(MappedResponse Mapped, string? TicketId)?> FindByCorrelationAsync(Work work, OperationMapping create,
+        CancellationToken cancellationToken)
     {
         var webhook = work.Subscription.Webhook;
         var query = Uri.EscapeDataString($"correlation_id={work.SituationId}");
@@ -235,13 +236,11 @@ internal sealed class TicketLifecycle(
 
         var record = result[0];
         var mapped = create.MapRecord(record, work.Context(null));
-        if (mapped.TicketId is null && record.TryGetProperty("sys_id", out var sysId) && sysId.ValueKind == JsonValueKind.String)
-        {
-            mapped = mapped with { TicketId = sysId.GetString() };
-        }
+        var ticketId = mapped.TicketId
+            ?? (record.TryGetProperty("sys_id", out var sysId) && sysId.ValueKind == JsonValueKind.String ? sysId.GetString() : null);
 
-        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, mapped.TicketId ?? "(unknown)");
-        return mapped;
+        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, ticketId ?? "(unknown)");
+        return (mapped, ticketId);
     }
 
     private async Task SaveAsync(Work work, MappedResponse? mapped, string? ticketId, bool closed, CancellationToken cancellationToken)

@@ -47,6 +47,13 @@ public sealed class OperationsTests(ServiceNowBridgeFixture bridge) : IClassFixt
         Assert.Equal("cd0cb7ea-c4ed-43f5-aaf7-e12259483184", example.GetProperty("resource").GetProperty("id").GetString());
         Assert.Equal("basic", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("basic").GetProperty("scheme").GetString());
 
+        var put = paths.GetProperty("/api/v1/mappings/{name}").GetProperty("put").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("ACME incidents", put.GetProperty("_information").GetProperty("_name").GetString());
+        var preview = paths.GetProperty("/api/v1/mappings/{name}/preview").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("EVENT-SITUATION.UPDATED", preview.GetProperty("message").GetProperty("eventType").GetString());
+        var inline = paths.GetProperty("/api/v1/mappings/preview").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("ACME incidents", inline.GetProperty("mapping").GetProperty("_information").GetProperty("_name").GetString());
+
         // The sandbox exists only in Development.
         Assert.False(paths.TryGetProperty("/sandbox/servicenow/api/now/table/{table}", out _));
     }
