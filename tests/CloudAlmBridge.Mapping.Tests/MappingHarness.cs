@@ -28,7 +28,8 @@ internal static class MappingHarness
           "emptyText": "",
           "tags": { "type": "httpPing", "status": "DOWN", "attempts": 9 },
           "items": [ "first", "second" ],
-          "quoted": "He said \"stop\"\nthen left: Störung ✓"
+          "quoted": "He said \"stop\"\nthen left: Störung ✓",
+          "escaped": "caf\u00e9 \ud83d\ude00 tab\there \/ back\\slash \r\b\f end"
         }
         """;
 

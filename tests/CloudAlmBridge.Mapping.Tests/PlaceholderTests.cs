@@ -44,6 +44,8 @@ public sealed class PlaceholderTests
         // Values are JSON-escaped when written: quotes, newlines and unicode survive.
         { "\"#{quoted}\"", "\"He said \\\"stop\\\"\\nthen left: Störung ✓\"" },
         { "\"> #{quoted}\"", "\"> He said \\\"stop\\\"\\nthen left: Störung ✓\"" },
+        { "\"> #{escaped}\"", "\"> café 😀 tab\\there / back\\\\slash \\r\\b\\f end\"" },
+        { "\"#{escaped}\"", "\"café 😀 tab\\there / back\\\\slash \\r\\b\\f end\"" },
     };
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -40,13 +41,35 @@ internal static class JsonText
             raw = raw[1..^1];
         }
 
-        if (raw.IndexOf((byte)'\\') < 0)
+        // Runs between escapes are copied as they are; each escape is decoded (the document was validated on parse).
+        while (raw.Length > 0)
         {
-            text.AppendUtf8(raw);
-        }
-        else
-        {
-            text.Append(value.GetString());
+            var escape = raw.IndexOf((byte)'\\');
+            if (escape < 0)
+            {
+                text.AppendUtf8(raw);
+                return;
+            }
+
+            text.AppendUtf8(raw[..escape]);
+            var code = raw[escape + 1];
+            if (code == (byte)'u')
+            {
+                text.Append((char)ushort.Parse(raw.Slice(escape + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                raw = raw[(escape + 6)..];
+                continue;
+            }
+
+            text.Append(code switch
+            {
+                (byte)'n' => '\n',
+                (byte)'r' => '\r',
+                (byte)'t' => '\t',
+                (byte)'b' => '\b',
+                (byte)'f' => '\f',
+                _ => (char)code, // \" \\ \/
+            });
+            raw = raw[(escape + 2)..];
         }
     }
 

@@ -33,6 +33,12 @@ internal sealed class TextBuffer
 
     public void Append(string? text) => Append(text.AsSpan());
 
+    public void Append(char c)
+    {
+        Ensure(1);
+        _chars[Length++] = c;
+    }
+
     public void Append(ReadOnlySpan<char> text)
     {
         Ensure(text.Length);

@@ -7,18 +7,16 @@ namespace CloudAlmBridge.Tests.Configuration;
 /// <summary>Contract §1: a change is picked up without restart; an invalid one is rejected and the last good stays.</summary>
 public sealed class ReloadTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("cloudalmbridge-reload").FullName;
+    private readonly TempDirectory _directory = new();
 
     [Fact]
     public async Task InvalidChange_IsRejected_AndTheLastGoodConfigurationStays_ThenAValidChangeApplies()
     {
-        var file = Path.Combine(_directory, "bridge.json");
+        var file = _directory.File("bridge.json");
         await File.WriteAllTextAsync(file, Subscription("second", "snow-incident"));
-        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(_directory, "bridge.db"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("bridge.db"));
         using var factory = new BridgeFactory(settings, jsonFile: file);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(
-            System.Text.Encoding.UTF8.GetBytes($"{TestSettings.AdminClient}:{TestSettings.AdminSecret}")));
+        using var client = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
         Assert.Contains("second", await SubscriptionNamesAsync(client));
 
         await File.WriteAllTextAsync(file, Subscription("third", "no-such-webhook"));
@@ -37,14 +35,7 @@ public sealed class ReloadTests : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Temp folder; a late file handle is harmless.
-        }
+        _directory.Dispose();
     }
 
     private static string Subscription(string name, string webhook) =>

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using WireMock.Server;
 
 namespace CloudAlmBridge.Tests.Infrastructure;
@@ -10,7 +8,7 @@ namespace CloudAlmBridge.Tests.Infrastructure;
 /// </summary>
 public sealed class ServiceNowBridgeFixture : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "cloudalmbridge-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new();
 
     public WireMockServer ServiceNow { get; } = WireMockServer.Start();
 
@@ -18,11 +16,10 @@ public sealed class ServiceNowBridgeFixture : IAsyncLifetime
 
     public BridgeFactory Factory { get; private set; } = null!;
 
-    public string DatabasePath => Path.Combine(_directory, "bridge.db");
+    public string DatabasePath => _directory.File("bridge.db");
 
     public Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
         Factory = StartBridge();
         return Task.CompletedTask;
     }
@@ -52,13 +49,7 @@ public sealed class ServiceNowBridgeFixture : IAsyncLifetime
 
     public HttpClient AdminClient() => Client(TestSettings.AdminClient, TestSettings.AdminSecret);
 
-    public HttpClient Client(string user, string secret)
-    {
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization =
-            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
-        return client;
-    }
+    public HttpClient Client(string user, string secret) => Factory.CreateClient(user, secret);
 
     public async Task DisposeAsync()
     {
@@ -67,13 +58,6 @@ public sealed class ServiceNowBridgeFixture : IAsyncLifetime
         ServiceNow.Dispose();
         Jira.Stop();
         Jira.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A SQLite handle released late must not fail the run; the folder is in the temp directory.
-        }
+        _directory.Dispose();
     }
 }

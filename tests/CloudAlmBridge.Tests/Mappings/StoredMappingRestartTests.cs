@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -10,12 +9,12 @@ namespace CloudAlmBridge.Tests.Mappings;
 /// <summary>A mapping put over REST lives in the database: it survives a restart and can be used by a subscription.</summary>
 public sealed class StoredMappingRestartTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("cloudalmbridge-restart").FullName;
+    private readonly TempDirectory _directory = new();
 
     [Fact]
     public async Task PutMapping_SurvivesARestart_ServesASubscription_AndCannotBeDeletedWhileInUse()
     {
-        var database = Path.Combine(_directory, "bridge.db");
+        var database = _directory.File("bridge.db");
         var document = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "sap-samples", "document-approval-mapping.json"))
             .Replace("WORKFLOW.STARTED", "EVENT-SITUATION.CREATED", StringComparison.Ordinal);
         using (var first = new BridgeFactory(TestSettings.ForServiceNow("http://127.0.0.1:9", database)))
@@ -45,7 +44,7 @@ public sealed class StoredMappingRestartTests : IDisposable
     [Fact]
     public void SubscriptionOnAMappingThatIsNowhere_StopsTheStart()
     {
-        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(_directory, "empty.db"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("empty.db"));
         settings["Bridge:Subscriptions:approvals:Webhook"] = "snow-incident";
         settings["Bridge:Subscriptions:approvals:Mapping"] = "acme-approval";
         using var factory = new BridgeFactory(settings);
@@ -57,21 +56,8 @@ public sealed class StoredMappingRestartTests : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Temp folder; a late SQLite handle is harmless.
-        }
+        _directory.Dispose();
     }
 
-    private static HttpClient Admin(BridgeFactory factory)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestSettings.AdminClient}:{TestSettings.AdminSecret}")));
-        return client;
-    }
+    private static HttpClient Admin(BridgeFactory factory) => factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
 }

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
 
@@ -14,7 +12,7 @@ namespace CloudAlmBridge.Tests.Sandbox;
 /// </summary>
 public sealed class DemoWalkthroughTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("cloudalmbridge-demo").FullName;
+    private readonly TempDirectory _directory = new();
 
     [Fact]
     public async Task DemoSubscription_CreatesUpdatesAndResolvesOneSandboxIncident()
@@ -23,16 +21,14 @@ public sealed class DemoWalkthroughTests : IDisposable
         using var factory = new BridgeFactory(new Dictionary<string, string?>
         {
             ["Serilog:MinimumLevel:Default"] = "Warning",
-            ["Bridge:Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "bridge.db")}",
+            ["Bridge:Storage:ConnectionString"] = $"Data Source={_directory.File("bridge.db")}",
 
             // The demo destination is the bridge's own address; here the port is the test's.
             ["Bridge:Destinations:servicenow-sandbox:Url"] = $"http://127.0.0.1:{port}/sandbox/servicenow",
         }, environment: "Development");
         factory.UseKestrel(port);
         factory.StartServer();
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization =
-            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("cloud-alm:demo-events-secret")));
+        using var client = factory.CreateClient("cloud-alm", "demo-events-secret");
         var situation = Events.NewSituationId();
 
         var created = await client.PostEventAsync("demo", Events.Message("created", situation));
@@ -59,14 +55,7 @@ public sealed class DemoWalkthroughTests : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Temp folder; a late SQLite handle is harmless.
-        }
+        _directory.Dispose();
     }
 
     private static int FreePort()

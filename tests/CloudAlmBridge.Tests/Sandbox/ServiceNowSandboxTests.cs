@@ -10,7 +10,7 @@ namespace CloudAlmBridge.Tests.Sandbox;
 public sealed class ServiceNowSandboxTests : IDisposable
 {
     private const string Incidents = "/sandbox/servicenow/api/now/table/incident";
-    private readonly string _directory = Directory.CreateTempSubdirectory("cloudalmbridge-sandbox").FullName;
+    private readonly TempDirectory _directory = new();
     private readonly BridgeFactory _factory;
 
     public ServiceNowSandboxTests()
@@ -18,7 +18,7 @@ public sealed class ServiceNowSandboxTests : IDisposable
         _factory = new BridgeFactory(new Dictionary<string, string?>
         {
             ["Serilog:MinimumLevel:Default"] = "Warning",
-            ["Bridge:Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "bridge.db")}",
+            ["Bridge:Storage:ConnectionString"] = $"Data Source={_directory.File("bridge.db")}",
         }, environment: "Development");
     }
 
@@ -99,7 +99,7 @@ public sealed class ServiceNowSandboxTests : IDisposable
     [Fact]
     public async Task Sandbox_IsAbsent_OutsideDevelopment()
     {
-        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(_directory, "production.db"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("production.db"));
         using var production = new BridgeFactory(settings, environment: "Production");
         using var client = production.CreateClient();
 
@@ -111,14 +111,7 @@ public sealed class ServiceNowSandboxTests : IDisposable
     public void Dispose()
     {
         _factory.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Temp folder; a late SQLite handle is harmless.
-        }
+        _directory.Dispose();
     }
 
     private static async Task<string> CreateAsync(HttpClient client, string correlationId)
