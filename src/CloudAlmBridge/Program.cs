@@ -6,6 +6,7 @@ using CloudAlmBridge.Ingestion;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.OpenApi;
+using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Sandbox;
 using CloudAlmBridge.Security;
 using CloudAlmBridge.Storage;
@@ -21,6 +22,7 @@ builder.AddBridgeStorage();
 builder.AddBridgeMappings();
 builder.AddBridgeDelivery();
 builder.AddBridgeTickets();
+builder.AddBridgeOutbox();
 builder.AddBridgeOpenApi();
 builder.AddServiceNowSandbox();
 

@@ -93,6 +93,26 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Delivery:MaxRetryAge: must be positive");
         }
 
+        if (delivery.RetryBaseDelay <= TimeSpan.Zero || delivery.RetryMaxDelay < delivery.RetryBaseDelay)
+        {
+            errors.Add($"{Root}:Delivery:RetryBaseDelay: must be positive and at most RetryMaxDelay");
+        }
+
+        if (delivery.MaxConcurrentDeliveries is < 1 or > 256)
+        {
+            errors.Add($"{Root}:Delivery:MaxConcurrentDeliveries: must be between 1 and 256 (is {delivery.MaxConcurrentDeliveries})");
+        }
+
+        if (delivery.MaxConcurrencyPerDestination is < 1 or > 64)
+        {
+            errors.Add($"{Root}:Delivery:MaxConcurrencyPerDestination: must be between 1 and 64 (is {delivery.MaxConcurrencyPerDestination})");
+        }
+
+        if (delivery.PollInterval <= TimeSpan.Zero || delivery.LeaseDuration <= delivery.AttemptTimeout)
+        {
+            errors.Add($"{Root}:Delivery:PollInterval must be positive and LeaseDuration longer than AttemptTimeout");
+        }
+
         if (!string.Equals(options.Lifecycle.CloseWithoutTicket, LifecycleOptions.Skip, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose, StringComparison.OrdinalIgnoreCase))
         {

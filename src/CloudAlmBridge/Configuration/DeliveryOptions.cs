@@ -14,9 +14,27 @@ public sealed class DeliveryOptions
     /// <summary>Upper bound for a single wait, including one asked for by <c>Retry-After</c>.</summary>
     public TimeSpan MaxInlineRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Attempts before a delivery is dead-lettered (used by the durable outbox).</summary>
+    /// <summary>Attempts before a delivery is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 20;
 
-    /// <summary>Age after which a delivery is no longer retried (used by the durable outbox).</summary>
+    /// <summary>Age (since it was queued) after which a delivery is no longer retried but dead-lettered.</summary>
     public TimeSpan MaxRetryAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Wait before the second attempt of a delivery; doubles per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest wait between two attempts, unless the ticket system asks for longer with Retry-After.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Deliveries in flight at once, over all destinations.</summary>
+    public int MaxConcurrentDeliveries { get; set; } = 16;
+
+    /// <summary>Deliveries in flight at once towards one destination: protects the ticket system and its rate limits.</summary>
+    public int MaxConcurrencyPerDestination { get; set; } = 4;
+
+    /// <summary>How often the dispatcher looks for due retries (new events wake it at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a claimed delivery belongs to its claimer before another may take it over.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -5,7 +5,7 @@ using Polly.Timeout;
 namespace CloudAlmBridge.Delivery;
 
 /// <summary>The typed client for every ticket system: sends a mapped request and returns its answer or a clear error.</summary>
-internal sealed class TicketSystemClient(HttpClient httpClient)
+internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider timeProvider)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
@@ -45,12 +45,20 @@ internal sealed class TicketSystemClient(HttpClient httpClient)
                 var targetMessage = TicketSystemErrors.Extract(body);
                 throw new TicketSystemException(
                     $"{request.Webhook.DestinationName} answered {status} to {request.Method}: {targetMessage ?? response.ReasonPhrase}",
-                    status, targetMessage);
+                    status, targetMessage, retryAfter: RetryAfter(response));
             }
 
             return new TicketSystemAnswer(status, ParseBody(body));
         }
     }
+
+    /// <summary><c>Retry-After</c> as ServiceNow and Jira send it with 429 and some 503s: seconds, or an HTTP date.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static JsonElement ParseBody(string body)
     {

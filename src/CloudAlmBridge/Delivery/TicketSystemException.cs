@@ -3,12 +3,23 @@ namespace CloudAlmBridge.Delivery;
 /// <summary>The ticket system refused or could not be reached; the message carries its own error text.</summary>
 internal sealed class TicketSystemException : Exception
 {
-    public TicketSystemException(string message, int? statusCode, string? targetMessage, Exception? innerException = null)
+    public TicketSystemException(string message, int? statusCode, string? targetMessage, Exception? innerException = null,
+        TimeSpan? retryAfter = null)
         : base(message, innerException)
     {
         StatusCode = statusCode;
         TargetMessage = targetMessage;
+        RetryAfter = retryAfter;
     }
+
+    /// <summary>What the ticket system asked for with <c>Retry-After</c> (seconds or an HTTP date), if anything.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// Worth another attempt later: no answer (timeout, connection failure), <c>408</c>, <c>429</c> or <c>5xx</c>.
+    /// Any other <c>4xx</c> will not change by waiting, so the delivery is dead-lettered at once.
+    /// </summary>
+    public bool IsTransient => StatusCode is null or 408 or 429 or >= 500;
 
     /// <summary>The ticket system's HTTP status; null when there was no answer (timeout, connection failure).</summary>
     public int? StatusCode { get; }

@@ -3,7 +3,9 @@ using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Observability;
+using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Security;
+using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,17 +21,17 @@ internal static class EventEndpoints
             .RequireAuthorization(Roles.Events);
 
         group.MapPost("/{subscription}", (string subscription, HttpRequest request, ActiveConfiguration configuration,
-                TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
-                HandleAsync(subscription, null, request, configuration, lifecycle, metrics, cancellationToken))
+                EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
+                HandleAsync(subscription, null, request, configuration, inbox, lifecycle, metrics, cancellationToken))
             .Accepts<ChangeMessage>("application/json")
             .WithName("PostEvent")
             .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
-            .WithDescription("Answers 201 when this event opened the ticket, 200 otherwise, with the flat object a Cloud ALM response mapping reads.");
+            .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds; always the flat object a Cloud ALM response mapping reads.");
 
         group.MapMethods("/{subscription}/{externalId}", [HttpMethods.Post, HttpMethods.Patch, HttpMethods.Put],
                 (string subscription, string externalId, HttpRequest request, ActiveConfiguration configuration,
-                    TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
-                    HandleAsync(subscription, externalId, request, configuration, lifecycle, metrics, cancellationToken))
+                    EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
+                    HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, metrics, cancellationToken))
             .Accepts<ChangeMessage>("application/json")
             .WithName("PostEventForTicket")
             .WithSummary("The same, for Cloud ALM mappings that address an existing ticket with path '/#{externalId}'.");
@@ -41,8 +43,8 @@ internal static class EventEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, ProblemHttpResult>> HandleAsync(
-        string subscriptionName, string? externalId, HttpRequest request, ActiveConfiguration configuration,
+    private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult>> HandleAsync(
+        string subscriptionName, string? externalId, HttpRequest request, ActiveConfiguration configuration, EventInbox inbox,
         TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken)
     {
         var model = configuration.Current;
@@ -80,13 +82,52 @@ internal static class EventEndpoints
                 $"Subscription '{subscription.Name}' handles '{subscription.Options.ResourceType}', not '{message.ResourceType}'.");
         }
 
-        metrics.EventReceived(subscription.Name, message.EventType);
-        using var inFlight = metrics.TrackInFlight();
-        var outcome = await lifecycle.HandleAsync(subscription, message.EventType, message.SituationId, message.Resource, cancellationToken);
-        return Answer(subscription, message.SituationId, message.EventType, outcome);
+        if (message.EventType == EventTypes.Ping)
+        {
+            // A PING reads the ticket and changes nothing: answered directly, never queued.
+            metrics.EventReceived(subscription.Name, message.EventType);
+            var ping = await lifecycle.HandleAsync(subscription, message.EventType, message.SituationId, message.Resource, 0, cancellationToken);
+            return Answer(subscription, message.SituationId, message.EventType, ping);
+        }
+
+        var wait = TimeSpan.FromSeconds(model.Options.Inbound.WaitForDeliverySeconds);
+        var (delivery, link) = await inbox.AcceptAsync(subscription, message, body.Value, wait, cancellationToken);
+        return Answer(subscription, delivery, link);
     }
 
-    private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, ProblemHttpResult>> GetTicketAsync(
+    /// <summary>The answer for an accepted event, from its delivery's state (a duplicate gets the original's).</summary>
+    private static Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult> Answer(
+        ResolvedSubscription subscription, DeliveryRecord delivery, TicketLink? link)
+    {
+        var answer = new EventAnswer
+        {
+            ExternalId = delivery.SituationId,
+            ExternalNumber = link?.TicketNumber,
+            ExternalStatus = link?.TicketStatus,
+            DisplayUrl = link?.DisplayUrl,
+            TicketId = link?.TicketId,
+            DeliveryState = delivery.State,
+        };
+
+        return delivery.State switch
+        {
+            DeliveryStates.DeadLettered => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error",
+                delivery.LastError ?? "The delivery was dead-lettered.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["externalId"] = answer.ExternalId,
+                    ["deliveryState"] = answer.DeliveryState,
+                    ["deliveryId"] = delivery.Id,
+                    ["targetStatus"] = delivery.LastStatus,
+                }),
+            DeliveryStates.Queued or DeliveryStates.Retrying => TypedResults.Accepted($"/api/v1/deliveries/{delivery.Id}", answer),
+            _ when delivery.TicketCreated => TypedResults.Created(
+                $"/api/v1/events/{Uri.EscapeDataString(subscription.Name)}/{Uri.EscapeDataString(delivery.SituationId)}", answer),
+            _ => TypedResults.Ok(answer),
+        };
+    }
+
+    private static async Task<Results<Ok<EventAnswer>, ProblemHttpResult>> GetTicketAsync(
         string subscription, string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle,
         BridgeMetrics metrics, CancellationToken cancellationToken)
     {
@@ -101,8 +142,13 @@ internal static class EventEndpoints
         // A PING addressed by path carries no situation body: the id is all the ticket look-up needs.
         using var resource = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["id"] = externalId }));
         metrics.EventReceived(resolved.Name, EventTypes.Ping);
-        var outcome = await lifecycle.HandleAsync(resolved, EventTypes.Ping, externalId, resource.RootElement, cancellationToken);
-        return Answer(resolved, externalId, EventTypes.Ping, outcome);
+        var outcome = await lifecycle.HandleAsync(resolved, EventTypes.Ping, externalId, resource.RootElement, 0, cancellationToken);
+        return Answer(resolved, externalId, EventTypes.Ping, outcome) switch
+        {
+            { Result: Ok<EventAnswer> ok } => ok,
+            { Result: ProblemHttpResult problem } => problem,
+            var other => throw new InvalidOperationException($"A PING answers 200 or a problem, not {other.Result}."),
+        };
     }
 
     private static ProblemHttpResult? CheckSubscription(BridgeModel model, string name)
@@ -119,7 +165,8 @@ internal static class EventEndpoints
                 $"Subscription '{name}' is disabled (Bridge:Subscriptions:{name}:Enabled); nothing was stored or sent.");
     }
 
-    private static Results<Created<EventAnswer>, Ok<EventAnswer>, ProblemHttpResult> Answer(ResolvedSubscription subscription,
+    /// <summary>The answer for a PING, read directly from the ticket system.</summary>
+    private static Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult> Answer(ResolvedSubscription subscription,
         string situationId, string eventType, LifecycleOutcome outcome)
     {
         if (eventType == EventTypes.Ping && outcome.Link is null)
@@ -146,13 +193,10 @@ internal static class EventEndpoints
                 {
                     ["externalId"] = answer.ExternalId,
                     ["deliveryState"] = answer.DeliveryState,
-                    ["deliveryId"] = outcome.DeliveryId,
                     ["targetStatus"] = outcome.TargetStatusCode,
                 });
         }
 
-        return outcome.TicketCreated
-            ? TypedResults.Created($"/api/v1/events/{Uri.EscapeDataString(subscription.Name)}/{Uri.EscapeDataString(situationId)}", answer)
-            : TypedResults.Ok(answer);
+        return TypedResults.Ok(answer);
     }
 }

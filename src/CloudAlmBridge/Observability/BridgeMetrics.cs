@@ -16,7 +16,7 @@ internal sealed class BridgeMetrics
     private readonly ConcurrentDictionary<(string Subscription, string Outcome), long> _deliveries = new();
     private readonly ConcurrentDictionary<string, long> _deadLetters = new();
     private readonly ConcurrentDictionary<string, Histogram> _latency = new();
-    private long _inFlight;
+    private long _queueDepth;
 
     public void EventReceived(string subscription, string eventType) =>
         _eventsReceived.AddOrUpdate((subscription, eventType), 1, static (_, count) => count + 1);
@@ -29,12 +29,8 @@ internal sealed class BridgeMetrics
 
     public void DeadLettered(string subscription) => _deadLetters.AddOrUpdate(subscription, 1, static (_, count) => count + 1);
 
-    /// <summary>Counts an event as waiting or in work until the returned scope ends (the queue depth).</summary>
-    public IDisposable TrackInFlight()
-    {
-        Interlocked.Increment(ref _inFlight);
-        return new InFlightScope(this);
-    }
+    /// <summary>Deliveries accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.</summary>
+    public void SetQueueDepth(long pending) => Interlocked.Exchange(ref _queueDepth, pending);
 
     public string Render()
     {
@@ -62,7 +58,7 @@ internal sealed class BridgeMetrics
 
         text.AppendLine("# HELP bridge_queue_depth Events accepted and not yet delivered.");
         text.AppendLine("# TYPE bridge_queue_depth gauge");
-        text.Append(CultureInfo.InvariantCulture, $"bridge_queue_depth {Interlocked.Read(ref _inFlight)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"bridge_queue_depth {Interlocked.Read(ref _queueDepth)}\n");
 
         text.AppendLine("# HELP bridge_dead_letters_total Deliveries given up after their retries.");
         text.AppendLine("# TYPE bridge_dead_letters_total counter");
@@ -76,19 +72,6 @@ internal sealed class BridgeMetrics
 
     private static string Escape(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
-    private sealed class InFlightScope(BridgeMetrics owner) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                Interlocked.Decrement(ref owner._inFlight);
-            }
-        }
-    }
 
     private sealed class Histogram(int bucketCount)
     {

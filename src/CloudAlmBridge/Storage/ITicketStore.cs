@@ -1,7 +1,7 @@
 namespace CloudAlmBridge.Storage;
 
 /// <summary>
-/// Situation-to-ticket links and their event history. SQLite implements it today; a PostgreSQL implementation can
+/// Situation-to-ticket links (their event history is the situation's deliveries, see <see cref="IDeliveryStore"/>). SQLite implements it today; a PostgreSQL implementation can
 /// satisfy it without changing its callers.
 /// </summary>
 internal interface ITicketStore
@@ -14,10 +14,8 @@ internal interface ITicketStore
     /// <summary>Inserts or replaces the link of (subscription, situation).</summary>
     Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken);
 
-    /// <summary>Appends to the event history and returns the entry's id (the delivery id in logs).</summary>
-    Task<long> RecordEventAsync(TicketEvent ticketEvent, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<TicketEvent>> GetEventsAsync(string subscription, string situationId, CancellationToken cancellationToken);
+    /// <summary>Links by subscription and ticket status (both optional), oldest first.</summary>
+    Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take, CancellationToken cancellationToken);
 
     /// <summary>Throws when the storage cannot be reached (readiness).</summary>
     Task CheckAsync(CancellationToken cancellationToken);

@@ -60,57 +60,41 @@ internal sealed class SqliteTicketStore(SqliteDatabase database) : ITicketStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<long> RecordEventAsync(TicketEvent ticketEvent, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take,
+        CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO ticket_events (subscription, situation_id, event_type, received_at, delivery_state, action, status_code, error, ticket_id)
-            VALUES ($subscription, $situation, $eventType, $received, $state, $action, $status, $error, $ticketId)
-            RETURNING id;
+            SELECT subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at
+            FROM ticket_links
+            WHERE ($subscription IS NULL OR subscription = $subscription)
+              AND ($status IS NULL OR ticket_status = $status COLLATE NOCASE)
+            ORDER BY created_at, subscription, situation_id LIMIT $take OFFSET $skip;
             """;
-        command.Parameters.AddWithValue("$subscription", ticketEvent.Subscription);
-        command.Parameters.AddWithValue("$situation", ticketEvent.SituationId);
-        command.Parameters.AddWithValue("$eventType", ticketEvent.EventType);
-        command.Parameters.AddWithValue("$received", FormatTime(ticketEvent.ReceivedAt));
-        command.Parameters.AddWithValue("$state", ticketEvent.DeliveryState);
-        command.Parameters.AddWithValue("$action", (object?)ticketEvent.Action ?? DBNull.Value);
-        command.Parameters.AddWithValue("$status", (object?)ticketEvent.StatusCode ?? DBNull.Value);
-        command.Parameters.AddWithValue("$error", (object?)ticketEvent.Error ?? DBNull.Value);
-        command.Parameters.AddWithValue("$ticketId", (object?)ticketEvent.TicketId ?? DBNull.Value);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    public async Task<IReadOnlyList<TicketEvent>> GetEventsAsync(string subscription, string situationId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, event_type, received_at, delivery_state, action, status_code, error, ticket_id
-            FROM ticket_events WHERE subscription = $subscription AND situation_id = $situation ORDER BY id;
-            """;
-        command.Parameters.AddWithValue("$subscription", subscription);
-        command.Parameters.AddWithValue("$situation", situationId);
+        command.Parameters.AddWithValue("$subscription", (object?)subscription ?? DBNull.Value);
+        command.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
+        command.Parameters.AddWithValue("$take", take);
+        command.Parameters.AddWithValue("$skip", skip);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<TicketEvent>();
+        var links = new List<TicketLink>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new TicketEvent
+            links.Add(new TicketLink
             {
-                Id = reader.GetInt64(0),
-                Subscription = subscription,
-                SituationId = situationId,
-                EventType = reader.GetString(1),
-                ReceivedAt = ParseTime(reader.GetString(2)),
-                DeliveryState = reader.GetString(3),
-                Action = reader.IsDBNull(4) ? null : reader.GetString(4),
-                StatusCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                Error = reader.IsDBNull(6) ? null : reader.GetString(6),
-                TicketId = reader.IsDBNull(7) ? null : reader.GetString(7),
+                Subscription = reader.GetString(0),
+                SituationId = reader.GetString(1),
+                TicketId = reader.IsDBNull(2) ? null : reader.GetString(2),
+                TicketNumber = reader.IsDBNull(3) ? null : reader.GetString(3),
+                TicketStatus = reader.IsDBNull(4) ? null : reader.GetString(4),
+                DisplayUrl = reader.IsDBNull(5) ? null : reader.GetString(5),
+                IsClosed = reader.GetInt64(6) != 0,
+                CreatedAt = ParseTime(reader.GetString(7)),
+                UpdatedAt = ParseTime(reader.GetString(8)),
             });
         }
 
-        return events;
+        return links;
     }
 
     public async Task CheckAsync(CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ internal static class StorageExtensions
         builder.Services.AddSingleton<SqliteDatabase>();
         builder.Services.AddSingleton<ITicketStore, SqliteTicketStore>();
         builder.Services.AddSingleton<IMappingStore, SqliteMappingStore>();
+        builder.Services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;

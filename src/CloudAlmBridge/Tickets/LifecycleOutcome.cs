@@ -9,7 +9,8 @@ namespace CloudAlmBridge.Tickets;
 /// <param name="TicketCreated">True when this event opened the ticket.</param>
 /// <param name="Error">The failure with the ticket system's own message, when <paramref name="DeliveryState"/> is Failed.</param>
 /// <param name="TargetStatusCode">The ticket system's HTTP status of a failure; null when it did not answer.</param>
-/// <param name="DeliveryId">The event history entry: the delivery id in logs and problems.</param>
+/// <param name="Transient">For a failure: worth another attempt later (no answer, 408, 429, 5xx).</param>
+/// <param name="RetryAfter">For a failure: what the ticket system asked for with Retry-After.</param>
 internal sealed record LifecycleOutcome(
     TicketLink? Link,
     string DeliveryState,
@@ -17,4 +18,5 @@ internal sealed record LifecycleOutcome(
     bool TicketCreated = false,
     string? Error = null,
     int? TargetStatusCode = null,
-    long DeliveryId = 0);
+    bool Transient = false,
+    TimeSpan? RetryAfter = null);

@@ -23,10 +23,13 @@ internal sealed class TicketLifecycle(
     TimeProvider timeProvider,
     ILogger<TicketLifecycle> logger)
 {
+    /// <summary>
+    /// Handles one event of one situation: waits for the situation's lock, decides by the link, sends, saves the link.
+    /// A failure of the ticket system is an outcome (with its own message), not an exception.
+    /// </summary>
     public async Task<LifecycleOutcome> HandleAsync(ResolvedSubscription subscription, string eventType, string situationId,
-        JsonElement resource, CancellationToken cancellationToken)
+        JsonElement resource, long deliveryId, CancellationToken cancellationToken)
     {
-        var receivedAt = timeProvider.GetUtcNow();
         var started = timeProvider.GetTimestamp();
         using var lease = await locks.AcquireAsync(subscription.Name, situationId, cancellationToken);
 
@@ -41,21 +44,9 @@ internal sealed class TicketLifecycle(
         }
         catch (TicketSystemException exception)
         {
-            outcome = new LifecycleOutcome(work.Link, DeliveryStates.Failed, work.Action, work.Created, exception.Message, exception.StatusCode);
+            outcome = new LifecycleOutcome(work.Link, DeliveryStates.Failed, work.Action, work.Created, exception.Message,
+                exception.StatusCode, exception.IsTransient, exception.RetryAfter);
         }
-
-        var deliveryId = await store.RecordEventAsync(new TicketEvent
-        {
-            Subscription = subscription.Name,
-            SituationId = situationId,
-            EventType = eventType,
-            ReceivedAt = receivedAt,
-            DeliveryState = outcome.DeliveryState,
-            Action = outcome.Action,
-            StatusCode = outcome.TargetStatusCode,
-            Error = outcome.Error,
-            TicketId = outcome.Link?.TicketId,
-        }, cancellationToken);
 
         metrics.RecordDelivery(subscription.Name, outcome.DeliveryState, timeProvider.GetElapsedTime(started));
         TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome.Action, outcome.DeliveryState,
@@ -65,7 +56,7 @@ internal sealed class TicketLifecycle(
             TicketLog.DeliveryFailed(logger, subscription.Name, situationId, deliveryId, outcome.Error);
         }
 
-        return outcome with { DeliveryId = deliveryId };
+        return outcome;
     }
 
     private async Task<LifecycleOutcome> DecideAndRunAsync(Work work, string eventType, CancellationToken cancellationToken)

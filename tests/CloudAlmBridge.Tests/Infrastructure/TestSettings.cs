@@ -68,6 +68,12 @@ public static class TestSettings
         ["Bridge:Delivery:InlineRetries"] = "2",
         ["Bridge:Delivery:InlineRetryDelay"] = "00:00:00.010",
         ["Bridge:Delivery:AttemptTimeout"] = "00:00:02",
+
+        // The outbox keeps its real behaviour on a compressed clock: retries after 0.2 s, 0.4 s, ... capped at 1 s.
+        ["Bridge:Inbound:WaitForDeliverySeconds"] = "3",
+        ["Bridge:Delivery:RetryBaseDelay"] = "00:00:00.200",
+        ["Bridge:Delivery:RetryMaxDelay"] = "00:00:01",
+        ["Bridge:Delivery:PollInterval"] = "00:00:00.050",
     };
 
     public static string SapSample(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "sap-samples", file);

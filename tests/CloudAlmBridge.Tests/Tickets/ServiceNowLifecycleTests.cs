@@ -212,7 +212,9 @@ public sealed class ServiceNowLifecycleTests : IClassFixture<ServiceNowBridgeFix
         await client.PostEventAsync(Subscription, Events.Message("created", situation));
 
         var patch = await client.PatchAsync($"/api/v1/events/{Subscription}/{situation}", Events.Json(Events.Message("updated", situation).ToJsonString()));
-        var put = await client.PutAsync($"/api/v1/events/{Subscription}/{situation}", Events.Json(Events.Message("updated", situation).ToJsonString()));
+        var second = Events.Message("updated", situation);
+        second["resource"]!["updateTime"] = "2026-11-02T08:44:03Z";
+        var put = await client.PutAsync($"/api/v1/events/{Subscription}/{situation}", Events.Json(second.ToJsonString()));
         var mismatch = await client.PatchAsync($"/api/v1/events/{Subscription}/other-id", Events.Json(Events.Message("updated", situation).ToJsonString()));
 
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
@@ -222,7 +224,7 @@ public sealed class ServiceNowLifecycleTests : IClassFixture<ServiceNowBridgeFix
     }
 
     [Fact]
-    public async Task Create_RefusedByServiceNow_IsA502Problem_WithServiceNowsOwnMessage_AndLinksNothing()
+    public async Task Create_RefusedByServiceNow_IsDeadLettered_AndA502Problem_WithServiceNowsOwnMessage_AndLinksNothing()
     {
         var situation = Events.NewSituationId();
         _bridge.ServiceNow.AnswersLookup();
@@ -235,20 +237,24 @@ public sealed class ServiceNowLifecycleTests : IClassFixture<ServiceNowBridgeFix
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("Invalid field: assignment_group: SAP Basis not found", problem.GetProperty("detail").GetString());
         Assert.Equal(400, problem.GetProperty("targetStatus").GetInt32());
-        Assert.Equal("Failed", problem.GetProperty("deliveryState").GetString());
+        Assert.Equal("DeadLettered", problem.GetProperty("deliveryState").GetString());
+        Assert.True(problem.GetProperty("deliveryId").GetInt64() > 0);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/events/{Subscription}/{situation}")).StatusCode);
     }
 
     [Fact]
-    public async Task Create_IsNeverRetriedInline_WhenServiceNowIsUnavailable()
+    public async Task Create_IsNeverRetriedInline_ButQueued_HonouringRetryAfter()
     {
         _bridge.ServiceNow.AnswersLookup();
-        _bridge.ServiceNow.AnswersError("POST", ServiceNowStubs.IncidentPath, 503, "Service Unavailable", "maintenance");
+        _bridge.ServiceNow.Given(WireMock.RequestBuilders.Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(503).WithHeader("Retry-After", "60"));
         using var client = _bridge.EventsClient();
 
         var response = await client.PostEventAsync(Subscription, Events.Message("created", Events.NewSituationId()));
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("Retrying", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+        Assert.StartsWith("/api/v1/deliveries/", response.Headers.Location!.ToString(), StringComparison.Ordinal);
         Assert.Single(_bridge.ServiceNow.Calls("POST"));
     }
 
@@ -288,7 +294,11 @@ public sealed class ServiceNowLifecycleTests : IClassFixture<ServiceNowBridgeFix
         using var client = _bridge.EventsClient();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            client.PostEventAsync(Subscription, Events.Message(i % 2 == 0 ? "created" : "updated", situation))));
+        {
+            var message = Events.Message(i % 2 == 0 ? "created" : "updated", situation);
+            message["resource"]!["updateTime"] = $"2026-11-02T08:{i:D2}:00Z";
+            return client.PostEventAsync(Subscription, message);
+        }));
 
         Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Ingestion;
+using CloudAlmBridge.Observability;
+using CloudAlmBridge.Storage;
+using CloudAlmBridge.Tickets;
+
+namespace CloudAlmBridge.Outbox;
+
+/// <summary>
+/// Accepts a change message durably (committed before the answer), wakes the dispatcher, and waits a bounded time for
+/// the delivery so that Cloud ALM usually gets the ticket in the same call.
+/// </summary>
+internal sealed class EventInbox(
+    IDeliveryStore deliveries,
+    ITicketStore tickets,
+    DeliveryDispatcher dispatcher,
+    DeliveryNotifications notifications,
+    BridgeMetrics metrics,
+    TimeProvider timeProvider)
+{
+    public async Task<(DeliveryRecord Delivery, TicketLink? Link)> AcceptAsync(ResolvedSubscription subscription, ChangeMessage message,
+        ReadOnlyMemory<byte> body, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
+
+        // A message repeats an accepted one when it has the same subscription, situation, event type and update time,
+        // or when its body is identical; without an update time, only the body can tell.
+        var dedupeKey = message.Resource.TryGetProperty("updateTime", out var updateTime) && updateTime.ValueKind == JsonValueKind.String
+                        && updateTime.GetString() is { Length: > 0 } time
+            ? $"updateTime:{time}"
+            : $"body:{hash}";
+        var (delivery, duplicate) = await deliveries.AcceptAsync(new NewDelivery(subscription.Name, message.SituationId, message.EventType,
+            dedupeKey, hash, Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow()), cancellationToken);
+        if (!duplicate)
+        {
+            metrics.EventReceived(subscription.Name, message.EventType);
+            dispatcher.Wake();
+        }
+
+        await notifications.WaitAsync(delivery.Id,
+            async () => DeliveryStates.IsFinal((await deliveries.FindAsync(delivery.Id, cancellationToken))!.State),
+            wait, timeProvider, cancellationToken);
+        delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
+        return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
+    }
+}

@@ -1,0 +1,13 @@
+namespace CloudAlmBridge.Outbox;
+
+internal static class OutboxExtensions
+{
+    public static IHostApplicationBuilder AddBridgeOutbox(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DeliveryNotifications>();
+        builder.Services.AddSingleton<DeliveryDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+        builder.Services.AddSingleton<EventInbox>();
+        return builder;
+    }
+}

@@ -1,0 +1,21 @@
+namespace CloudAlmBridge.Outbox;
+
+internal static partial class OutboxLog
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
+        Message = "Delivery {DeliveryId} for situation {SituationId} on {Subscription}: attempt {Attempt} failed, next attempt at {NextAttemptAt}")]
+    public static partial void RetryScheduled(ILogger logger, long deliveryId, string subscription, string situationId, int attempt, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error,
+        Message = "Delivery {DeliveryId} for situation {SituationId} on {Subscription} dead-lettered after {Attempts} attempt(s): {Error}")]
+    public static partial void DeadLettered(ILogger logger, long deliveryId, string subscription, string situationId, int attempts, string error);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "The dispatcher could not reach the storage; it tries again")]
+    public static partial void DispatcherStorageError(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Delivery {DeliveryId} failed inside the bridge; it is retried")]
+    public static partial void DeliveryCrashed(ILogger logger, long deliveryId, Exception exception);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Delivery {DeliveryId} replayed by {User}")]
+    public static partial void Replayed(ILogger logger, long deliveryId, string user);
+}
