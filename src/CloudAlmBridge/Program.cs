@@ -39,6 +39,7 @@ app.MapBridgeMetrics();
 app.MapEvents();
 app.MapConfigurationApi();
 app.MapMappings();
+app.MapTicketsAndDeliveries();
 app.MapServiceNowSandbox();
 
 app.Run();

@@ -132,12 +132,26 @@ internal sealed class TicketLifecycle(
 
         var (answer, mapped) = await SendAsync(work, operation, ticketId: null, cancellationToken);
         work.Created = true;
-        if (mapped.TicketId is null)
+        var ticketId = mapped.TicketId;
+        if (ticketId is null && work.Subscription.Webhook.IsServiceNow)
+        {
+            // A success without a readable id (an answer cut short) leaves the outcome unknown: ask ServiceNow. If it
+            // does not know the incident yet, the attempt fails transiently and the next one looks up again first.
+            if (await FindByCorrelationAsync(work, operation, cancellationToken) is not var (found, foundId) || foundId is null)
+            {
+                throw new TicketSystemException(
+                    $"{work.Subscription.Webhook.DestinationName} answered the create without a readable ticket id; its outcome is unknown",
+                    null, null);
+            }
+
+            (mapped, ticketId) = (found, foundId);
+        }
+        else if (ticketId is null)
         {
             TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, operation.ExternalIdProperty ?? "(none)", answer.StatusCode);
         }
 
-        await SaveAsync(work, mapped, mapped.TicketId, closed: false, cancellationToken);
+        await SaveAsync(work, mapped, ticketId, closed: false, cancellationToken);
         return work.Done(DeliveryStates.Delivered, work.Action);
     }
 

@@ -1,0 +1,133 @@
+using CloudAlmBridge.Errors;
+using CloudAlmBridge.Security;
+using CloudAlmBridge.Storage;
+using CloudAlmBridge.Tickets;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CloudAlmBridge.Outbox;
+
+/// <summary>Tickets and deliveries for operators (contract §4): what was sent, what failed and why, and replay.</summary>
+internal static class DeliveryEndpoints
+{
+    private const int PageSize = 50;
+    private static readonly string[] States =
+        [DeliveryStates.Queued, DeliveryStates.Retrying, DeliveryStates.Delivered, DeliveryStates.Skipped, DeliveryStates.DeadLettered];
+
+    public static RouteGroupBuilder MapTicketsAndDeliveries(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1")
+            .WithTags("Tickets and deliveries")
+            .RequireAuthorization(Roles.Admin);
+
+        group.MapGet("/tickets", ListTicketsAsync)
+            .WithName("ListTickets")
+            .WithSummary("Situation-to-ticket links, 50 a page (page=1, 2, ...), filtered by subscription and ticket status.");
+        group.MapGet("/tickets/{subscription}/{situationId}", GetTicketAsync)
+            .WithName("GetTicket")
+            .WithSummary("One link with its event history: every delivery of the situation, in acceptance order.");
+        group.MapGet("/deliveries", ListDeliveriesAsync)
+            .WithName("ListDeliveries")
+            .WithSummary("Deliveries, 50 a page, filtered by state (Queued, Retrying, Delivered, Skipped, DeadLettered).");
+        group.MapGet("/deliveries/{id:long}", GetDeliveryAsync)
+            .WithName("GetDelivery")
+            .WithSummary("One delivery with every attempt: time, status code, error, next attempt.");
+        group.MapPost("/deliveries/{id:long}/retry", RetryAsync)
+            .WithName("RetryDelivery")
+            .WithSummary("Replays a dead-lettered delivery (after the cause was fixed): it is queued again with a fresh attempt budget.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<TicketView[]>, ProblemHttpResult>> ListTicketsAsync(string? subscription, string? status, int? page,
+        ITicketStore tickets, CancellationToken cancellationToken)
+    {
+        if (page is < 1)
+        {
+            return InvalidPage();
+        }
+
+        var links = await tickets.ListLinksAsync(subscription, status, ((page ?? 1) - 1) * PageSize, PageSize, cancellationToken);
+        return TypedResults.Ok(links.Select(l => ToView(l)).ToArray());
+    }
+
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string subscription, string situationId,
+        ITicketStore tickets, IDeliveryStore deliveries, CancellationToken cancellationToken)
+    {
+        var link = await tickets.FindLinkAsync(subscription, situationId, cancellationToken);
+        if (link is null)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "No ticket",
+                $"Situation '{situationId}' has no ticket on subscription '{subscription}'.");
+        }
+
+        var history = await deliveries.ListAsync(null, subscription, situationId, 0, 1000, cancellationToken);
+        return TypedResults.Ok(ToView(link, history.Select(d => ToView(d)).ToList()));
+    }
+
+    private static async Task<Results<Ok<DeliveryView[]>, ProblemHttpResult>> ListDeliveriesAsync(string? state, int? page,
+        IDeliveryStore deliveries, CancellationToken cancellationToken)
+    {
+        if (page is < 1)
+        {
+            return InvalidPage();
+        }
+
+        var known = state is null ? null : States.FirstOrDefault(s => string.Equals(s, state, StringComparison.OrdinalIgnoreCase));
+        if (state is not null && known is null)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid state",
+                $"'{state}' is not a delivery state; use one of {string.Join(", ", States)}.");
+        }
+
+        var list = await deliveries.ListAsync(known, null, null, ((page ?? 1) - 1) * PageSize, PageSize, cancellationToken);
+        return TypedResults.Ok(list.Select(d => ToView(d)).ToArray());
+    }
+
+    private static async Task<Results<Ok<DeliveryView>, ProblemHttpResult>> GetDeliveryAsync(long id, IDeliveryStore deliveries,
+        CancellationToken cancellationToken)
+    {
+        if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
+        {
+            return UnknownDelivery(id);
+        }
+
+        var attempts = await deliveries.GetAttemptsAsync(id, cancellationToken);
+        using var message = System.Text.Json.JsonDocument.Parse(delivery.Message);
+        return TypedResults.Ok(ToView(delivery, attempts.Select(a => new AttemptView(a.AttemptedAt, a.Outcome, a.StatusCode, a.Error, a.NextAttemptAt)).ToList())
+            with
+        { Message = message.RootElement.Clone() });
+    }
+
+    private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync(long id, IDeliveryStore deliveries,
+        DeliveryDispatcher dispatcher, TimeProvider timeProvider, HttpContext context, ILogger<DeliveryDispatcher> logger,
+        CancellationToken cancellationToken)
+    {
+        if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
+        {
+            return UnknownDelivery(id);
+        }
+
+        if (!await deliveries.ReplayAsync(id, timeProvider.GetUtcNow(), cancellationToken))
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Not dead-lettered",
+                $"Delivery {id} is {delivery.State}; only dead-lettered deliveries can be replayed.");
+        }
+
+        OutboxLog.Replayed(logger, id, context.User.Identity?.Name ?? "(unknown)");
+        dispatcher.Wake();
+        var queued = (await deliveries.FindAsync(id, cancellationToken))!;
+        return TypedResults.Accepted($"/api/v1/deliveries/{id}", ToView(queued));
+    }
+
+    private static DeliveryView ToView(DeliveryRecord d, IReadOnlyList<AttemptView>? attempts = null) => new(
+        d.Id, d.Subscription, d.SituationId, d.EventType, d.State, d.Attempts, d.AcceptedAt,
+        DeliveryStates.IsPending(d.State) ? d.NextAttemptAt : null, d.CompletedAt, d.Action, d.LastStatus, d.LastError, attempts);
+
+    private static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
+        l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.CreatedAt, l.UpdatedAt, events);
+
+    private static ProblemHttpResult UnknownDelivery(long id) =>
+        Problems.Create(StatusCodes.Status404NotFound, "Unknown delivery", $"No delivery {id} exists.");
+
+    private static ProblemHttpResult InvalidPage() =>
+        Problems.Create(StatusCodes.Status400BadRequest, "Invalid page", "Pages are numbered from 1.");
+}

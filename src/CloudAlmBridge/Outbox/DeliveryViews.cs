@@ -1,0 +1,37 @@
+namespace CloudAlmBridge.Outbox;
+
+/// <summary>
+/// A delivery as the management API shows it; <see cref="Attempts"/> and <see cref="Message"/> (the change message as
+/// accepted) only in the single view.
+/// </summary>
+public sealed record DeliveryView(
+    long Id,
+    string Subscription,
+    string SituationId,
+    string EventType,
+    string State,
+    int AttemptCount,
+    DateTimeOffset AcceptedAt,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? CompletedAt,
+    string? Action,
+    int? LastStatus,
+    string? LastError,
+    IReadOnlyList<AttemptView>? Attempts = null,
+    System.Text.Json.JsonElement? Message = null);
+
+/// <summary>One attempt: when, its outcome, the ticket system's status and error, and when the next one is due.</summary>
+public sealed record AttemptView(DateTimeOffset AttemptedAt, string Outcome, int? StatusCode, string? Error, DateTimeOffset? NextAttemptAt);
+
+/// <summary>A situation's ticket link, with its event history in the single view.</summary>
+public sealed record TicketView(
+    string Subscription,
+    string SituationId,
+    string? TicketId,
+    string? TicketNumber,
+    string? TicketStatus,
+    string? DisplayUrl,
+    bool Closed,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<DeliveryView>? Events = null);

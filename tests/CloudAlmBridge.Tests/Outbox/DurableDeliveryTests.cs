@@ -1,0 +1,330 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CloudAlmBridge.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CloudAlmBridge.Tests.Outbox;
+
+/// <summary>
+/// Contract §2 and §3 against a ServiceNow that fails on purpose: nothing lost, nothing duplicated, in order.
+/// Retries run on short configured delays (0.2 s doubling, at most 1 s).
+/// </summary>
+public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture>
+{
+    private const string Subscription = TestSettings.Subscription;
+    private const string Incidents = ServiceNowStubs.IncidentPath;
+    private readonly ServiceNowBridgeFixture _bridge;
+
+    public DurableDeliveryTests(ServiceNowBridgeFixture bridge)
+    {
+        _bridge = bridge;
+        bridge.ResetTicketSystems();
+    }
+
+    [Fact]
+    public async Task Outage_ThreeTimes503_ThenDelivered_ExactlyOnce()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("outage")
+            .WillSetStateTo("down1").RespondWith(Response.Create().WithStatusCode(503));
+        for (var i = 1; i < 3; i++)
+        {
+            snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("outage").WhenStateIs($"down{i}")
+                .WillSetStateTo($"down{i + 1}").RespondWith(Response.Create().WithStatusCode(503));
+        }
+
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("outage").WhenStateIs("down3")
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"result":{"sys_id":"aaa111","number":"INC0020001","state":"1"}}"""));
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var situation = Events.NewSituationId();
+
+        var response = await events.PostEventAsync(Subscription, Events.Message("created", situation));
+
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Created, response.StatusCode.ToString());
+        var ticket = await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
+        Assert.Equal("INC0020001", ticket.GetProperty("ticketNumber").GetString());
+        var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{ticket.GetProperty("events")[0].GetProperty("id").GetInt64()}");
+        Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
+        Assert.Equal(["Failed", "Failed", "Failed", "Delivered"],
+            delivery.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("outcome").GetString()!).ToArray());
+        Assert.Equal(503, delivery.GetProperty("attempts")[0].GetProperty("statusCode").GetInt32());
+        Assert.Equal(4, snow.Calls("POST").Count);
+    }
+
+    [Fact]
+    public async Task TooManyRequests_WithRetryAfter_NoCallBeforeItExpires()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("throttle").WillSetStateTo("open")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2")
+                .WithBody("""{"error":{"message":"Rate limit exceeded","detail":"Rate limit of 10 requests per hour for Table API exceeded"},"status":"failure"}"""));
+        snow.AnswersCreate("bbb222", "INC0020002");
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var situation = Events.NewSituationId();
+
+        await events.PostEventAsync(Subscription, Events.Message("created", situation));
+        await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
+
+        var posts = snow.Calls("POST");
+        Assert.Equal(2, posts.Count);
+        Assert.True(posts[1].RequestMessage.DateTime - posts[0].RequestMessage.DateTime >= TimeSpan.FromSeconds(2),
+            $"second call after {(posts[1].RequestMessage.DateTime - posts[0].RequestMessage.DateTime).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Timeout_OfACreate_IsRetried_AfterLookingTheIncidentUp()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("slow").WillSetStateTo("fast")
+            .RespondWith(Response.Create().WithStatusCode(201).WithDelay(TimeSpan.FromSeconds(4))
+                .WithBody("""{"result":{"sys_id":"late","number":"INC0029999","state":"1"}}"""));
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("slow").WhenStateIs("fast")
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"result":{"sys_id":"ccc333","number":"INC0020003","state":"1"}}"""));
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var situation = Events.NewSituationId();
+
+        await events.PostEventAsync(Subscription, Events.Message("created", situation));
+        var ticket = await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
+
+        Assert.Equal("INC0020003", ticket.GetProperty("ticketNumber").GetString());
+
+        // Each create was preceded by a look-up by correlation id: the outcome of the timed-out one was unknown.
+        var calls = snow.LogEntries.OrderBy(e => e.RequestMessage.DateTime).Select(e => e.RequestMessage.Method).ToList();
+        Assert.Equal(2, calls.Count(m => m == "POST"));
+        var secondPost = calls.LastIndexOf("POST");
+        var firstPost = calls.IndexOf("POST");
+        Assert.Contains("GET", calls.Take(firstPost));
+        Assert.Contains("GET", calls.Skip(firstPost + 1).Take(secondPost - firstPost - 1));
+    }
+
+    [Fact]
+    public async Task CreateWhoseAnswerIsLost_GivesExactlyOneIncident()
+    {
+        var snow = _bridge.ServiceNow;
+        var situation = Events.NewSituationId();
+
+        // ServiceNow creates the incident, then the answer breaks off mid-way (a malformed chunk, the connection
+        // closed): the bridge cannot know whether the incident exists.
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("lost").WillSetStateTo("created")
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"result":{"sys_id":"ddd444","number":"INC0020004","state":"1"}}""").WithFault(FaultType.MALFORMED_RESPONSE_CHUNK));
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("lost").WhenStateIs("created")
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"result":{"sys_id":"duplicate","number":"INC0029998","state":"1"}}"""));
+        snow.Given(Request.Create().WithPath(Incidents).UsingGet().WithParam("sysparm_query")).InScenario("lost").WhenStateIs("created")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"result":[{"sys_id":"ddd444","number":"INC0020004","state":"1","correlation_id":"{{situation}}"}]}"""));
+        snow.Given(Request.Create().WithPath(Incidents).UsingGet().WithParam("sysparm_query")).InScenario("lost")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"result":[]}"""));
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+
+        await events.PostEventAsync(Subscription, Events.Message("created", situation));
+        var ticket = await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
+
+        Assert.Equal("ddd444", ticket.GetProperty("ticketId").GetString());
+        Assert.Equal("INC0020004", ticket.GetProperty("ticketNumber").GetString());
+        Assert.Single(snow.Calls("POST"));
+    }
+
+    [Fact]
+    public async Task FiftyConcurrentEvents_OfOneSituation_GiveOneIncident_AndTheUpdatesInAcceptanceOrder()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.AnswersCreate("eee555", "INC0020005");
+        snow.AnswersPatch("eee555", "INC0020005", "2");
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var situation = Events.NewSituationId();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+        {
+            var message = Events.Message(i == 0 ? "created" : "updated", situation);
+            message["resource"]!["updateTime"] = $"2026-11-02T09:{i:D2}:00Z";
+            message["resource"]!["workNotes"] = $"note {i}";
+            return events.PostEventAsync(Subscription, message);
+        }));
+
+        Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
+        var ticket = await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 50);
+        Assert.Single(snow.Calls("POST"));
+        var patches = snow.Calls("PATCH");
+        Assert.Equal(49, patches.Count);
+
+        // The notes of the events, in acceptance (delivery id) order, minus the one that created the incident, are the
+        // notes ServiceNow received, in the order it received them.
+        var accepted = new List<(string Note, string? Action)>();
+        foreach (var e in ticket.GetProperty("events").EnumerateArray())
+        {
+            var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{e.GetProperty("id").GetInt64()}");
+            accepted.Add((delivery.GetProperty("message").GetProperty("resource").GetProperty("workNotes").GetString()!,
+                delivery.GetProperty("action").GetString()));
+        }
+
+        Assert.Equal(1, accepted.Count(a => a.Action == "Create"));
+        var expected = accepted.Where(a => a.Action != "Create").Select(a => a.Note).ToArray();
+        var received = patches.Select(p => ServiceNowStubs.BodyOf(p)["work_notes"]!.GetValue<string>().Split(": ", 2)[1]).ToArray();
+        Assert.Equal(expected, received);
+    }
+
+    [Fact]
+    public async Task DuplicateMessage_IsAnsweredLikeTheOriginal_AndDeliveredOnce()
+    {
+        _bridge.ServiceNow.AnswersLookup();
+        _bridge.ServiceNow.AnswersCreate("fff666", "INC0020006");
+        using var events = _bridge.EventsClient();
+        var situation = Events.NewSituationId();
+        var message = Events.Message("created", situation);
+        var sameEventOtherBody = Events.Message("created", situation);
+        sameEventOtherBody["resource"]!["workNotes"] = "sent again with other notes";
+
+        var original = await events.PostEventAsync(Subscription, message);
+        var identical = await events.PostEventAsync(Subscription, message);
+        var sameEvent = await events.PostEventAsync(Subscription, sameEventOtherBody);
+
+        var first = await original.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Created, original.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, identical.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, sameEvent.StatusCode);
+        Assert.Equal(first, await identical.Content.ReadAsStringAsync());
+        Assert.Equal(first, await sameEvent.Content.ReadAsStringAsync());
+        Assert.Single(_bridge.ServiceNow.Calls("POST"));
+    }
+
+    [Fact]
+    public async Task NonRetryableRefusal_IsDeadLetteredAtOnce_WithServiceNowsMessage_AndReplayedAfterTheFix()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.AnswersError("POST", Incidents, 403, "Operation Failed", "Data Policy Exception: The following fields are mandatory: Caller");
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var situation = Events.NewSituationId();
+
+        var refused = await events.PostEventAsync(Subscription, Events.Message("created", situation));
+
+        Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var id = problem.GetProperty("deliveryId").GetInt64();
+        var dead = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{id}");
+        Assert.Equal("DeadLettered", dead.GetProperty("state").GetString());
+        Assert.Equal(403, dead.GetProperty("lastStatus").GetInt32());
+        Assert.Contains("The following fields are mandatory: Caller", dead.GetProperty("lastError").GetString());
+        Assert.Single(snow.Calls("POST"));
+        var deadLetters = await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=DeadLettered");
+        Assert.Contains(deadLetters.EnumerateArray(), d => d.GetProperty("id").GetInt64() == id);
+
+        // The operator fixes the mandatory field in ServiceNow (here: the stand-in accepts now) and replays.
+        snow.Reset();
+        snow.AnswersLookup();
+        snow.AnswersCreate("ggg777", "INC0020007");
+        var replay = await admin.PostAsync($"/api/v1/deliveries/{id}/retry", null);
+        var delivered = await Polling.WaitForDeliveryAsync(admin, id);
+        var again = await admin.PostAsync($"/api/v1/deliveries/{id}/retry", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        Assert.Equal("Delivered", delivered.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("INC0020007", (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{Subscription}/{situation}"))
+            .GetProperty("ticketNumber").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/v1/deliveries/999999/retry", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Restart_WithDeliveriesPending_DeliversAllOfThemAfterwards()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.AnswersError("POST", Incidents, 503, "Service Unavailable", "maintenance window");
+        using (var events = _bridge.EventsClient())
+        {
+            var accepted = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+                events.PostEventAsync(Subscription, Events.Message("created", Events.NewSituationId()))));
+            Assert.All(accepted, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        }
+
+        await _bridge.RestartAsync();
+        snow.Reset();
+        snow.AnswersLookup();
+        snow.AnswersCreate("hhh888", "INC0020008");
+        using var admin = _bridge.AdminClient();
+
+        await Polling.WaitUntilAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Retrying")).GetArrayLength() == 0
+            && (await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Queued")).GetArrayLength() == 0,
+            "every pending delivery finished after the restart");
+        Assert.Equal(5, snow.Calls("POST").Count);
+        Assert.DoesNotContain((await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=DeadLettered")).EnumerateArray(),
+            d => d.GetProperty("lastError").GetString()!.Contains("maintenance window", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ping_RefreshesTheStoredStatus()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.AnswersCreate("iii999", "INC0020009");
+        snow.AnswersGet("iii999", "INC0020009", "3");
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var situation = Events.NewSituationId();
+        await events.PostEventAsync(Subscription, Events.Message("created", situation));
+
+        await events.PostEventAsync(Subscription, Events.Message("ping", situation));
+
+        var ticket = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{Subscription}/{situation}");
+        Assert.Equal("ON_HOLD", ticket.GetProperty("ticketStatus").GetString());
+        var listed = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/tickets?subscription={Subscription}&status=ON_HOLD");
+        Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("situationId").GetString() == situation);
+    }
+
+    [Fact]
+    public async Task Deleted_WithoutTicket_SendsNothing()
+    {
+        using var events = _bridge.EventsClient();
+        var deleted = Events.Message("updated", Events.NewSituationId());
+        deleted["eventType"] = "EVENT-SITUATION.DELETED";
+
+        var response = await events.PostEventAsync(Subscription, deleted);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Skipped", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+        Assert.Empty(_bridge.ServiceNow.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/deliveries?state=Exploded")]
+    [InlineData("/api/v1/deliveries?page=0")]
+    [InlineData("/api/v1/tickets?page=0")]
+    public async Task ManagementQueries_WithInvalidParameters_Are400(string route)
+    {
+        using var admin = _bridge.AdminClient();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(route)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/tickets")]
+    [InlineData("GET", "/api/v1/deliveries")]
+    [InlineData("GET", "/api/v1/deliveries/1")]
+    [InlineData("POST", "/api/v1/deliveries/1/retry")]
+    public async Task TicketAndDeliveryRoutes_NeedTheAdminRole(string method, string route)
+    {
+        using var anonymous = _bridge.Factory.CreateClient();
+        using var events = _bridge.EventsClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), route))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await events.SendAsync(new HttpRequestMessage(new HttpMethod(method), route))).StatusCode);
+    }
+}

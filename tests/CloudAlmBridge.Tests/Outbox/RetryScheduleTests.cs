@@ -1,0 +1,49 @@
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Outbox;
+
+namespace CloudAlmBridge.Tests.Outbox;
+
+/// <summary>Contract §3: exponential backoff with jitter, Retry-After honoured, MaxAttempts and MaxRetryAge.</summary>
+public sealed class RetryScheduleTests
+{
+    private static readonly DeliveryOptions Options = new()
+    {
+        RetryBaseDelay = TimeSpan.FromSeconds(10),
+        RetryMaxDelay = TimeSpan.FromMinutes(5),
+        MaxAttempts = 5,
+        MaxRetryAge = TimeSpan.FromHours(1),
+    };
+
+    [Theory]
+    [InlineData(1, 10)]
+    [InlineData(2, 20)]
+    [InlineData(3, 40)]
+    [InlineData(5, 160)]
+    [InlineData(6, 300)]
+    [InlineData(40, 300)]
+    public void Delay_DoublesPerFailedAttempt_UpToTheMaximum(int failedAttempts, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), RetrySchedule.Delay(failedAttempts, null, Options, jitterSample: 0.5));
+
+    [Theory]
+    [InlineData(0.0, 8)]
+    [InlineData(1.0, 12)]
+    public void Jitter_StaysWithinTwentyPercent(double sample, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), RetrySchedule.Delay(1, null, Options, sample));
+
+    [Fact]
+    public void RetryAfter_IsHonouredAsGiven_EvenBeyondTheMaximum()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(3), RetrySchedule.Delay(4, TimeSpan.FromSeconds(3), Options, 0.5));
+        Assert.Equal(TimeSpan.FromHours(2), RetrySchedule.Delay(1, TimeSpan.FromHours(2), Options, 0.5));
+    }
+
+    [Fact]
+    public void GivesUp_AfterMaxAttempts_OrPastMaxRetryAge()
+    {
+        var queued = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+
+        Assert.False(RetrySchedule.GivesUp(4, queued, queued.AddMinutes(10), Options));
+        Assert.True(RetrySchedule.GivesUp(5, queued, queued.AddMinutes(10), Options));
+        Assert.True(RetrySchedule.GivesUp(2, queued, queued.AddMinutes(61), Options));
+    }
+}
