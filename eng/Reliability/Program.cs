@@ -228,6 +228,7 @@ internal sealed class BridgeProcess(string dll, string work, int port, string se
             ["Bridge__Security__Clients__ops__Secret"] = "reliability",
             ["Bridge__Security__Clients__ops__Roles__0"] = "admin",
             ["Bridge__Destinations__standin__Url"] = serviceNowUrl,
+            ["Bridge__Destinations__standin__AllowInsecureHttp"] = "true",
             ["Bridge__Webhooks__incident__Destination"] = "standin",
             ["Bridge__Webhooks__incident__Path"] = "/api/now/table/incident",
             ["Bridge__Webhooks__incident__DestinationType"] = "SNOW",

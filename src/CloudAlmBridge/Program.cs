@@ -28,10 +28,10 @@ builder.AddServiceNowSandbox();
 
 var app = builder.Build();
 
+app.UseBridgeSecurityHeaders();
 app.UseBridgeErrors();
 app.UseBridgeRequestLogging();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseBridgeSecurity();
 
 app.MapBridgeOpenApi();
 app.MapBridgeHealth();

@@ -122,6 +122,11 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
 
     private static void ValidateSecurity(SecurityOptions security, List<string> errors)
     {
+        if (security.PermitsPerMinute < 1)
+        {
+            errors.Add($"{Root}:Security:PermitsPerMinute: must be at least 1 (is {security.PermitsPerMinute})");
+        }
+
         foreach (var (name, client) in security.Clients)
         {
             var key = $"{Root}:Security:Clients:{name}";
@@ -153,6 +158,10 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         {
             errors.Add($"{key}:Url: '{destination.Url}' is not an absolute http(s) URL");
         }
+        else if (destination.Url.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !destination.AllowInsecureHttp)
+        {
+            errors.Add($"{key}:Url: '{destination.Url}' is not https; credentials and tickets would cross the network in clear (set AllowInsecureHttp only for a sandbox on this host)");
+        }
 
         var authentication = destination.Authentication;
         var type = DestinationAuthenticationOptions.Known.FirstOrDefault(k => string.Equals(k, authentication.Type, StringComparison.OrdinalIgnoreCase));
@@ -163,6 +172,18 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         else if (!DestinationAuthenticationOptions.Supported.Contains(type))
         {
             errors.Add($"{key}:Authentication:Type: '{type}' is not supported by this version yet; use one of {string.Join(", ", DestinationAuthenticationOptions.Supported)}");
+        }
+        else if (type == DestinationAuthenticationOptions.ApiKeyHeader)
+        {
+            if (string.IsNullOrWhiteSpace(authentication.HeaderName) || authentication.HeaderName.Any(c => char.IsWhiteSpace(c) || c == ':'))
+            {
+                errors.Add($"{key}:Authentication:HeaderName: required for {DestinationAuthenticationOptions.ApiKeyHeader}, a header name such as 'x-sn-apikey'");
+            }
+
+            if (string.IsNullOrEmpty(authentication.HeaderValue))
+            {
+                errors.Add($"{key}:Authentication:HeaderValue: required for {DestinationAuthenticationOptions.ApiKeyHeader}");
+            }
         }
         else if (type == DestinationAuthenticationOptions.Basic)
         {

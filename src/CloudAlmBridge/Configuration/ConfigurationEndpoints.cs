@@ -26,6 +26,8 @@ internal static class ConfigurationEndpoints
         return group;
     }
 
+    private static string? Mask(string? secret) => string.IsNullOrEmpty(secret) ? null : Masked;
+
     private static Ok<SubscriptionView[]> GetSubscriptions(ActiveConfiguration configuration) =>
         TypedResults.Ok(configuration.Current.Options.Subscriptions
             .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
@@ -52,9 +54,12 @@ internal static class ConfigurationEndpoints
             .Select(d => new DestinationView(
                 d.Key,
                 d.Value.Url ?? string.Empty,
+                d.Value.AllowInsecureHttp,
                 new DestinationAuthenticationView(
                     d.Value.Authentication.Type,
                     d.Value.Authentication.User,
-                    string.IsNullOrEmpty(d.Value.Authentication.Password) ? null : Masked)))
+                    Mask(d.Value.Authentication.Password),
+                    d.Value.Authentication.HeaderName,
+                    Mask(d.Value.Authentication.HeaderValue))))
             .ToArray());
 }

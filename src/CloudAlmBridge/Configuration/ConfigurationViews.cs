@@ -8,6 +8,6 @@ public sealed record SubscriptionView(string Name, string ResourceType, string W
 public sealed record WebhookView(string Name, string Destination, string Path, string DestinationType, string? ExternalResourceType);
 
 /// <summary>A destination as the management API shows it: every secret is <c>***</c>.</summary>
-public sealed record DestinationView(string Name, string Url, DestinationAuthenticationView Authentication);
+public sealed record DestinationView(string Name, string Url, bool AllowInsecureHttp, DestinationAuthenticationView Authentication);
 
-public sealed record DestinationAuthenticationView(string Type, string? User, string? Password);
+public sealed record DestinationAuthenticationView(string Type, string? User, string? Password, string? HeaderName, string? HeaderValue);

@@ -9,7 +9,7 @@ public sealed class DestinationAuthenticationOptions
     public const string ApiKeyHeader = "ApiKeyHeader";
 
     /// <summary>Supported now; the others of contract §1 are recognised and refused with a clear error.</summary>
-    public static readonly IReadOnlyList<string> Supported = [Basic, None];
+    public static readonly IReadOnlyList<string> Supported = [Basic, None, ApiKeyHeader];
 
     public static readonly IReadOnlyList<string> Known = [Basic, None, ClientCertificate, OAuth2ClientCredentials, ApiKeyHeader];
 
@@ -19,4 +19,10 @@ public sealed class DestinationAuthenticationOptions
 
     /// <summary>Never returned by the API or logged.</summary>
     public string? Password { get; set; }
+
+    /// <summary>For <c>ApiKeyHeader</c>: the header's name, e.g. <c>x-sn-apikey</c>.</summary>
+    public string? HeaderName { get; set; }
+
+    /// <summary>For <c>ApiKeyHeader</c>: the key. Never returned by the API or logged.</summary>
+    public string? HeaderValue { get; set; }
 }

@@ -6,4 +6,10 @@ public sealed class DestinationOptions
     public string? Url { get; set; }
 
     public DestinationAuthenticationOptions Authentication { get; set; } = new();
+
+    /// <summary>
+    /// Allows an <c>http</c> URL. Off by default: credentials and incidents must not cross a network in clear; for a
+    /// sandbox or a stand-in on the same host only.
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
 }

@@ -13,11 +13,20 @@ internal sealed class DestinationAuthenticationHandler : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Options.TryGetValue(DestinationKey, out var destination)
-            && string.Equals(destination.Authentication.Type, DestinationAuthenticationOptions.Basic, StringComparison.OrdinalIgnoreCase))
+        if (request.Options.TryGetValue(DestinationKey, out var destination))
         {
-            var credentials = Encoding.UTF8.GetBytes($"{destination.Authentication.User}:{destination.Authentication.Password}");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(credentials));
+            var authentication = destination.Authentication;
+            if (string.Equals(authentication.Type, DestinationAuthenticationOptions.Basic, StringComparison.OrdinalIgnoreCase))
+            {
+                var credentials = Encoding.UTF8.GetBytes($"{authentication.User}:{authentication.Password}");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(credentials));
+            }
+            else if (string.Equals(authentication.Type, DestinationAuthenticationOptions.ApiKeyHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                // What Cloud ALM itself cannot send (ServiceNow's x-sn-apikey, for one).
+                request.Headers.Remove(authentication.HeaderName!);
+                request.Headers.TryAddWithoutValidation(authentication.HeaderName!, authentication.HeaderValue);
+            }
         }
 
         return base.SendAsync(request, cancellationToken);

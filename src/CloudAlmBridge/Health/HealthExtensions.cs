@@ -9,8 +9,11 @@ internal static class HealthExtensions
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: storage reachable, configuration valid.</summary>
     public static WebApplication MapBridgeHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteAsync });
+        // Probes come every few seconds from one address: they are not rate-limited.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteAsync })
+            .DisableRateLimiting();
         return app;
     }
 

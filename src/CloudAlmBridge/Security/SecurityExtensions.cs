@@ -1,10 +1,13 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using CloudAlmBridge.Configuration;
 using Microsoft.AspNetCore.Authentication;
 
 namespace CloudAlmBridge.Security;
 
 internal static class SecurityExtensions
 {
-    /// <summary>Basic authentication against the configured clients, and one policy per role.</summary>
+    /// <summary>Basic authentication against the configured clients, one policy per role, and a rate limit per client.</summary>
     public static IHostApplicationBuilder AddBridgeSecurity(this IHostApplicationBuilder builder)
     {
         builder.Services
@@ -13,6 +16,82 @@ internal static class SecurityExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Events, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Events))
             .AddPolicy(Roles.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        builder.Services.AddRateLimiter(options =>
+        {
+            // Partitioned by client once authenticated, else by remote address: a guessing caller is limited too.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security.PermitsPerMinute;
+                var caller = context.User.Identity is { IsAuthenticated: true, Name: { } name }
+                    ? $"client:{name}"
+                    : $"address:{context.Connection.RemoteIpAddress}";
+                return RateLimitPartition.GetFixedWindowLimiter($"{caller}:{permits}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var response = rejected.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
+
+                await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = rejected.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = "This caller is over its rate limit (Bridge:Security:PermitsPerMinute); try again after Retry-After seconds.",
+                    },
+                });
+            };
+        });
         return builder;
+    }
+
+    /// <summary>Authentication, then the rate limit (so it knows the client), then authorization.</summary>
+    public static WebApplication UseBridgeSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>
+    /// Headers on every answer: no sniffing, no framing, no referrer, no caching of API answers, and a content security
+    /// policy that allows nothing for the API and only the bridge's own scripts and styles for Swagger UI.
+    /// </summary>
+    public static WebApplication UseBridgeSecurityHeaders(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Cross-Origin-Resource-Policy"] = "same-origin";
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/swagger")
+                    ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+                    : "default-src 'none'; frame-ancestors 'none'";
+                if (context.Request.Path.StartsWithSegments("/api"))
+                {
+                    headers.CacheControl = "no-store";
+                }
+
+                return Task.CompletedTask;
+            });
+            await next(context);
+        });
+        return app;
     }
 }

@@ -20,6 +20,7 @@ public static class TestSettings
     {
         var settings = ForServiceNow(serviceNowUrl, databasePath);
         settings["Bridge:Destinations:jira:Url"] = jiraUrl;
+        settings["Bridge:Destinations:jira:AllowInsecureHttp"] = "true";
         settings["Bridge:Destinations:jira:Authentication:Type"] = "BasicAuthentication";
         settings["Bridge:Destinations:jira:Authentication:User"] = JiraUser;
         settings["Bridge:Destinations:jira:Authentication:Password"] = JiraToken;
@@ -43,6 +44,9 @@ public static class TestSettings
         ["Bridge:Security:Clients:ops:Secret"] = AdminSecret,
         ["Bridge:Security:Clients:ops:Roles:0"] = "admin",
         ["Bridge:Destinations:servicenow:Url"] = serviceNowUrl,
+
+        // WireMock listens on plain http on loopback; a real destination must be https.
+        ["Bridge:Destinations:servicenow:AllowInsecureHttp"] = "true",
         ["Bridge:Destinations:servicenow:Authentication:Type"] = "BasicAuthentication",
         ["Bridge:Destinations:servicenow:Authentication:User"] = ServiceNowUser,
         ["Bridge:Destinations:servicenow:Authentication:Password"] = ServiceNowPassword,

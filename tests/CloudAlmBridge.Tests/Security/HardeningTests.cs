@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CloudAlmBridge.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using WireMock.Server;
+
+namespace CloudAlmBridge.Tests.Security;
+
+/// <summary>Headers on every answer, a rate limit per client, https towards ticket systems, and an API-key header.</summary>
+public sealed class HardeningTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly WireMockServer _serviceNow = WireMockServer.Start();
+
+    [Fact]
+    public async Task EveryAnswer_CarriesTheSecurityHeaders()
+    {
+        using var factory = new BridgeFactory(Settings());
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        using var anonymous = factory.CreateClient();
+
+        var api = await admin.GetAsync("/api/v1/subscriptions");
+        var problem = await anonymous.GetAsync("/api/v1/subscriptions");
+        var swagger = await anonymous.GetAsync("/swagger/index.html");
+
+        foreach (var response in new[] { api, problem, swagger })
+        {
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        }
+
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", api.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.True(api.Headers.CacheControl?.NoStore);
+        Assert.StartsWith("default-src 'self'", swagger.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RateLimit_IsPerClient_AndAnswers429WithRetryAfter()
+    {
+        var settings = Settings();
+        settings["Bridge:Security:PermitsPerMinute"] = "3";
+        using var factory = new BridgeFactory(settings);
+        using var ops = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        using var other = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+
+        var allowed = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            allowed.Add((await ops.GetAsync("/api/v1/subscriptions")).StatusCode);
+        }
+
+        var limited = await ops.GetAsync("/api/v1/subscriptions");
+        var otherClient = await other.GetAsync("/api/v1/events/calm-to-snow/some-situation");
+        var health = await ops.GetAsync("/health/live");
+
+        Assert.All(allowed, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("Too many requests", (await limited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, otherClient.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public void PlainHttpDestination_WithoutAllowInsecureHttp_StopsTheStart()
+    {
+        var settings = Settings();
+        settings["Bridge:Destinations:servicenow:AllowInsecureHttp"] = null;
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains(exception.Failures, f => f.StartsWith("Bridge:Destinations:servicenow:Url:", StringComparison.Ordinal) && f.Contains("is not https", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApiKeyHeaderDestination_SendsTheKey_AndTheApiMasksIt()
+    {
+        var settings = Settings();
+        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "ApiKeyHeader";
+        settings["Bridge:Destinations:servicenow:Authentication:HeaderName"] = "x-sn-apikey";
+        settings["Bridge:Destinations:servicenow:Authentication:HeaderValue"] = "key-that-must-not-leak-0042";
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        _serviceNow.AnswersLookup();
+        _serviceNow.AnswersCreate("kkk111", "INC0040001");
+
+        var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        var destinations = await admin.GetStringAsync("/api/v1/destinations");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.All(_serviceNow.LogEntries, e =>
+        {
+            Assert.Equal("key-that-must-not-leak-0042", e.RequestMessage.Headers!["x-sn-apikey"].Single());
+            Assert.False(e.RequestMessage.Headers!.ContainsKey("Authorization"));
+        });
+        Assert.DoesNotContain("key-that-must-not-leak-0042", destinations, StringComparison.Ordinal);
+        Assert.Contains("\"headerValue\":\"***\"", destinations, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _serviceNow.Stop();
+        _serviceNow.Dispose();
+        _directory.Dispose();
+    }
+
+    private Dictionary<string, string?> Settings() => TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File($"{Guid.NewGuid():N}.db"));
+}
