@@ -7,12 +7,16 @@ internal static class ObservabilityExtensions
     /// <summary>Serilog (structured console logs, overridable under <c>Serilog</c> in configuration) and the metrics.</summary>
     public static IHostApplicationBuilder AddBridgeObservability(this IHostApplicationBuilder builder)
     {
+        // Serilog writes the console; other logging providers (none by default, a capturing one in the tests that
+        // check no secret is ever logged) get every event too.
+        builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate:
-                "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"));
+                "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"),
+            writeToProviders: true);
         builder.Services.AddSingleton<BridgeMetrics>();
         return builder;
     }

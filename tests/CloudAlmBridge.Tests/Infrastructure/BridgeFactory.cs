@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace CloudAlmBridge.Tests.Infrastructure;
 
@@ -8,9 +9,13 @@ namespace CloudAlmBridge.Tests.Infrastructure;
 public sealed class BridgeFactory(IReadOnlyDictionary<string, string?> settings, string environment = "Testing", string? jsonFile = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>Every log line the bridge wrote, at every level.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.ConfigureAppConfiguration((_, configuration) =>
         {
             configuration.AddInMemoryCollection(settings);
