@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using CloudAlmBridge.Mapping;
 
 namespace CloudAlmBridge.Ingestion;
@@ -11,6 +12,12 @@ internal static class ChangeMessageReader
 
     public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(ReadOnlyMemory<byte> body)
     {
+        // The JSON reader does not check the UTF-8 inside strings; reading such a string later would throw.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return (null, ["the body is not valid UTF-8"]);
+        }
+
         JsonDocument document;
         try
         {
@@ -36,6 +43,13 @@ internal static class ChangeMessageReader
         if (root.ValueKind != JsonValueKind.Object)
         {
             return (null, ["the body must be a JSON object {subscriptionId, resourceType, eventType, resourceId, resource}"]);
+        }
+
+        // Escapes that decode to no valid text (a lone surrogate such as \ud83d) parse, but throw when read: refuse them
+        // here, with their path, rather than deep inside a delivery.
+        if (FindUndecodableString(root, "message") is { } path)
+        {
+            return (null, [$"{path}: a string holds an escape that is not valid Unicode (a lone surrogate)"]);
         }
 
         var problems = new List<string>();
@@ -71,6 +85,47 @@ internal static class ChangeMessageReader
             ResourceId = resourceId,
             Resource = resource.Clone(),
         }, problems);
+    }
+
+    private static string? FindUndecodableString(JsonElement element, string path)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return null;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        var name = property.Name;
+                        if (FindUndecodableString(property.Value, $"{path}.{name}") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    return null;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (FindUndecodableString(item, $"{path}[{index++}]") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return path;
+        }
     }
 
     private static string? RequiredString(JsonElement root, string name, List<string> problems)
