@@ -173,6 +173,27 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         {
             errors.Add($"{key}:Authentication:Type: '{type}' is not supported by this version yet; use one of {string.Join(", ", DestinationAuthenticationOptions.Supported)}");
         }
+        else if (type == DestinationAuthenticationOptions.OAuth2ClientCredentials)
+        {
+            if (string.IsNullOrWhiteSpace(authentication.TokenUrl) || !IsHttpUrl(authentication.TokenUrl))
+            {
+                errors.Add($"{key}:Authentication:TokenUrl: required for {DestinationAuthenticationOptions.OAuth2ClientCredentials}, an absolute https URL");
+            }
+            else if (authentication.TokenUrl.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !destination.AllowInsecureHttp)
+            {
+                errors.Add($"{key}:Authentication:TokenUrl: '{authentication.TokenUrl}' is not https; the client secret would cross the network in clear");
+            }
+
+            if (string.IsNullOrEmpty(authentication.ClientId))
+            {
+                errors.Add($"{key}:Authentication:ClientId: required for {DestinationAuthenticationOptions.OAuth2ClientCredentials}");
+            }
+
+            if (string.IsNullOrEmpty(authentication.ClientSecret))
+            {
+                errors.Add($"{key}:Authentication:ClientSecret: required for {DestinationAuthenticationOptions.OAuth2ClientCredentials}");
+            }
+        }
         else if (type == DestinationAuthenticationOptions.ApiKeyHeader)
         {
             if (string.IsNullOrWhiteSpace(authentication.HeaderName) || authentication.HeaderName.Any(c => char.IsWhiteSpace(c) || c == ':'))

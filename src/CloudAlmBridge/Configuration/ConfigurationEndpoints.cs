@@ -60,6 +60,10 @@ internal static class ConfigurationEndpoints
                     d.Value.Authentication.User,
                     Mask(d.Value.Authentication.Password),
                     d.Value.Authentication.HeaderName,
-                    Mask(d.Value.Authentication.HeaderValue))))
+                    Mask(d.Value.Authentication.HeaderValue),
+                    d.Value.Authentication.TokenUrl,
+                    d.Value.Authentication.ClientId,
+                    Mask(d.Value.Authentication.ClientSecret),
+                    d.Value.Authentication.Scope)))
             .ToArray());
 }

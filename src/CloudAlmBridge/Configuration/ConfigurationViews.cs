@@ -10,4 +10,5 @@ public sealed record WebhookView(string Name, string Destination, string Path, s
 /// <summary>A destination as the management API shows it: every secret is <c>***</c>.</summary>
 public sealed record DestinationView(string Name, string Url, bool AllowInsecureHttp, DestinationAuthenticationView Authentication);
 
-public sealed record DestinationAuthenticationView(string Type, string? User, string? Password, string? HeaderName, string? HeaderValue);
+public sealed record DestinationAuthenticationView(string Type, string? User, string? Password, string? HeaderName, string? HeaderValue,
+    string? TokenUrl, string? ClientId, string? ClientSecret, string? Scope);

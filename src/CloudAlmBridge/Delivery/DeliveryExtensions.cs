@@ -10,6 +10,10 @@ internal static class DeliveryExtensions
     public static IHostApplicationBuilder AddBridgeDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddTransient<DestinationAuthenticationHandler>();
+        builder.Services.AddSingleton<OAuthTokenCache>();
+
+        // Token requests go straight to the token endpoint: no retries (a refused secret will not change by retrying).
+        builder.Services.AddHttpClient(OAuthTokenCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
         var client = builder.Services.AddHttpClient<TicketSystemClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
         client.AddResilienceHandler("ticket-system", static (pipeline, context) =>
             {

@@ -7,12 +7,31 @@ namespace CloudAlmBridge.Delivery;
 /// <summary>
 /// Signs each attempt for its destination. It sits inside the retry handler, so every retry is signed afresh.
 /// </summary>
-internal sealed class DestinationAuthenticationHandler : DelegatingHandler
+internal sealed class DestinationAuthenticationHandler(OAuthTokenCache tokens) : DelegatingHandler
 {
     public static readonly HttpRequestOptionsKey<DestinationOptions> DestinationKey = new("CloudAlmBridge.Destination");
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (request.Options.TryGetValue(DestinationKey, out var oauth)
+            && string.Equals(oauth.Authentication.Type, DestinationAuthenticationOptions.OAuth2ClientCredentials, StringComparison.OrdinalIgnoreCase))
+        {
+            var token = await tokens.GetTokenAsync(oauth.Authentication, rejected: null, cancellationToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized)
+            {
+                return response;
+            }
+
+            // Revoked or expired early: one fresh token and one more try, never a loop.
+            response.Dispose();
+            token = await tokens.GetTokenAsync(oauth.Authentication, rejected: token, cancellationToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+
         if (request.Options.TryGetValue(DestinationKey, out var destination))
         {
             var authentication = destination.Authentication;
@@ -29,6 +48,6 @@ internal sealed class DestinationAuthenticationHandler : DelegatingHandler
             }
         }
 
-        return base.SendAsync(request, cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
     }
 }

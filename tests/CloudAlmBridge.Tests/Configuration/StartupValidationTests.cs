@@ -59,11 +59,11 @@ public sealed class StartupValidationTests
     public void DestinationAuthenticationNotYetSupported_IsAClearError()
     {
         var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
-        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "OAuth2ClientCredentials";
+        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "ClientCertificateAuthentication";
         using var factory = new BridgeFactory(settings);
 
         var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
 
-        Assert.Contains(exception.Failures, e => e.Contains("'OAuth2ClientCredentials' is not supported by this version yet", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, e => e.Contains("'ClientCertificateAuthentication' is not supported by this version yet", StringComparison.Ordinal));
     }
 }

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CloudAlmBridge.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace CloudAlmBridge.Tests.Security;
+
+/// <summary>Outbound OAuth2 client credentials against a WireMock token endpoint and ServiceNow.</summary>
+public sealed class OAuthDestinationTests : IDisposable
+{
+    private const string ClientSecret = "oauth-client-secret-5555";
+    private readonly TempDirectory _directory = new();
+    private readonly WireMockServer _serviceNow = WireMockServer.Start();
+
+    [Fact]
+    public async Task Token_IsFetchedOnceForManyParallelCalls_AsServiceNowsForm_AndSentAsBearer()
+    {
+        using var factory = new BridgeFactory(Settings());
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        AnswerTokens("token-one", "token-two");
+        _serviceNow.AnswersLookup();
+        _serviceNow.AnswersCreate("nnn111", "INC0070001");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var tokenCall = Assert.Single(_serviceNow.Calls("POST", "/oauth_token.do"));
+        var form = tokenCall.RequestMessage.Body!;
+        Assert.Contains("grant_type=client_credentials", form, StringComparison.Ordinal);
+        Assert.Contains("client_id=bridge-client", form, StringComparison.Ordinal);
+        Assert.Contains($"client_secret={ClientSecret}", form, StringComparison.Ordinal);
+        Assert.Contains("scope=useraccount", form, StringComparison.Ordinal);
+        Assert.All(_serviceNow.LogEntries.Where(e => e.RequestMessage.Path != "/oauth_token.do"),
+            e => Assert.Equal("Bearer token-one", e.RequestMessage.Headers!["Authorization"].Single()));
+    }
+
+    [Fact]
+    public async Task Unauthorized_RefreshesTheTokenOnce_AndRetriesTheCall()
+    {
+        using var factory = new BridgeFactory(Settings());
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        AnswerTokens("revoked-token", "fresh-token");
+        _serviceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet().WithHeader("Authorization", "Bearer revoked-token"))
+            .RespondWith(Response.Create().WithStatusCode(401).WithBody("""{"error":{"message":"User Not Authenticated"}}"""));
+        _serviceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet().WithHeader("Authorization", "Bearer fresh-token"))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"result":[]}"""));
+        _serviceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingPost().WithHeader("Authorization", "Bearer fresh-token"))
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"result":{"sys_id":"ooo111","number":"INC0070002","state":"1"}}"""));
+
+        var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        var destinations = await admin.GetStringAsync("/api/v1/destinations");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(2, _serviceNow.Calls("POST", "/oauth_token.do").Count);
+        Assert.Equal(2, _serviceNow.Calls("GET", ServiceNowStubs.IncidentPath).Count);
+        Assert.DoesNotContain(ClientSecret, destinations, StringComparison.Ordinal);
+        Assert.Contains("\"clientSecret\":\"***\"", destinations, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefusedCredentials_DeadLetterTheDelivery_WithTheTokenEndpointsMessage()
+    {
+        using var factory = new BridgeFactory(Settings());
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        _serviceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"error_description":"access_denied","error":"server_error"}"""));
+
+        var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("token endpoint answered 401", detail);
+        Assert.DoesNotContain(ClientSecret, detail, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _serviceNow.Stop();
+        _serviceNow.Dispose();
+        _directory.Dispose();
+    }
+
+    private void AnswerTokens(string first, string second)
+    {
+        _serviceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WillSetStateTo("second")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"access_token":"{{first}}","token_type":"Bearer","expires_in":1799,"scope":"useraccount"}"""));
+        _serviceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WhenStateIs("second")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"access_token":"{{second}}","token_type":"Bearer","expires_in":1799}"""));
+    }
+
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File($"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "OAuth2ClientCredentials";
+        settings["Bridge:Destinations:servicenow:Authentication:TokenUrl"] = $"{_serviceNow.Url}/oauth_token.do";
+        settings["Bridge:Destinations:servicenow:Authentication:ClientId"] = "bridge-client";
+        settings["Bridge:Destinations:servicenow:Authentication:ClientSecret"] = ClientSecret;
+        settings["Bridge:Destinations:servicenow:Authentication:Scope"] = "useraccount";
+        return settings;
+    }
+}
