@@ -28,6 +28,11 @@ internal sealed class ActiveConfiguration : IDisposable
         _builder = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains);
         var (model, errors) = _builder.Build(options.Value);
         _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
+        if (_current.Options.Security.AllowAnonymousEvents)
+        {
+            ConfigurationLog.AnonymousEventsAllowed(_logger);
+        }
+
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 

@@ -130,9 +130,13 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         foreach (var (name, client) in security.Clients)
         {
             var key = $"{Root}:Security:Clients:{name}";
-            if (string.IsNullOrEmpty(client.Secret))
+            if (string.IsNullOrEmpty(client.Secret) == string.IsNullOrEmpty(client.SecretHash))
             {
-                errors.Add($"{key}:Secret: required");
+                errors.Add($"{key}:Secret: give exactly one of Secret and SecretHash");
+            }
+            else if (client.SecretHash is { Length: > 0 } hash && !Security.SecretHash.TryParse(hash, out _))
+            {
+                errors.Add($"{key}:SecretHash: not of the form pbkdf2-sha256$iterations$salt$hash (iterations at least {Security.SecretHash.MinimumIterations}, salt and hash in base64)");
             }
 
             if (client.Roles.Count == 0)

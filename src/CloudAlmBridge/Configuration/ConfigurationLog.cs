@@ -5,6 +5,9 @@ internal static partial class ConfigurationLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Configuration reloaded: {SubscriptionCount} subscriptions in force")]
     public static partial void Reloaded(ILogger logger, int subscriptionCount);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Bridge:Security:AllowAnonymousEvents is on: anyone who reaches the bridge can post events without credentials")]
+    public static partial void AnonymousEventsAllowed(ILogger logger);
+
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Configuration change rejected, the last good configuration stays in force: {Errors}")]
     public static partial void ReloadRejected(ILogger logger, string errors);
 }

@@ -17,7 +17,8 @@ internal sealed class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ActiveConfiguration configuration)
+    ActiveConfiguration configuration,
+    VerifiedSecrets verifiedSecrets)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Basic";
@@ -37,7 +38,7 @@ internal sealed class BasicAuthenticationHandler(
         }
 
         var clients = configuration.Current.Options.Security.Clients;
-        if (!clients.TryGetValue(clientName, out var client) || !SecretMatches(client.Secret, secret))
+        if (!clients.TryGetValue(clientName, out var client) || !SecretMatches(clientName, client, secret))
         {
             SecurityLog.AuthenticationFailed(Logger, clientName, Request.Path);
             return Task.FromResult(AuthenticateResult.Fail("Unknown client or wrong secret."));
@@ -83,8 +84,16 @@ internal sealed class BasicAuthenticationHandler(
         return true;
     }
 
-    private static bool SecretMatches(string? expected, string given)
+    private bool SecretMatches(string clientName, ClientOptions client, string given)
     {
+        if (client.SecretHash is { Length: > 0 } text && SecretHash.TryParse(text, out var hash))
+        {
+            // PBKDF2 costs tens of milliseconds by design: a verified secret is remembered for a few minutes, keyed
+            // by a hash of the credentials (never the secret itself), so Cloud ALM's steady calls do not pay it each time.
+            return verifiedSecrets.IsVerified(clientName, text, given) || (hash!.Matches(given) && verifiedSecrets.Remember(clientName, text, given));
+        }
+
+        var expected = client.Secret;
         if (string.IsNullOrEmpty(expected))
         {
             return false;

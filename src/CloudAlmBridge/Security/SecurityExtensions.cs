@@ -13,8 +13,13 @@ internal static class SecurityExtensions
         builder.Services
             .AddAuthentication(BasicAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<VerifiedSecrets>();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.Events, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Events))
+            .AddPolicy(Roles.Events, policy => policy.RequireAssertion(context =>
+                context.User.IsInRole(Roles.Events)
+                || (context.Resource is HttpContext http
+                    && !http.Request.Headers.ContainsKey("Authorization")
+                    && http.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security.AllowAnonymousEvents)))
             .AddPolicy(Roles.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         builder.Services.AddRateLimiter(options =>
         {
