@@ -79,6 +79,30 @@ public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture
     }
 
     [Fact]
+    public async Task TooManyRequests_WithRetryAfterAsAnHttpDate_NoCallBeforeThatTime()
+    {
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        var until = DateTimeOffset.UtcNow.AddSeconds(3);
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("throttle-date").WillSetStateTo("open")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", until.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        snow.AnswersCreate("bbb333", "INC0020010");
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var situation = Events.NewSituationId();
+
+        await events.PostEventAsync(Subscription, Events.Message("created", situation));
+        await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
+
+        var posts = snow.Calls("POST");
+        Assert.Equal(2, posts.Count);
+
+        // HTTP dates have whole seconds: the second call is not before the named second began.
+        Assert.True(posts[1].RequestMessage.DateTime >= until.UtcDateTime.AddSeconds(-1),
+            $"second call at {posts[1].RequestMessage.DateTime:O}, Retry-After named {until:O}");
+    }
+
+    [Fact]
     public async Task Timeout_OfACreate_IsRetried_AfterLookingTheIncidentUp()
     {
         var snow = _bridge.ServiceNow;
