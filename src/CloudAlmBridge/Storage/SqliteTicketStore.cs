@@ -12,7 +12,7 @@ internal sealed class SqliteTicketStore(SqliteDatabase database) : ITicketStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at
+            SELECT subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at
             FROM ticket_links WHERE subscription = $subscription AND situation_id = $situation;
             """;
         command.Parameters.AddWithValue("$subscription", subscription);
@@ -23,18 +23,7 @@ internal sealed class SqliteTicketStore(SqliteDatabase database) : ITicketStore
             return null;
         }
 
-        return new TicketLink
-        {
-            Subscription = subscription,
-            SituationId = situationId,
-            TicketId = reader.IsDBNull(0) ? null : reader.GetString(0),
-            TicketNumber = reader.IsDBNull(1) ? null : reader.GetString(1),
-            TicketStatus = reader.IsDBNull(2) ? null : reader.GetString(2),
-            DisplayUrl = reader.IsDBNull(3) ? null : reader.GetString(3),
-            IsClosed = reader.GetInt64(4) != 0,
-            CreatedAt = ParseTime(reader.GetString(5)),
-            UpdatedAt = ParseTime(reader.GetString(6)),
-        };
+        return ReadLink(reader);
     }
 
     public async Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken)
@@ -80,18 +69,7 @@ internal sealed class SqliteTicketStore(SqliteDatabase database) : ITicketStore
         var links = new List<TicketLink>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            links.Add(new TicketLink
-            {
-                Subscription = reader.GetString(0),
-                SituationId = reader.GetString(1),
-                TicketId = reader.IsDBNull(2) ? null : reader.GetString(2),
-                TicketNumber = reader.IsDBNull(3) ? null : reader.GetString(3),
-                TicketStatus = reader.IsDBNull(4) ? null : reader.GetString(4),
-                DisplayUrl = reader.IsDBNull(5) ? null : reader.GetString(5),
-                IsClosed = reader.GetInt64(6) != 0,
-                CreatedAt = ParseTime(reader.GetString(7)),
-                UpdatedAt = ParseTime(reader.GetString(8)),
-            });
+            links.Add(ReadLink(reader));
         }
 
         return links;
@@ -104,6 +82,20 @@ internal sealed class SqliteTicketStore(SqliteDatabase database) : ITicketStore
         command.CommandText = "SELECT 1 FROM ticket_links LIMIT 1;";
         await command.ExecuteScalarAsync(cancellationToken);
     }
+
+    /// <summary>A row of <c>subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at</c>.</summary>
+    private static TicketLink ReadLink(SqliteDataReader reader) => new()
+    {
+        Subscription = reader.GetString(0),
+        SituationId = reader.GetString(1),
+        TicketId = reader.IsDBNull(2) ? null : reader.GetString(2),
+        TicketNumber = reader.IsDBNull(3) ? null : reader.GetString(3),
+        TicketStatus = reader.IsDBNull(4) ? null : reader.GetString(4),
+        DisplayUrl = reader.IsDBNull(5) ? null : reader.GetString(5),
+        IsClosed = reader.GetInt64(6) != 0,
+        CreatedAt = ParseTime(reader.GetString(7)),
+        UpdatedAt = ParseTime(reader.GetString(8)),
+    };
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 

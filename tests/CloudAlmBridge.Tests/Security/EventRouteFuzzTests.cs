@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
-using WireMock.Server;
 
 namespace CloudAlmBridge.Tests.Security;
 
@@ -15,20 +14,19 @@ namespace CloudAlmBridge.Tests.Security;
 public sealed class EventRouteFuzzTests : IDisposable
 {
     private const int Iterations = 600;
-    private readonly TempDirectory _directory = new();
-    private readonly WireMockServer _serviceNow = WireMockServer.Start();
+    private readonly IsolatedServiceNow _isolated = new();
 
     [Fact]
     public async Task HostileBodies_NeverGive500_AndRefusedOnesAreNeverStored()
     {
-        var settings = TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File("bridge.db"));
+        var settings = _isolated.Settings();
         settings["Bridge:Security:PermitsPerMinute"] = "100000";
         settings["Bridge:Inbound:WaitForDeliverySeconds"] = "0";
         using var factory = new BridgeFactory(settings);
         using var client = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
         using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
-        _serviceNow.AnswersLookup();
-        _serviceNow.AnswersCreate("mmm111", "INC0060001");
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("mmm111", "INC0060001");
         var seed = Encoding.UTF8.GetBytes(Events.Message("created", "fuzz-situation").ToJsonString());
         var random = new Random(1124);
         var statuses = new Dictionary<HttpStatusCode, int>();
@@ -99,10 +97,5 @@ public sealed class EventRouteFuzzTests : IDisposable
         return copy;
     }
 
-    public void Dispose()
-    {
-        _serviceNow.Stop();
-        _serviceNow.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _isolated.Dispose();
 }

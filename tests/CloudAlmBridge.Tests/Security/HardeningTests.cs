@@ -3,15 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
-using WireMock.Server;
 
 namespace CloudAlmBridge.Tests.Security;
 
 /// <summary>Headers on every answer, a rate limit per client, https towards ticket systems, and an API-key header.</summary>
 public sealed class HardeningTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
-    private readonly WireMockServer _serviceNow = WireMockServer.Start();
+    private readonly IsolatedServiceNow _isolated = new();
 
     [Fact]
     public async Task EveryAnswer_CarriesTheSecurityHeaders()
@@ -86,14 +84,14 @@ public sealed class HardeningTests : IDisposable
         using var factory = new BridgeFactory(settings);
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
         using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
-        _serviceNow.AnswersLookup();
-        _serviceNow.AnswersCreate("kkk111", "INC0040001");
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("kkk111", "INC0040001");
 
         var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
         var destinations = await admin.GetStringAsync("/api/v1/destinations");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.All(_serviceNow.LogEntries, e =>
+        Assert.All(_isolated.ServiceNow.LogEntries, e =>
         {
             Assert.Equal("key-that-must-not-leak-0042", e.RequestMessage.Headers!["x-sn-apikey"].Single());
             Assert.False(e.RequestMessage.Headers!.ContainsKey("Authorization"));
@@ -102,12 +100,7 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("\"headerValue\":\"***\"", destinations, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        _serviceNow.Stop();
-        _serviceNow.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _isolated.Dispose();
 
-    private Dictionary<string, string?> Settings() => TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File($"{Guid.NewGuid():N}.db"));
+    private Dictionary<string, string?> Settings() => _isolated.Settings();
 }

@@ -2,15 +2,13 @@ using System.Net;
 using CloudAlmBridge.Security;
 using CloudAlmBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
-using WireMock.Server;
 
 namespace CloudAlmBridge.Tests.Security;
 
 /// <summary>Client secrets as salted hashes, and the explicit anonymous mode for events.</summary>
 public sealed class InboundSecretTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
-    private readonly WireMockServer _serviceNow = WireMockServer.Start();
+    private readonly IsolatedServiceNow _isolated = new();
 
     [Fact]
     public async Task HashedSecret_LetsTheRightSecretIn_AndNoOtherOne()
@@ -52,8 +50,8 @@ public sealed class InboundSecretTests : IDisposable
         using var factory = new BridgeFactory(settings);
         using var anonymous = factory.CreateClient();
         using var wrong = factory.CreateClient(TestSettings.EventsClient, "not-the-secret");
-        _serviceNow.AnswersLookup();
-        _serviceNow.AnswersCreate("ppp111", "INC0080001");
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("ppp111", "INC0080001");
 
         var posted = await anonymous.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
         var wrongCredentials = await wrong.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
@@ -65,12 +63,7 @@ public sealed class InboundSecretTests : IDisposable
         Assert.Contains(factory.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("AllowAnonymousEvents is on", StringComparison.Ordinal));
     }
 
-    public void Dispose()
-    {
-        _serviceNow.Stop();
-        _serviceNow.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _isolated.Dispose();
 
-    private Dictionary<string, string?> Settings() => TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File($"{Guid.NewGuid():N}.db"));
+    private Dictionary<string, string?> Settings() => _isolated.Settings();
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.Server;
 
 namespace CloudAlmBridge.Tests.Security;
 
@@ -12,8 +11,7 @@ namespace CloudAlmBridge.Tests.Security;
 public sealed class OAuthDestinationTests : IDisposable
 {
     private const string ClientSecret = "oauth-client-secret-5555";
-    private readonly TempDirectory _directory = new();
-    private readonly WireMockServer _serviceNow = WireMockServer.Start();
+    private readonly IsolatedServiceNow _isolated = new();
 
     [Fact]
     public async Task Token_IsFetchedOnceForManyParallelCalls_AsServiceNowsForm_AndSentAsBearer()
@@ -21,20 +19,20 @@ public sealed class OAuthDestinationTests : IDisposable
         using var factory = new BridgeFactory(Settings());
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
         AnswerTokens("token-one", "token-two");
-        _serviceNow.AnswersLookup();
-        _serviceNow.AnswersCreate("nnn111", "INC0070001");
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("nnn111", "INC0070001");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
             events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
-        var tokenCall = Assert.Single(_serviceNow.Calls("POST", "/oauth_token.do"));
+        var tokenCall = Assert.Single(_isolated.ServiceNow.Calls("POST", "/oauth_token.do"));
         var form = tokenCall.RequestMessage.Body!;
         Assert.Contains("grant_type=client_credentials", form, StringComparison.Ordinal);
         Assert.Contains("client_id=bridge-client", form, StringComparison.Ordinal);
         Assert.Contains($"client_secret={ClientSecret}", form, StringComparison.Ordinal);
         Assert.Contains("scope=useraccount", form, StringComparison.Ordinal);
-        Assert.All(_serviceNow.LogEntries.Where(e => e.RequestMessage.Path != "/oauth_token.do"),
+        Assert.All(_isolated.ServiceNow.LogEntries.Where(e => e.RequestMessage.Path != "/oauth_token.do"),
             e => Assert.Equal("Bearer token-one", e.RequestMessage.Headers!["Authorization"].Single()));
     }
 
@@ -45,11 +43,11 @@ public sealed class OAuthDestinationTests : IDisposable
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
         using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
         AnswerTokens("revoked-token", "fresh-token");
-        _serviceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet().WithHeader("Authorization", "Bearer revoked-token"))
+        _isolated.ServiceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet().WithHeader("Authorization", "Bearer revoked-token"))
             .RespondWith(Response.Create().WithStatusCode(401).WithBody("""{"error":{"message":"User Not Authenticated"}}"""));
-        _serviceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet().WithHeader("Authorization", "Bearer fresh-token"))
+        _isolated.ServiceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet().WithHeader("Authorization", "Bearer fresh-token"))
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"result":[]}"""));
-        _serviceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingPost().WithHeader("Authorization", "Bearer fresh-token"))
+        _isolated.ServiceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingPost().WithHeader("Authorization", "Bearer fresh-token"))
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"result":{"sys_id":"ooo111","number":"INC0070002","state":"1"}}"""));
 
@@ -57,8 +55,8 @@ public sealed class OAuthDestinationTests : IDisposable
         var destinations = await admin.GetStringAsync("/api/v1/destinations");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(2, _serviceNow.Calls("POST", "/oauth_token.do").Count);
-        Assert.Equal(2, _serviceNow.Calls("GET", ServiceNowStubs.IncidentPath).Count);
+        Assert.Equal(2, _isolated.ServiceNow.Calls("POST", "/oauth_token.do").Count);
+        Assert.Equal(2, _isolated.ServiceNow.Calls("GET", ServiceNowStubs.IncidentPath).Count);
         Assert.DoesNotContain(ClientSecret, destinations, StringComparison.Ordinal);
         Assert.Contains("\"clientSecret\":\"***\"", destinations, StringComparison.Ordinal);
     }
@@ -68,7 +66,7 @@ public sealed class OAuthDestinationTests : IDisposable
     {
         using var factory = new BridgeFactory(Settings());
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
-        _serviceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost())
+        _isolated.ServiceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"error_description":"access_denied","error":"server_error"}"""));
 
@@ -80,28 +78,23 @@ public sealed class OAuthDestinationTests : IDisposable
         Assert.DoesNotContain(ClientSecret, detail, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        _serviceNow.Stop();
-        _serviceNow.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _isolated.Dispose();
 
     private void AnswerTokens(string first, string second)
     {
-        _serviceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WillSetStateTo("second")
+        _isolated.ServiceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WillSetStateTo("second")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"access_token":"{{first}}","token_type":"Bearer","expires_in":1799,"scope":"useraccount"}"""));
-        _serviceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WhenStateIs("second")
+        _isolated.ServiceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WhenStateIs("second")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"access_token":"{{second}}","token_type":"Bearer","expires_in":1799}"""));
     }
 
     private Dictionary<string, string?> Settings()
     {
-        var settings = TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File($"{Guid.NewGuid():N}.db"));
+        var settings = _isolated.Settings();
         settings["Bridge:Destinations:servicenow:Authentication:Type"] = "OAuth2ClientCredentials";
-        settings["Bridge:Destinations:servicenow:Authentication:TokenUrl"] = $"{_serviceNow.Url}/oauth_token.do";
+        settings["Bridge:Destinations:servicenow:Authentication:TokenUrl"] = $"{_isolated.Url}/oauth_token.do";
         settings["Bridge:Destinations:servicenow:Authentication:ClientId"] = "bridge-client";
         settings["Bridge:Destinations:servicenow:Authentication:ClientSecret"] = ClientSecret;
         settings["Bridge:Destinations:servicenow:Authentication:Scope"] = "useraccount";

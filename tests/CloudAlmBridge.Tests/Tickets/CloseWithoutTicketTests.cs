@@ -2,26 +2,24 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
-using WireMock.Server;
 
 namespace CloudAlmBridge.Tests.Tickets;
 
 /// <summary>Contract §3: a CLOSED without ticket creates and closes when Bridge:Lifecycle:CloseWithoutTicket says so.</summary>
 public sealed class CloseWithoutTicketTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
-    private readonly WireMockServer _serviceNow = WireMockServer.Start();
+    private readonly IsolatedServiceNow _isolated = new();
 
     [Fact]
     public async Task CreateAndClose_OpensTheIncident_AndResolvesIt()
     {
-        var settings = TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File("bridge.db"));
+        var settings = _isolated.Settings();
         settings["Bridge:Lifecycle:CloseWithoutTicket"] = "CreateAndClose";
         using var factory = new BridgeFactory(settings);
         using var client = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
-        _serviceNow.AnswersLookup();
-        _serviceNow.AnswersCreate("jjj000", "INC0030000");
-        _serviceNow.AnswersPatch("jjj000", "INC0030000", "6");
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("jjj000", "INC0030000");
+        _isolated.ServiceNow.AnswersPatch("jjj000", "INC0030000", "6");
 
         var response = await client.PostEventAsync(TestSettings.Subscription, Events.Message("closed", Events.NewSituationId()));
 
@@ -29,14 +27,9 @@ public sealed class CloseWithoutTicketTests : IDisposable
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("INC0030000", answer.GetProperty("externalNumber").GetString());
         Assert.Equal("RESOLVED", answer.GetProperty("externalStatus").GetString());
-        Assert.Single(_serviceNow.Calls("POST"));
-        Assert.Equal("6", ServiceNowStubs.BodyOf(Assert.Single(_serviceNow.Calls("PATCH")))["state"]!.GetValue<string>());
+        Assert.Single(_isolated.ServiceNow.Calls("POST"));
+        Assert.Equal("6", ServiceNowStubs.BodyOf(Assert.Single(_isolated.ServiceNow.Calls("PATCH")))["state"]!.GetValue<string>());
     }
 
-    public void Dispose()
-    {
-        _serviceNow.Stop();
-        _serviceNow.Dispose();
-        _directory.Dispose();
-    }
+    public void Dispose() => _isolated.Dispose();
 }
