@@ -16,6 +16,9 @@ internal static class ObservabilityExtensions
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate:
                 "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"),
+            // Each host keeps its own logger instead of replacing the process-wide Log.Logger: two hosts in one
+            // process (the integration tests) must not write into each other's sinks.
+            preserveStaticLogger: true,
             writeToProviders: true);
         builder.Services.AddSingleton<BridgeMetrics>();
         return builder;
@@ -24,7 +27,7 @@ internal static class ObservabilityExtensions
     /// <summary>One log line per request: method, path, status, time; never its headers or body.</summary>
     public static WebApplication UseBridgeRequestLogging(this WebApplication app)
     {
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         return app;
     }
 

@@ -72,7 +72,7 @@ public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture
         await events.PostEventAsync(Subscription, Events.Message("created", situation));
         await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
 
-        var posts = snow.Calls("POST");
+        var posts = snow.Calls("POST").Where(p => p.RequestMessage.Body!.Contains(situation, StringComparison.Ordinal)).ToList();
         Assert.Equal(2, posts.Count);
         Assert.True(posts[1].RequestMessage.DateTime - posts[0].RequestMessage.DateTime >= TimeSpan.FromSeconds(2),
             $"second call after {(posts[1].RequestMessage.DateTime - posts[0].RequestMessage.DateTime).TotalMilliseconds} ms");
@@ -94,7 +94,7 @@ public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture
         await events.PostEventAsync(Subscription, Events.Message("created", situation));
         await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
 
-        var posts = snow.Calls("POST");
+        var posts = snow.Calls("POST").Where(p => p.RequestMessage.Body!.Contains(situation, StringComparison.Ordinal)).ToList();
         Assert.Equal(2, posts.Count);
 
         // HTTP dates have whole seconds: the second call is not before the named second began.
