@@ -74,6 +74,16 @@ internal sealed class DeliveryDispatcher(
 
     private async Task ClaimAndStartAsync(DeliveryOptions options, CancellationToken stoppingToken)
     {
+        // Finished runs are pruned here, by the only writer of _running: a run that removed itself could finish
+        // before it was added and stay behind for ever, shrinking the capacity.
+        foreach (var (id, run) in _running)
+        {
+            if (run.IsCompleted)
+            {
+                _running.TryRemove(id, out _);
+            }
+        }
+
         var capacity = options.MaxConcurrentDeliveries - _running.Count;
         if (capacity <= 0)
         {
@@ -110,7 +120,7 @@ internal sealed class DeliveryDispatcher(
         }
         finally
         {
-            _running.TryRemove(delivery.Id, out _);
+            // Its situation's next delivery may be due now; the loop also prunes this finished run.
             Wake();
         }
     }
