@@ -9,6 +9,7 @@ using CloudAlmBridge.OpenApi;
 using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Sandbox;
 using CloudAlmBridge.Security;
+using CloudAlmBridge.Security.Tokens;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 
@@ -36,6 +37,7 @@ app.UseBridgeSecurity();
 app.MapBridgeOpenApi();
 app.MapBridgeHealth();
 app.MapBridgeMetrics();
+app.MapTokenEndpoint();
 app.MapEvents();
 app.MapConfigurationApi();
 app.MapMappings();

@@ -33,6 +33,11 @@ internal sealed class ActiveConfiguration : IDisposable
             ConfigurationLog.AnonymousEventsAllowed(_logger);
         }
 
+        if (string.IsNullOrEmpty(_current.Options.Security.Tokens.SigningKey))
+        {
+            ConfigurationLog.EphemeralSigningKey(_logger);
+        }
+
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 

@@ -1,5 +1,8 @@
+using System.Security.Cryptography.X509Certificates;
+using CloudAlmBridge.Delivery.Tls;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Mappings;
+using CloudAlmBridge.Security.Certificates;
 
 namespace CloudAlmBridge.Configuration;
 
@@ -16,10 +19,14 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         var errors = new List<string>();
         ValidateGeneral(options, errors);
         ValidateSecurity(options.Security, errors);
+        var hosts = new Dictionary<string, (string Destination, DestinationTls? Tls)>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, destination) in options.Destinations)
         {
             ValidateDestination(name, destination, errors);
+            ResolveTls(name, destination, hosts, errors);
         }
+
+        var tlsByHost = hosts.Where(h => h.Value.Tls is not null).ToDictionary(h => h.Key, h => h.Value.Tls!, StringComparer.OrdinalIgnoreCase);
 
         foreach (var (name, webhook) in options.Webhooks)
         {
@@ -37,7 +44,7 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             }
         }
 
-        return errors.Count > 0 ? (null, errors) : (new BridgeModel(options, subscriptions, mappings), errors);
+        return errors.Count > 0 ? (null, errors) : (new BridgeModel(options, subscriptions, mappings, tlsByHost), errors);
     }
 
     private static void ValidateGeneral(BridgeOptions options, List<string> errors)
@@ -127,12 +134,17 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Security:PermitsPerMinute: must be at least 1 (is {security.PermitsPerMinute})");
         }
 
+        var thumbprintOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, client) in security.Clients)
         {
             var key = $"{Root}:Security:Clients:{name}";
-            if (string.IsNullOrEmpty(client.Secret) == string.IsNullOrEmpty(client.SecretHash))
+            if (!string.IsNullOrEmpty(client.Secret) && !string.IsNullOrEmpty(client.SecretHash))
             {
-                errors.Add($"{key}:Secret: give exactly one of Secret and SecretHash");
+                errors.Add($"{key}:Secret: give at most one of Secret and SecretHash");
+            }
+            else if (string.IsNullOrEmpty(client.Secret) && string.IsNullOrEmpty(client.SecretHash) && client.CertificateThumbprints.Count == 0)
+            {
+                errors.Add($"{key}:Secret: give one of Secret, SecretHash or CertificateThumbprints; this client could not authenticate");
             }
             else if (client.SecretHash is { Length: > 0 } hash && !Security.SecretHash.TryParse(hash, out _))
             {
@@ -148,6 +160,133 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             {
                 errors.Add($"{key}:Roles: unknown role '{role}'; the roles are '{Security.Roles.Events}' and '{Security.Roles.Admin}'");
             }
+
+            for (var i = 0; i < client.CertificateThumbprints.Count; i++)
+            {
+                var thumbprint = Thumbprints.Normalize(client.CertificateThumbprints[i]);
+                if (thumbprint is null)
+                {
+                    errors.Add($"{key}:CertificateThumbprints:{i}: '{client.CertificateThumbprints[i]}' is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint");
+                }
+                else if (!thumbprintOwners.TryAdd(thumbprint, name) && thumbprintOwners[thumbprint] != name)
+                {
+                    errors.Add($"{key}:CertificateThumbprints:{i}: already registered for client '{thumbprintOwners[thumbprint]}'; a certificate identifies one client");
+                }
+            }
+        }
+
+        ValidateTokens(security.Tokens, errors);
+        ValidateJwt(security.Jwt, errors);
+    }
+
+    private static void ValidateTokens(TokenOptions tokens, List<string> errors)
+    {
+        var key = $"{Root}:Security:Tokens";
+        if (tokens.SigningKey is { } signingKey && signingKey.Length < TokenOptions.MinimumKeyLength)
+        {
+            errors.Add($"{key}:SigningKey: must be at least {TokenOptions.MinimumKeyLength} characters (e.g. the output of 'openssl rand -base64 48')");
+        }
+
+        for (var i = 0; i < tokens.PreviousSigningKeys.Count; i++)
+        {
+            if (tokens.PreviousSigningKeys[i].Length < TokenOptions.MinimumKeyLength)
+            {
+                errors.Add($"{key}:PreviousSigningKeys:{i}: must be at least {TokenOptions.MinimumKeyLength} characters");
+            }
+        }
+
+        if (tokens.Lifetime < TimeSpan.FromSeconds(1) || tokens.Lifetime > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{key}:Lifetime: must be between 00:00:01 and 1.00:00:00 (is {tokens.Lifetime}); keep it short, 15 minutes is the default");
+        }
+
+        if (string.IsNullOrWhiteSpace(tokens.Issuer))
+        {
+            errors.Add($"{key}:Issuer: required");
+        }
+
+        if (string.IsNullOrWhiteSpace(tokens.Audience))
+        {
+            errors.Add($"{key}:Audience: required");
+        }
+    }
+
+    private static void ValidateJwt(JwtOptions jwt, List<string> errors)
+    {
+        if (!jwt.IsEnabled)
+        {
+            return;
+        }
+
+        var key = $"{Root}:Security:Jwt";
+        foreach (var (name, value) in new[] { ("Authority", jwt.Authority), ("MetadataAddress", jwt.MetadataAddress) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+
+            if (!IsHttpUrl(value))
+            {
+                errors.Add($"{key}:{name}: '{value}' is not an absolute http(s) URL");
+            }
+            else if (jwt.RequireHttpsMetadata && value.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key}:{name}: '{value}' is not https; the issuer's keys must not be fetched in clear (RequireHttpsMetadata)");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(jwt.Audience))
+        {
+            errors.Add($"{key}:Audience: required when an issuer is configured: without it, any token of that issuer would do");
+        }
+
+        if (string.IsNullOrWhiteSpace(jwt.RolesClaim))
+        {
+            errors.Add($"{key}:RolesClaim: required");
+        }
+
+        if (string.IsNullOrWhiteSpace(jwt.NameClaim))
+        {
+            errors.Add($"{key}:NameClaim: required");
+        }
+    }
+
+    private void ResolveTls(string name, DestinationOptions destination, Dictionary<string, (string Destination, DestinationTls? Tls)> hosts, List<string> errors)
+    {
+        var key = $"{Root}:Destinations:{name}";
+        var isCertificate = string.Equals(destination.Authentication.Type, DestinationAuthenticationOptions.ClientCertificate, StringComparison.OrdinalIgnoreCase);
+        X509Certificate2? certificate = null;
+        if (isCertificate)
+        {
+            certificate = CertificateLoader.LoadClientCertificate(destination.Authentication, contentRoot, out var error);
+            if (error is not null)
+            {
+                errors.Add($"{key}:Authentication:{error}");
+            }
+        }
+
+        X509Certificate2Collection? authorities = null;
+        if (!string.IsNullOrWhiteSpace(destination.TrustedCaFile))
+        {
+            authorities = CertificateLoader.LoadAuthorities(destination.TrustedCaFile, contentRoot, out var error);
+            if (error is not null)
+            {
+                errors.Add($"{key}:{error}");
+            }
+        }
+
+        if (!Uri.TryCreate(destination.Url, UriKind.Absolute, out var url))
+        {
+            return;
+        }
+
+        // One connection pool per host: a second destination there would present the first one's certificate.
+        var tls = certificate is null && authorities is null ? null : new DestinationTls(name, certificate, authorities);
+        var host = url.IdnHost;
+        if (!hosts.TryAdd(host, (name, tls)) && (tls is not null || hosts[host].Tls is not null))
+        {
+            errors.Add($"{key}:Url: shares the host '{host}' with destination '{hosts[host].Destination}'; destinations on one host share TLS connections, so only one of them may have a client certificate or TrustedCaFile");
         }
     }
 
@@ -172,10 +311,6 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         if (type is null)
         {
             errors.Add($"{key}:Authentication:Type: unknown type '{authentication.Type}'; use one of {string.Join(", ", DestinationAuthenticationOptions.Known)}");
-        }
-        else if (!DestinationAuthenticationOptions.Supported.Contains(type))
-        {
-            errors.Add($"{key}:Authentication:Type: '{type}' is not supported by this version yet; use one of {string.Join(", ", DestinationAuthenticationOptions.Supported)}");
         }
         else if (type == DestinationAuthenticationOptions.OAuth2ClientCredentials)
         {

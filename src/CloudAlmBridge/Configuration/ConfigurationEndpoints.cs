@@ -48,22 +48,34 @@ internal static class ConfigurationEndpoints
                 w.Value.ExternalResourceType))
             .ToArray());
 
-    private static Ok<DestinationView[]> GetDestinations(ActiveConfiguration configuration) =>
-        TypedResults.Ok(configuration.Current.Options.Destinations
+    private static Ok<DestinationView[]> GetDestinations(ActiveConfiguration configuration)
+    {
+        var model = configuration.Current;
+        return TypedResults.Ok(model.Options.Destinations
             .OrderBy(d => d.Key, StringComparer.OrdinalIgnoreCase)
-            .Select(d => new DestinationView(
-                d.Key,
-                d.Value.Url ?? string.Empty,
-                d.Value.AllowInsecureHttp,
+            .Select(d => (d, Certificate: Uri.TryCreate(d.Value.Url, UriKind.Absolute, out var url) ? model.TlsFor(url.IdnHost)?.ClientCertificate : null))
+            .Select(x => new DestinationView(
+                x.d.Key,
+                x.d.Value.Url ?? string.Empty,
+                x.d.Value.AllowInsecureHttp,
+                x.d.Value.TrustedCaFile,
                 new DestinationAuthenticationView(
-                    d.Value.Authentication.Type,
-                    d.Value.Authentication.User,
-                    Mask(d.Value.Authentication.Password),
-                    d.Value.Authentication.HeaderName,
-                    Mask(d.Value.Authentication.HeaderValue),
-                    d.Value.Authentication.TokenUrl,
-                    d.Value.Authentication.ClientId,
-                    Mask(d.Value.Authentication.ClientSecret),
-                    d.Value.Authentication.Scope)))
+                    x.d.Value.Authentication.Type,
+                    x.d.Value.Authentication.User,
+                    Mask(x.d.Value.Authentication.Password),
+                    x.d.Value.Authentication.HeaderName,
+                    Mask(x.d.Value.Authentication.HeaderValue),
+                    x.d.Value.Authentication.TokenUrl,
+                    x.d.Value.Authentication.ClientId,
+                    Mask(x.d.Value.Authentication.ClientSecret),
+                    x.d.Value.Authentication.Scope,
+                    Mask(x.d.Value.Authentication.Certificate),
+                    x.d.Value.Authentication.CertificateFile,
+                    Mask(x.d.Value.Authentication.PrivateKey),
+                    x.d.Value.Authentication.PrivateKeyFile,
+                    Mask(x.d.Value.Authentication.CertificatePassword),
+                    x.Certificate?.Thumbprint,
+                    x.Certificate is null ? null : new DateTimeOffset(x.Certificate.NotAfter.ToUniversalTime()))))
             .ToArray());
+    }
 }

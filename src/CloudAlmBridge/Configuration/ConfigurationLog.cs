@@ -10,4 +10,7 @@ internal static partial class ConfigurationLog
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Configuration change rejected, the last good configuration stays in force: {Errors}")]
     public static partial void ReloadRejected(ILogger logger, string errors);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Bridge:Security:Tokens:SigningKey is not set: tokens from POST /oauth/token are signed with a random key of this instance, refused by other instances and after a restart")]
+    public static partial void EphemeralSigningKey(ILogger logger);
 }

@@ -8,9 +8,6 @@ public sealed class DestinationAuthenticationOptions
     public const string OAuth2ClientCredentials = "OAuth2ClientCredentials";
     public const string ApiKeyHeader = "ApiKeyHeader";
 
-    /// <summary>Supported now; the others of contract §1 are recognised and refused with a clear error.</summary>
-    public static readonly IReadOnlyList<string> Supported = [Basic, None, ApiKeyHeader, OAuth2ClientCredentials];
-
     public static readonly IReadOnlyList<string> Known = [Basic, None, ClientCertificate, OAuth2ClientCredentials, ApiKeyHeader];
 
     public string Type { get; set; } = None;
@@ -37,4 +34,22 @@ public sealed class DestinationAuthenticationOptions
 
     /// <summary>For <c>ApiKeyHeader</c>: the key. Never returned by the API or logged.</summary>
     public string? HeaderValue { get; set; }
+
+    /// <summary>
+    /// For <c>ClientCertificateAuthentication</c>: the certificate itself, as base64 of a PFX/PKCS#12 file or as PEM
+    /// text (with its private key, or with <see cref="PrivateKey"/>). Never returned by the API or logged.
+    /// </summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>For <c>ClientCertificateAuthentication</c>, instead of <see cref="Certificate"/>: a .pfx/.p12 or .pem file.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>For a PEM certificate whose key is apart: the PEM private key. Never returned by the API or logged.</summary>
+    public string? PrivateKey { get; set; }
+
+    /// <summary>For a PEM certificate whose key is apart: the key's file.</summary>
+    public string? PrivateKeyFile { get; set; }
+
+    /// <summary>The PFX password, or the password of an encrypted PEM key. Never returned by the API or logged.</summary>
+    public string? CertificatePassword { get; set; }
 }

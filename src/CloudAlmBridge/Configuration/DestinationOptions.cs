@@ -12,4 +12,10 @@ public sealed class DestinationOptions
     /// sandbox or a stand-in on the same host only.
     /// </summary>
     public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>
+    /// A PEM file of certificate authorities to trust for this destination's server certificate, besides the
+    /// system's (a Jira Data Center behind the company's own CA, say).
+    /// </summary>
+    public string? TrustedCaFile { get; set; }
 }

@@ -1,4 +1,5 @@
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Delivery.Tls;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -14,7 +15,8 @@ internal static class DeliveryExtensions
 
         // Token requests go straight to the token endpoint: no retries (a refused secret will not change by retrying).
         builder.Services.AddHttpClient(OAuthTokenCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
-        var client = builder.Services.AddHttpClient<TicketSystemClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        var client = builder.Services.AddHttpClient<TicketSystemClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(services.GetRequiredService<ActiveConfiguration>()));
         client.AddResilienceHandler("ticket-system", static (pipeline, context) =>
             {
                 var delivery = context.ServiceProvider.GetRequiredService<IOptions<BridgeOptions>>().Value.Delivery;

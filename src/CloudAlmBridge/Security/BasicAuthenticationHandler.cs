@@ -1,9 +1,6 @@
 using System.Net.Http.Headers;
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using CloudAlmBridge.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -17,8 +14,7 @@ internal sealed class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ActiveConfiguration configuration,
-    VerifiedSecrets verifiedSecrets)
+    ClientCredentials credentials)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Basic";
@@ -37,16 +33,13 @@ internal sealed class BasicAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("Malformed Basic credentials."));
         }
 
-        var clients = configuration.Current.Options.Security.Clients;
-        if (!clients.TryGetValue(clientName, out var client) || !SecretMatches(clientName, client, secret))
+        if (credentials.Verify(clientName, secret) is not { } client)
         {
             SecurityLog.AuthenticationFailed(Logger, clientName, Request.Path);
             return Task.FromResult(AuthenticateResult.Fail("Unknown client or wrong secret."));
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, clientName) };
-        claims.AddRange(client.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = BridgePrincipal.Create(clientName, client.Roles, SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 
@@ -54,11 +47,12 @@ internal sealed class BasicAuthenticationHandler(
     {
         // The body stays empty: the status code pages middleware turns the 401 into problem+json.
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Basic realm=\"CloudAlmBridge\", charset=\"UTF-8\"";
+        Response.Headers.WWWAuthenticate = new(["Basic realm=\"CloudAlmBridge\", charset=\"UTF-8\"", "Bearer"]);
         return Task.CompletedTask;
     }
 
-    private static bool TryDecode(string? parameter, out string clientName, out string secret)
+    /// <summary>Splits <c>base64(name:secret)</c>; shared with the token endpoint's <c>client_secret_basic</c>.</summary>
+    public static bool TryDecode(string? parameter, out string clientName, out string secret)
     {
         clientName = secret = string.Empty;
         if (string.IsNullOrEmpty(parameter))
@@ -82,26 +76,5 @@ internal sealed class BasicAuthenticationHandler(
         clientName = text[..colon];
         secret = text[(colon + 1)..];
         return true;
-    }
-
-    private bool SecretMatches(string clientName, ClientOptions client, string given)
-    {
-        if (client.SecretHash is { Length: > 0 } text && SecretHash.TryParse(text, out var hash))
-        {
-            // PBKDF2 costs tens of milliseconds by design: a verified secret is remembered for a few minutes, keyed
-            // by a hash of the credentials (never the secret itself), so Cloud ALM's steady calls do not pay it each time.
-            return verifiedSecrets.IsVerified(clientName, text, given) || (hash!.Matches(given) && verifiedSecrets.Remember(clientName, text, given));
-        }
-
-        var expected = client.Secret;
-        if (string.IsNullOrEmpty(expected))
-        {
-            return false;
-        }
-
-        // Hashing first makes the comparison constant-time in the length too.
-        var expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
-        var givenHash = SHA256.HashData(Encoding.UTF8.GetBytes(given));
-        return CryptographicOperations.FixedTimeEquals(expectedHash, givenHash);
     }
 }

@@ -1,24 +1,55 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Security.Certificates;
+using CloudAlmBridge.Security.Tokens;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
 
 namespace CloudAlmBridge.Security;
 
 internal static class SecurityExtensions
 {
-    /// <summary>Basic authentication against the configured clients, one policy per role, and a rate limit per client.</summary>
+    /// <summary>
+    /// Every inbound scheme (Basic, the bridge's own tokens, an external issuer's tokens, client certificates), one
+    /// policy per role, and a rate limit per client.
+    /// </summary>
     public static IHostApplicationBuilder AddBridgeSecurity(this IHostApplicationBuilder builder)
     {
+        // Schemes are set up from the configuration at start; who may log in (clients, secrets, thumbprints, keys) is
+        // read from the configuration in force on every call.
         builder.Services
-            .AddAuthentication(BasicAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
+            .AddAuthentication(AuthenticationSchemes.Selector)
+            .AddPolicyScheme(AuthenticationSchemes.Selector, "Basic, bearer token or client certificate",
+                options => options.ForwardDefaultSelector = AuthenticationSchemes.Select)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(AuthenticationSchemes.Basic, null)
+            .AddScheme<AuthenticationSchemeOptions, ClientCertificateAuthenticationHandler>(AuthenticationSchemes.ClientCertificate, null)
+            .AddBridgeTokens()
+            .AddExternalIssuer();
         builder.Services.AddSingleton<VerifiedSecrets>();
+        builder.Services.AddSingleton<ClientCredentials>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BridgeOptions>>((kestrel, bridge) =>
+        {
+            // Only when a client is known by its certificate (browsers on Swagger UI are not asked otherwise): Kestrel
+            // asks every TLS caller for one but takes any, and the thumbprint decides, per client. Read at start.
+            if (bridge.Value.Security.Clients.Values.Any(client => client.CertificateThumbprints.Count > 0))
+            {
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            }
+        });
+
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Events, policy => policy.RequireAssertion(context =>
                 context.User.IsInRole(Roles.Events)
                 || (context.Resource is HttpContext http
                     && !http.Request.Headers.ContainsKey("Authorization")
+                    && http.Connection.ClientCertificate is null
                     && http.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security.AllowAnonymousEvents)))
             .AddPolicy(Roles.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         builder.Services.AddRateLimiter(options =>

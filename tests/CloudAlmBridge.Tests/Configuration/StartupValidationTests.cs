@@ -56,7 +56,7 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
-    public void DestinationAuthenticationNotYetSupported_IsAClearError()
+    public void ClientCertificateWithoutCertificate_IsAClearError()
     {
         var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
         settings["Bridge:Destinations:servicenow:Authentication:Type"] = "ClientCertificateAuthentication";
@@ -64,6 +64,6 @@ public sealed class StartupValidationTests
 
         var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
 
-        Assert.Contains(exception.Failures, e => e.Contains("'ClientCertificateAuthentication' is not supported by this version yet", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Destinations:servicenow:Authentication:Certificate: give exactly one of Certificate", StringComparison.Ordinal));
     }
 }

@@ -1,0 +1,28 @@
+namespace CloudAlmBridge.Configuration;
+
+/// <summary>
+/// Bearer tokens issued by the company's own identity service (SAP Cloud Identity, XSUAA, Entra ID, Keycloak...), for
+/// BTP destinations that fetch their token there. Read at start: a change needs a restart.
+/// </summary>
+public sealed class JwtOptions
+{
+    /// <summary>The issuer's base URL; its OpenID metadata is read from <c>/.well-known/openid-configuration</c> below it.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Instead of, or besides, <see cref="Authority"/>: the full URL of the OpenID metadata document.</summary>
+    public string? MetadataAddress { get; set; }
+
+    /// <summary>The <c>aud</c> the tokens must carry. Required when the issuer is configured.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The claim that holds the bridge's roles (<c>events</c>, <c>admin</c>): a JSON array or a space-separated string.</summary>
+    public string RolesClaim { get; set; } = "roles";
+
+    /// <summary>The claim that names the caller, for logs and the per-client rate limit.</summary>
+    public string NameClaim { get; set; } = "sub";
+
+    /// <summary>Metadata and keys over https only. Off only for an issuer on this host in a test.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(MetadataAddress);
+}

@@ -1,0 +1,124 @@
+using CloudAlmBridge.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CloudAlmBridge.Security.Tokens;
+
+/// <summary>Validation of bearer tokens: the bridge's own (from <c>POST /oauth/token</c>) and an external issuer's.</summary>
+internal static class BearerTokenExtensions
+{
+    /// <summary>The bridge's own tokens: its issuer and audience, any accepted key (so a rotation needs no restart).</summary>
+    public static AuthenticationBuilder AddBridgeTokens(this AuthenticationBuilder authentication)
+    {
+        authentication.Services.AddSingleton<SigningKeys>();
+        authentication.Services.AddSingleton<TokenIssuer>();
+        authentication.AddJwtBearer(AuthenticationSchemes.BridgeToken);
+
+        // Issuer and audience are read at start; the keys are asked on every validation, so a rotation needs no restart.
+        authentication.Services.AddOptions<JwtBearerOptions>(AuthenticationSchemes.BridgeToken)
+            .Configure<IOptions<BridgeOptions>, SigningKeys>((options, bridge, keys) =>
+        {
+            var tokens = bridge.Value.Security.Tokens;
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = tokens.Issuer,
+                ValidAudience = tokens.Audience,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                IssuerSigningKeyResolver = (_, _, _, _) => keys.Accepted,
+            };
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    var model = context.HttpContext.RequestServices.GetRequiredService<ActiveConfiguration>().Current;
+                    if (TokenIssuer.Confirm(context.Principal!, model, AuthenticationSchemes.BridgeToken) is { } principal)
+                    {
+                        context.Principal = principal;
+                    }
+                    else
+                    {
+                        context.Fail("The token's client is no longer registered.");
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnAuthenticationFailed = LogRefusal,
+            };
+        });
+        return authentication;
+    }
+
+    /// <summary>An external issuer's tokens: keys from its OpenID metadata, roles from a configured claim.</summary>
+    public static AuthenticationBuilder AddExternalIssuer(this AuthenticationBuilder authentication)
+    {
+        // Registered always, chosen only when configured (see AuthenticationSchemes.Select); read at start.
+        authentication.AddJwtBearer(AuthenticationSchemes.ExternalJwt);
+        authentication.Services.AddOptions<JwtBearerOptions>(AuthenticationSchemes.ExternalJwt)
+            .Configure<IOptions<BridgeOptions>>((options, bridge) =>
+        {
+            var jwt = bridge.Value.Security.Jwt;
+            if (!jwt.IsEnabled)
+            {
+                return;
+            }
+
+            options.Authority = jwt.Authority;
+            if (!string.IsNullOrWhiteSpace(jwt.MetadataAddress))
+            {
+                options.MetadataAddress = jwt.MetadataAddress;
+            }
+
+            options.Audience = jwt.Audience;
+            options.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters.ValidAudience = jwt.Audience;
+            options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    var token = context.Principal!;
+                    var name = token.FindFirst(jwt.NameClaim)?.Value ?? token.FindFirst("sub")?.Value ?? "external";
+                    var roles = token.FindAll(jwt.RolesClaim)
+                        .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                        .Select(ToRole)
+                        .OfType<string>();
+                    context.Principal = BridgePrincipal.Create(name, roles, AuthenticationSchemes.ExternalJwt);
+                    return Task.CompletedTask;
+                },
+                OnAuthenticationFailed = LogRefusal,
+            };
+        });
+        return authentication;
+    }
+
+    /// <summary>
+    /// A claim value as one of the bridge's roles: <c>events</c> itself, or a scope that ends in <c>.events</c> as
+    /// XSUAA writes them (<c>cloud-alm-bridge!t123.events</c>).
+    /// </summary>
+    private static string? ToRole(string value) =>
+        Roles.All.FirstOrDefault(role => value == role || value.EndsWith("." + role, StringComparison.Ordinal));
+
+    private static Task LogRefusal(AuthenticationFailedContext context)
+    {
+        // The reason is the exception's kind, never its text: that could quote the token.
+        var reason = context.Exception switch
+        {
+            SecurityTokenExpiredException => "expired",
+            SecurityTokenInvalidAudienceException => "wrong audience",
+            SecurityTokenInvalidIssuerException => "wrong issuer",
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "signature not valid with any accepted key",
+            SecurityTokenMalformedException => "malformed",
+            _ => context.Exception.GetType().Name,
+        };
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BearerTokenExtensions));
+        SecurityLog.TokenRefused(logger, context.Request.Path, reason);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Serialization;
+using CloudAlmBridge.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CloudAlmBridge.Security.Tokens;
+
+/// <summary>
+/// <c>POST /oauth/token</c>: the OAuth 2.0 client credentials grant (RFC 6749 §4.4) that a Cloud ALM
+/// <c>OAuth2ClientCredentials</c> destination uses, with the client authenticated by <c>client_secret_basic</c> (the
+/// Authorization header) or <c>client_secret_post</c> (form fields).
+/// </summary>
+internal static class TokenEndpoint
+{
+    public const string Path = "/oauth/token";
+
+    public static WebApplication MapTokenEndpoint(this WebApplication app)
+    {
+        app.MapPost(Path, IssueAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithName("IssueToken")
+            .WithTags("Security")
+            .WithSummary("Issue an access token (OAuth 2.0 client credentials)")
+            .WithDescription("Form body: grant_type=client_credentials, optional scope (space-separated roles). Client credentials "
+                + "in the Authorization header (Basic) or as client_id and client_secret form fields, not both. Errors carry "
+                + "RFC 6749's error and error_description members inside problem+json.")
+            .Accepts<TokenRequest>("application/x-www-form-urlencoded")
+            .Produces<TokenAnswer>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    private static async Task<IResult> IssueAsync(HttpContext http, ClientCredentials credentials, TokenIssuer issuer,
+        ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "Send the request as application/x-www-form-urlencoded.");
+        }
+
+        var form = await http.Request.ReadFormAsync(cancellationToken);
+        if (!string.Equals(form["grant_type"], "client_credentials", StringComparison.Ordinal))
+        {
+            return Error(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+        }
+
+        var fromHeader = AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization, out var header)
+            && string.Equals(header.Scheme, BasicAuthenticationHandler.SchemeName, StringComparison.OrdinalIgnoreCase);
+        var fromForm = form.ContainsKey("client_id") || form.ContainsKey("client_secret");
+        if (fromHeader == fromForm)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request",
+                "Authenticate the client exactly once: the Authorization header (client_secret_basic) or client_id and client_secret (client_secret_post).");
+        }
+
+        string clientName, secret;
+        if (fromHeader)
+        {
+            if (!BasicAuthenticationHandler.TryDecode(header!.Parameter, out clientName, out secret))
+            {
+                return InvalidClient(http, "Malformed Basic credentials.");
+            }
+        }
+        else
+        {
+            clientName = form["client_id"].ToString();
+            secret = form["client_secret"].ToString();
+        }
+
+        var logger = loggerFactory.CreateLogger(typeof(TokenEndpoint));
+
+        // RFC 6749 §2.3.1 form-encodes id and secret inside Basic; many clients do not. Try them as sent first.
+        var client = credentials.Verify(clientName, secret);
+        if (client is null && fromHeader && Uri.UnescapeDataString(clientName) is var id && Uri.UnescapeDataString(secret) is var unescaped
+            && (id != clientName || unescaped != secret))
+        {
+            clientName = id;
+            client = credentials.Verify(clientName, unescaped);
+        }
+
+        if (client is null)
+        {
+            SecurityLog.AuthenticationFailed(logger, clientName, http.Request.Path);
+            return InvalidClient(http, "Unknown client or wrong secret.");
+        }
+
+        IReadOnlyCollection<string> roles = client.Roles;
+        if (form["scope"].ToString() is { Length: > 0 } scope)
+        {
+            var requested = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var refused = requested.Where(r => !client.Roles.Contains(r)).ToArray();
+            if (refused.Length > 0)
+            {
+                return Error(StatusCodes.Status400BadRequest, "invalid_scope",
+                    $"Not granted to this client: {string.Join(' ', refused)}. A scope is a space-separated list of the client's roles.");
+            }
+
+            roles = requested.Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        var (token, lifetime) = issuer.Issue(clientName, roles);
+        SecurityLog.TokenIssued(logger, clientName, lifetime);
+
+        // RFC 6749 §5.1: the answer must not be cached anywhere.
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.Pragma = "no-cache";
+        return TypedResults.Ok(new TokenAnswer(token, "Bearer", (int)lifetime.TotalSeconds, string.Join(' ', roles)));
+    }
+
+    private static ProblemHttpResult InvalidClient(HttpContext http, string description)
+    {
+        // RFC 6749 §5.2: a client that tried the Authorization header is told which scheme to use.
+        http.Response.Headers.WWWAuthenticate = "Basic realm=\"CloudAlmBridge\", charset=\"UTF-8\"";
+        return Error(StatusCodes.Status401Unauthorized, "invalid_client", description);
+    }
+
+    private static ProblemHttpResult Error(int status, string error, string description) =>
+        Problems.Create(status, status == StatusCodes.Status401Unauthorized ? "Unauthorized" : "Invalid token request", description,
+            extensions: new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
+}
+
+/// <summary>The form fields of a token request (documentation only: the endpoint reads the form itself).</summary>
+internal sealed record TokenRequest(
+    [property: JsonPropertyName("grant_type")] string GrantType,
+    [property: JsonPropertyName("scope")] string? Scope,
+    [property: JsonPropertyName("client_id")] string? ClientId,
+    [property: JsonPropertyName("client_secret")] string? ClientSecret);
+
+/// <summary>RFC 6749 §5.1's answer.</summary>
+internal sealed record TokenAnswer(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("scope")] string Scope);
