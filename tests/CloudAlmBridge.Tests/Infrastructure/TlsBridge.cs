@@ -59,6 +59,9 @@ public sealed class TlsBridge : IDisposable
 
     public TestCertificates Certificates { get; }
 
+    /// <summary>The WireMock ServiceNow the bridge's subscription delivers to.</summary>
+    public WireMock.Server.WireMockServer ServiceNow => _serviceNow.ServiceNow;
+
     public X509Certificate2 EventsCertificate { get; }
 
     public X509Certificate2 AdminCertificate { get; }
