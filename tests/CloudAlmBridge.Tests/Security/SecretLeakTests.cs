@@ -17,6 +17,10 @@ public sealed class SecretLeakTests : IDisposable
     private const string AdminSecret = "admin-secret-LEAKCHECK-2222";
     private const string SnowPassword = "snow-password-LEAKCHECK-3333";
     private const string ApiKey = "api-key-LEAKCHECK-4444";
+    private const string SigningKey = "signing-key-LEAKCHECK-5555-0123456789abcdef";
+    private const string PreviousSigningKey = "previous-key-LEAKCHECK-6666-0123456789abcdef";
+    private const string PfxPassword = "pfx-password-LEAKCHECK-7777";
+    private const string OAuthClientSecret = "oauth-client-secret-LEAKCHECK-8888";
     private readonly TempDirectory _directory = new();
     private readonly WireMockServer _serviceNow = WireMockServer.Start();
     private readonly WireMockServer _gateway = WireMockServer.Start();
@@ -38,7 +42,21 @@ public sealed class SecretLeakTests : IDisposable
         settings["Bridge:Webhooks:gateway-incident:Path"] = "/api/now/table/incident";
         settings["Bridge:Webhooks:gateway-incident:DestinationType"] = "SNOW";
         settings["Bridge:Subscriptions:via-gateway:Webhook"] = "gateway-incident";
+        settings["Bridge:Security:Tokens:SigningKey"] = SigningKey;
+        settings["Bridge:Security:Tokens:PreviousSigningKeys:0"] = PreviousSigningKey;
+        using var certificates = new TestCertificates();
+        var pfx = Convert.ToBase64String(certificates.IssueClient("bridge").Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, PfxPassword));
+        settings["Bridge:Destinations:mtls:Url"] = "https://jira.example.invalid";
+        settings["Bridge:Destinations:mtls:Authentication:Type"] = "ClientCertificateAuthentication";
+        settings["Bridge:Destinations:mtls:Authentication:Certificate"] = pfx;
+        settings["Bridge:Destinations:mtls:Authentication:CertificatePassword"] = PfxPassword;
+        settings["Bridge:Destinations:oauth:Url"] = "https://snow.example.invalid";
+        settings["Bridge:Destinations:oauth:Authentication:Type"] = "OAuth2ClientCredentials";
+        settings["Bridge:Destinations:oauth:Authentication:TokenUrl"] = "https://snow.example.invalid/oauth_token.do";
+        settings["Bridge:Destinations:oauth:Authentication:ClientId"] = "bridge";
+        settings["Bridge:Destinations:oauth:Authentication:ClientSecret"] = OAuthClientSecret;
         using var factory = new BridgeFactory(settings);
+        var issuedTokens = new List<string>();
         var answers = new List<string>();
         _serviceNow.AnswersLookup();
         _serviceNow.AnswersCreate("lll111", "INC0050001");
@@ -67,12 +85,30 @@ public sealed class SecretLeakTests : IDisposable
                 await Keep(admin.GetAsync(route));
             }
 
+            // Tokens: issued (its answer is the one place a token may appear, so it is not kept), used, refused.
+            using (var issued = await events.PostAsync("/oauth/token", new FormUrlEncodedContent([new("grant_type", "client_credentials")])))
+            {
+                var token = System.Text.Json.Nodes.JsonNode.Parse(await issued.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
+                issuedTokens.Add(token);
+                using var bearer = factory.CreateClient();
+                bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                await Keep(bearer.GetAsync($"/api/v1/events/{TestSettings.Subscription}/{situation}"));
+                await Keep(bearer.GetAsync("/api/v1/destinations"));
+                bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AuthenticationMatrixTests.Tamper(token));
+                await Keep(bearer.GetAsync("/api/v1/destinations"));
+            }
+
+            await Keep(anonymous.PostAsync("/oauth/token", new FormUrlEncodedContent([new("grant_type", "client_credentials"),
+                new("client_id", "cloud-alm"), new("client_secret", EventsSecret + "-wrong")])));
+
             using var malformed = new HttpRequestMessage(HttpMethod.Get, "/api/v1/destinations");
             malformed.Headers.Authorization = new AuthenticationHeaderValue("Basic", "not-base64-" + AdminSecret);
             await Keep(anonymous.SendAsync(malformed));
         }
 
-        var secrets = new[] { EventsSecret, AdminSecret, SnowPassword, ApiKey };
+        var secrets = new[] { EventsSecret, AdminSecret, SnowPassword, ApiKey, SigningKey, PreviousSigningKey, PfxPassword, OAuthClientSecret, pfx }
+            .Concat(issuedTokens)
+            .Concat(issuedTokens.Select(t => t.Split('.')[2]));
         var encoded = new[]
         {
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"cloud-alm:{EventsSecret}")),
@@ -84,6 +120,7 @@ public sealed class SecretLeakTests : IDisposable
         Assert.Contains(logs, l => l.Contains("Authentication failed for client", StringComparison.Ordinal)
                                    && l.Contains("ClientName=cloud-alm", StringComparison.Ordinal));
         Assert.Contains(answers, a => a.Contains("\"***\"", StringComparison.Ordinal));
+        Assert.Single(issuedTokens);
         foreach (var secret in secrets.Concat(encoded))
         {
             Assert.DoesNotContain(logs, l => l.Contains(secret, StringComparison.Ordinal));

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using CloudAlmBridge.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMock.Types;
+
+namespace CloudAlmBridge.Tests.Security;
+
+/// <summary>
+/// Outbound <c>ClientCertificateAuthentication</c>: a ServiceNow on WireMock over TLS that requires a client
+/// certificate, with a server certificate from a generated CA that the destination trusts through TrustedCaFile.
+/// </summary>
+public sealed class ClientCertificateDestinationTests : IDisposable
+{
+    private const string PfxPassword = "pfx-password-2468";
+
+    private readonly TestCertificates _certificates = new();
+    private readonly TempDirectory _directory = new();
+    private readonly X509Certificate2 _clientCertificate;
+    private readonly WireMockServer _serviceNow;
+
+    public ClientCertificateDestinationTests()
+    {
+        _clientCertificate = _certificates.IssueClient("bridge-to-servicenow");
+        _serviceNow = WireMockServer.Start(new WireMockServerSettings
+        {
+            UseSSL = true,
+            CertificateSettings = new WireMockCertificateSettings { X509Certificate = _certificates.IssueServer() },
+            ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+            AcceptAnyClientCertificate = true,
+        });
+        File.WriteAllText(_directory.File("ca.pem"), _certificates.AuthorityPem);
+    }
+
+    [Theory]
+    [InlineData("pfx-file")]
+    [InlineData("pfx-base64")]
+    [InlineData("pem-file-with-key")]
+    [InlineData("pem-text-and-key-file")]
+    public async Task TheConfiguredCertificate_IsPresented_OnEveryCall(string form)
+    {
+        var settings = Settings();
+        Configure(settings, form);
+        using var factory = new BridgeFactory(settings);
+        using var calm = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        _serviceNow.AnswersLookup();
+        _serviceNow.AnswersCreate("cert-sys-id", "INC0091001");
+
+        using var response = await calm.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.NotEmpty(_serviceNow.LogEntries);
+        Assert.All(_serviceNow.LogEntries, entry => Assert.Equal(_clientCertificate.Thumbprint, entry.RequestMessage.ClientCertificate?.Thumbprint));
+        Assert.All(_serviceNow.LogEntries, entry => Assert.False(entry.RequestMessage.Headers?.ContainsKey("Authorization") ?? false));
+    }
+
+    [Fact]
+    public async Task WithoutTrustedCaFile_TheUnknownServerCertificateIsRefused_NothingIsSent_TheEventIsKept()
+    {
+        var settings = Settings();
+        Configure(settings, "pfx-file");
+        settings["Bridge:Destinations:servicenow:TrustedCaFile"] = null;
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "1";
+        using var factory = new BridgeFactory(settings);
+        using var calm = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        _serviceNow.AnswersLookup();
+        _serviceNow.AnswersCreate("never", "INC0091002");
+
+        using var response = await calm.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+
+        // Kept for a retry, as with any unreachable ticket system: the event is not lost, nothing reached the impostor.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Empty(_serviceNow.LogEntries);
+    }
+
+    [Fact]
+    public void WrongPassword_StopsTheStart_NamingTheSettingButNotThePassword()
+    {
+        var settings = Settings();
+        Configure(settings, "pfx-file");
+        settings["Bridge:Destinations:servicenow:Authentication:CertificatePassword"] = "not-the-pfx-password";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains(exception.Failures, f => f.StartsWith("Bridge:Destinations:servicenow:Authentication:Certificate: could not be read", StringComparison.Ordinal));
+        Assert.DoesNotContain("not-the-pfx-password", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoDestinationsOnOneHost_WithDifferentCertificates_StopTheStart()
+    {
+        var settings = Settings();
+        Configure(settings, "pfx-file");
+        settings["Bridge:Destinations:other:Url"] = _serviceNow.Url;
+        settings["Bridge:Destinations:other:Authentication:Type"] = "NoAuthentication";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains(exception.Failures, f => f.Contains("shares the host", StringComparison.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        _serviceNow.Stop();
+        _serviceNow.Dispose();
+        _certificates.Dispose();
+        _directory.Dispose();
+    }
+
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = TestSettings.ForServiceNow(_serviceNow.Url!, _directory.File($"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Destinations:servicenow:AllowInsecureHttp"] = "false";
+        settings["Bridge:Destinations:servicenow:TrustedCaFile"] = _directory.File("ca.pem");
+        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "ClientCertificateAuthentication";
+        settings["Bridge:Destinations:servicenow:Authentication:User"] = null;
+        settings["Bridge:Destinations:servicenow:Authentication:Password"] = null;
+        return settings;
+    }
+
+    private void Configure(Dictionary<string, string?> settings, string form)
+    {
+        const string prefix = "Bridge:Destinations:servicenow:Authentication:";
+        var pfx = _clientCertificate.Export(X509ContentType.Pkcs12, PfxPassword);
+        var certificatePem = _clientCertificate.ExportCertificatePem();
+        var keyPem = _clientCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem();
+        switch (form)
+        {
+            case "pfx-file":
+                File.WriteAllBytes(_directory.File("client.pfx"), pfx);
+                settings[prefix + "CertificateFile"] = _directory.File("client.pfx");
+                settings[prefix + "CertificatePassword"] = PfxPassword;
+                break;
+            case "pfx-base64":
+                settings[prefix + "Certificate"] = Convert.ToBase64String(pfx);
+                settings[prefix + "CertificatePassword"] = PfxPassword;
+                break;
+            case "pem-file-with-key":
+                File.WriteAllText(_directory.File("client.pem"), certificatePem + "\n" + keyPem);
+                settings[prefix + "CertificateFile"] = _directory.File("client.pem");
+                break;
+            case "pem-text-and-key-file":
+                File.WriteAllText(_directory.File("client.key"), keyPem);
+                settings[prefix + "Certificate"] = certificatePem;
+                settings[prefix + "PrivateKeyFile"] = _directory.File("client.key");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(form), form, null);
+        }
+    }
+}
