@@ -26,7 +26,26 @@ internal static class OpenApiExtensions
                     Scheme = "basic",
                     Description = "A client of Bridge:Security:Clients: its name and secret.",
                 };
-                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("basic", document)] = [] }];
+                document.Components.SecuritySchemes["token"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.OAuth2,
+                    Description = "The bridge's own token endpoint: a client's name and secret as client id and secret.",
+                    Flows = new OpenApiOAuthFlows
+                    {
+                        ClientCredentials = new OpenApiOAuthFlow
+                        {
+                            TokenUrl = new Uri("/oauth/token", UriKind.Relative),
+                            Scopes = new Dictionary<string, string> { ["events"] = "post Cloud ALM events", ["admin"] = "the management API" },
+                        },
+                    },
+                };
+
+                // Either one will do (two requirements: OpenAPI reads them as alternatives).
+                document.Security =
+                [
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("basic", document)] = [] },
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("token", document)] = [] },
+                ];
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>

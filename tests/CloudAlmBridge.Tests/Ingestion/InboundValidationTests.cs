@@ -137,14 +137,16 @@ public sealed class InboundValidationTests : IClassFixture<ServiceNowBridgeFixtu
     }
 
     [Fact]
-    public async Task NoCredentials_Is401_WithABasicChallenge()
+    public async Task NoCredentials_Is401_WithABasicAndABearerChallenge()
     {
         using var client = _bridge.Factory.CreateClient();
 
         var response = await client.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "Unauthorized");
-        Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
+        // Both ways in are offered: a Basic secret or a bearer token from /oauth/token.
+        var schemes = response.Headers.WwwAuthenticate.Select(challenge => challenge.Scheme).ToList();
+        Assert.Equal(["Basic", "Bearer"], schemes);
     }
 
     [Theory]
