@@ -28,6 +28,7 @@ builder.AddBridgeOpenApi();
 builder.AddServiceNowSandbox();
 
 var app = builder.Build();
+app.ValidateBridgeConfiguration();
 
 app.UseBridgeSecurityHeaders();
 app.UseBridgeErrors();

@@ -23,7 +23,7 @@ internal static class EventEndpoints
         group.MapPost("/{subscription}", (string subscription, HttpRequest request, ActiveConfiguration configuration,
                 EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
                 HandleAsync(subscription, null, request, configuration, inbox, lifecycle, metrics, cancellationToken))
-            .Accepts<ChangeMessage>("application/json")
+            .AcceptsJsonBody<ChangeMessage>()
             .WithName("PostEvent")
             .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
             .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds; always the flat object a Cloud ALM response mapping reads.");
@@ -32,7 +32,7 @@ internal static class EventEndpoints
                 (string subscription, string externalId, HttpRequest request, ActiveConfiguration configuration,
                     EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
                     HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, metrics, cancellationToken))
-            .Accepts<ChangeMessage>("application/json")
+            .AcceptsJsonBody<ChangeMessage>()
             .WithName("PostEventForTicket")
             .WithSummary("The same, for Cloud ALM mappings that address an existing ticket with path '/#{externalId}'.");
 
@@ -53,7 +53,7 @@ internal static class EventEndpoints
             return notUsable;
         }
 
-        // A body that is not application/json never gets here: the route's Accepts metadata answers 415 first.
+        // A body that is not JSON never gets here: AcceptsJsonBody answers 415 once the caller is authorized.
         var subscription = model.FindSubscription(subscriptionName)!;
         var body = await RequestBody.ReadAsync(request, model.Options.Inbound.MaxBodyBytes, cancellationToken);
         if (body is null)

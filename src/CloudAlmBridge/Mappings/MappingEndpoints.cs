@@ -33,7 +33,7 @@ internal static partial class MappingEndpoints
             .WithName("GetMapping")
             .WithSummary("The mapping document as stored, with its ETag.");
         group.MapPut("/{name}", PutAsync)
-            .Accepts<JsonElement>("application/json")
+            .AcceptsJsonBody<JsonElement>()
             .WithName("PutMapping")
             .WithSummary("Creates or replaces a mapping (an SAP-format document, unchanged); If-Match is honoured.")
             .WithDescription("400 lists every error with its JSON path and the stored version stays; 409 for built-in and configuration mappings; 412 when If-Match is stale.");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CloudAlmBridge.Errors;
 using Microsoft.OpenApi;
 
 namespace CloudAlmBridge.OpenApi;
@@ -48,10 +49,24 @@ internal static class OpenApiExtensions
                 ];
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
+                // Routes that read their JSON body by hand (AcceptsJsonBody) have no body parameter to describe it.
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<JsonBodyMetadata>().FirstOrDefault() is { } body)
+                {
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken) },
+                        },
+                    };
+                }
+
                 // Swagger UI fills the request body with these, so "Try it out" sends a real message, mapping or preview.
-                var endpoint = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+                var endpoint = metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
                 var example = endpoint switch
                 {
                     "PostEvent" or "PostEventForTicket" => Examples.ChangeMessage,
@@ -64,8 +79,6 @@ internal static class OpenApiExtensions
                 {
                     media.Example = JsonNode.Parse(example);
                 }
-
-                return Task.CompletedTask;
             });
         });
         return builder;

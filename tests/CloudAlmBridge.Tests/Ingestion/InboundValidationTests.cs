@@ -98,6 +98,27 @@ public sealed class InboundValidationTests : IClassFixture<ServiceNowBridgeFixtu
     }
 
     [Fact]
+    public async Task NoContentType_Is415()
+    {
+        using var client = _bridge.EventsClient();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Events.Message("created", Events.NewSituationId()).ToJsonString()));
+
+        var response = await client.PostAsync($"/api/v1/events/{TestSettings.Subscription}", content);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "Unsupported Media Type");
+    }
+
+    [Fact]
+    public async Task NotJson_WithoutCredentials_Is401_NotTheMediaType()
+    {
+        using var client = _bridge.Factory.CreateClient();
+
+        var response = await client.PostAsync($"/api/v1/events/{TestSettings.Subscription}", new StringContent("x", Encoding.UTF8, "text/plain"));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "Unauthorized");
+    }
+
+    [Fact]
     public async Task BodyOverTheLimit_Is413()
     {
         using var client = _bridge.EventsClient();

@@ -167,6 +167,18 @@ public sealed class MappingApiTests(ServiceNowBridgeFixture bridge) : IClassFixt
         var response = await client.PutAsync("/api/v1/mappings/plain", new StringContent(SimpleMapping, Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/mappings/plain")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Put_NotJson_WithoutCredentials_Is401()
+    {
+        using var client = bridge.Factory.CreateClient();
+
+        var response = await client.PutAsync("/api/v1/mappings/plain", new StringContent(SimpleMapping, Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
