@@ -297,6 +297,11 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         {
             errors.Add($"{key}:Url: required");
         }
+        else if (HasUserInfo(destination.Url))
+        {
+            // The URL is not repeated: its user info may be a password, and this message reaches the log.
+            errors.Add($"{key}:Url: holds credentials before '@'; put them in {key}:Authentication, which is never shown");
+        }
         else if (!IsHttpUrl(destination.Url))
         {
             errors.Add($"{key}:Url: '{destination.Url}' is not an absolute http(s) URL");
@@ -314,7 +319,11 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         }
         else if (type == DestinationAuthenticationOptions.OAuth2ClientCredentials)
         {
-            if (string.IsNullOrWhiteSpace(authentication.TokenUrl) || !IsHttpUrl(authentication.TokenUrl))
+            if (authentication.TokenUrl is not null && HasUserInfo(authentication.TokenUrl))
+            {
+                errors.Add($"{key}:Authentication:TokenUrl: holds credentials before '@'; give them as ClientId and ClientSecret");
+            }
+            else if (string.IsNullOrWhiteSpace(authentication.TokenUrl) || !IsHttpUrl(authentication.TokenUrl))
             {
                 errors.Add($"{key}:Authentication:TokenUrl: required for {DestinationAuthenticationOptions.OAuth2ClientCredentials}, an absolute https URL");
             }
@@ -477,6 +486,9 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
 
     private static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static bool HasUserInfo(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri.UserInfo.Length > 0 : value.Contains('@', StringComparison.Ordinal);
 
     private static string Known(IEnumerable<string> names)
     {

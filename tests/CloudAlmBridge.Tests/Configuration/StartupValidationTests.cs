@@ -35,6 +35,26 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public void CredentialsInADestinationUrl_StopTheStart_WithoutRepeatingThem()
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Destinations:servicenow:Url"] = "https://bridge:url-password-6161@acme.service-now.com";
+        settings["Bridge:Destinations:jira:Url"] = "https://jira.example.com";
+        settings["Bridge:Destinations:jira:Authentication:Type"] = "OAuth2ClientCredentials";
+        settings["Bridge:Destinations:jira:Authentication:TokenUrl"] = "https://id:token-password-6262@auth.example.com/token";
+        settings["Bridge:Destinations:jira:Authentication:ClientId"] = "id";
+        settings["Bridge:Destinations:jira:Authentication:ClientSecret"] = "secret";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Destinations:servicenow:Url: holds credentials", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Destinations:jira:Authentication:TokenUrl: holds credentials", StringComparison.Ordinal));
+        Assert.DoesNotContain("password-6", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(factory.Logs.Lines, line => line.Contains("password-6", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MappingFileWithErrors_StopsTheStart_WithEachErrorAndItsPath()
     {
         var directory = Directory.CreateTempSubdirectory("cloudalmbridge-mapping").FullName;
