@@ -28,13 +28,18 @@ internal static class EventEndpoints
             .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
             .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds; always the flat object a Cloud ALM response mapping reads.");
 
-        group.MapMethods("/{subscription}/{externalId}", [HttpMethods.Post, HttpMethods.Patch, HttpMethods.Put],
-                (string subscription, string externalId, HttpRequest request, ActiveConfiguration configuration,
-                    EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
-                    HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, metrics, cancellationToken))
-            .AcceptsJsonBody<ChangeMessage>()
-            .WithName("PostEventForTicket")
-            .WithSummary("The same, for Cloud ALM mappings that address an existing ticket with path '/#{externalId}'.");
+        // One endpoint per method: an endpoint name is the OpenAPI operationId, which must be unique.
+        foreach (var method in new[] { HttpMethods.Post, HttpMethods.Patch, HttpMethods.Put })
+        {
+            var verb = method[0] + method[1..].ToLowerInvariant();
+            group.MapMethods("/{subscription}/{externalId}", [method],
+                    (string subscription, string externalId, HttpRequest request, ActiveConfiguration configuration,
+                        EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
+                        HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, metrics, cancellationToken))
+                .AcceptsJsonBody<ChangeMessage>()
+                .WithName($"{verb}EventForTicket")
+                .WithSummary($"The same as {HttpMethods.Post} /{{subscription}}, for Cloud ALM mappings that address an existing ticket with path '/#{{externalId}}' and operation {method}.");
+        }
 
         group.MapGet("/{subscription}/{externalId}", GetTicketAsync)
             .WithName("GetTicketStatus")

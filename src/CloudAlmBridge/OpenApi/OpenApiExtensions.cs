@@ -69,7 +69,7 @@ internal static class OpenApiExtensions
                 var endpoint = metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
                 var example = endpoint switch
                 {
-                    "PostEvent" or "PostEventForTicket" => Examples.ChangeMessage,
+                    "PostEvent" or "PostEventForTicket" or "PatchEventForTicket" or "PutEventForTicket" => Examples.ChangeMessage,
                     "PutMapping" => Examples.Mapping,
                     "PreviewMapping" => Examples.Preview,
                     "PreviewInlineMapping" => Examples.InlinePreview,

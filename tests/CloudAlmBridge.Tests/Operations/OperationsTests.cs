@@ -56,6 +56,17 @@ public sealed class OperationsTests(ServiceNowBridgeFixture bridge) : IClassFixt
 
         // The sandbox exists only in Development.
         Assert.False(paths.TryGetProperty("/sandbox/servicenow/api/now/table/{table}", out _));
+
+        // OpenAPI requires unique operationIds (Swagger UI and client generators key on them).
+        var operationIds = paths.EnumerateObject().SelectMany(path => path.Value.EnumerateObject())
+            .Where(operation => operation.Value.ValueKind == JsonValueKind.Object && operation.Value.TryGetProperty("operationId", out _))
+            .Select(operation => operation.Value.GetProperty("operationId").GetString()).ToList();
+        Assert.Equal(operationIds.Count, operationIds.Distinct().Count());
+        Assert.Contains("PatchEventForTicket", operationIds);
+
+        // The token endpoint is offered next to Basic, as an OAuth2 client-credentials flow.
+        var token = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("token");
+        Assert.Equal("/oauth/token", token.GetProperty("flows").GetProperty("clientCredentials").GetProperty("tokenUrl").GetString());
     }
 
     [Fact]
