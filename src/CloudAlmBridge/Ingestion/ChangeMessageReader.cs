@@ -10,6 +10,9 @@ internal static class ChangeMessageReader
     /// <summary>Deep enough for any real event situation, shallow enough that a hostile body cannot exhaust the stack.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>The longest situation id taken: room for any id scheme, short enough for ServiceNow's correlation_id.</summary>
+    public const int MaxSituationIdLength = 100;
+
     public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(ReadOnlyMemory<byte> body)
     {
         // The JSON reader does not check the UTF-8 inside strings; reading such a string later would throw.
@@ -70,6 +73,11 @@ internal static class ChangeMessageReader
         else if (!resource.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Trim().Length == 0)
         {
             problems.Add("resource.id: required, the event situation's id as a non-empty string");
+        }
+        else if (id.GetString() is var situationId && (situationId!.Length > MaxSituationIdLength || situationId.Any(char.IsControl)))
+        {
+            // Cloud ALM's ids are GUIDs; the id becomes a key in the store and ServiceNow's correlation_id (100 chars).
+            problems.Add($"resource.id: at most {MaxSituationIdLength} characters and no control characters (Cloud ALM's ids are GUIDs)");
         }
 
         if (problems.Count > 0)

@@ -97,6 +97,23 @@ public sealed class InboundValidationTests : IClassFixture<ServiceNowBridgeFixtu
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "Unsupported Media Type");
     }
 
+    [Theory]
+    [InlineData("tab\there")]
+    [InlineData("new\nline")]
+    [InlineData(null)]
+    public async Task UnusableSituationId_Is400_AndNothingIsStored(string? situationId)
+    {
+        situationId ??= new string('x', 101);
+        using var client = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+
+        var response = await client.PostEventAsync(TestSettings.Subscription, Events.Message("created", situationId));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Invalid change message");
+        var deliveries = await admin.GetStringAsync("/api/v1/deliveries");
+        Assert.DoesNotContain(JsonSerializer.Serialize(situationId)[1..^1], deliveries, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoContentType_Is415()
     {
