@@ -29,7 +29,8 @@ internal sealed class StoredMappings(IMappingStore store, ILogger<StoredMappings
         }
 
         var entry = new MappingEntry(name, MappingOrigin.Api, json, document, stored.Version, stored.UpdatedAt);
-        Entries[name] = entry;
+        // Two PUTs of one name may finish out of order: the cache keeps the newer version, as the store does.
+        Entries.AddOrUpdate(name, entry, (_, current) => current.Version > entry.Version ? current : entry);
         return entry;
     }
 

@@ -141,7 +141,10 @@ internal sealed class DeliveryDispatcher(
         var (change, problems) = ChangeMessageReader.Read(message.RootElement);
         if (change is null)
         {
-            throw new InvalidOperationException($"Stored delivery {delivery.Id} is not a valid change message: {string.Join("; ", problems)}");
+            // Only possible when a newer bridge reads stricter than the one that accepted it: retrying cannot help.
+            await FinishAsync(delivery, new LifecycleOutcome(null, DeliveryStates.Failed, "None",
+                Error: $"the stored message is no longer a valid change message: {string.Join("; ", problems)}"), options);
+            return;
         }
 
         var gate = _destinations.GetOrAdd(subscription.Webhook.DestinationName, _ => new SemaphoreSlim(options.MaxConcurrencyPerDestination));
