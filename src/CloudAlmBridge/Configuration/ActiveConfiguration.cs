@@ -28,16 +28,7 @@ internal sealed class ActiveConfiguration : IDisposable
         _builder = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains);
         var (model, errors) = _builder.Build(options.Value);
         _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
-        if (_current.Options.Security.AllowAnonymousEvents)
-        {
-            ConfigurationLog.AnonymousEventsAllowed(_logger);
-        }
-
-        if (string.IsNullOrEmpty(_current.Options.Security.Tokens.SigningKey))
-        {
-            ConfigurationLog.EphemeralSigningKey(_logger);
-        }
-
+        WarnAboutSecurity(_current);
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
@@ -73,5 +64,20 @@ internal sealed class ActiveConfiguration : IDisposable
         Volatile.Write(ref _current, model);
         RejectedChangeErrors = [];
         ConfigurationLog.Reloaded(_logger, model.Subscriptions.Count);
+        WarnAboutSecurity(model);
+    }
+
+    /// <summary>At every start and every applied change: a reload must not open the events API silently.</summary>
+    private void WarnAboutSecurity(BridgeModel model)
+    {
+        if (model.Options.Security.AllowAnonymousEvents)
+        {
+            ConfigurationLog.AnonymousEventsAllowed(_logger);
+        }
+
+        if (string.IsNullOrEmpty(model.Options.Security.Tokens.SigningKey))
+        {
+            ConfigurationLog.EphemeralSigningKey(_logger);
+        }
     }
 }

@@ -4,7 +4,8 @@ namespace CloudAlmBridge.Configuration;
 
 /// <summary>
 /// Ready while a valid configuration is in force. A rejected change degrades readiness (the bridge still works on the
-/// last good configuration) so that the operator notices.
+/// last good configuration) so that the operator notices. The errors themselves go to the log only: this answer is
+/// anonymous, and they name clients, hosts and files.
 /// </summary>
 internal sealed class ConfigurationHealthCheck(ActiveConfiguration configuration) : IHealthCheck
 {
@@ -13,6 +14,6 @@ internal sealed class ConfigurationHealthCheck(ActiveConfiguration configuration
         var rejected = configuration.RejectedChangeErrors;
         return Task.FromResult(rejected.Count == 0
             ? HealthCheckResult.Healthy($"{configuration.Current.Subscriptions.Count} subscriptions in force")
-            : HealthCheckResult.Degraded($"last configuration change rejected: {string.Join("; ", rejected)}"));
+            : HealthCheckResult.Degraded($"last configuration change rejected with {rejected.Count} error(s), listed in the log"));
     }
 }

@@ -18,6 +18,12 @@ public sealed class JwtOptions
     /// <summary>The claim that holds the bridge's roles (<c>events</c>, <c>admin</c>): a JSON array or a space-separated string.</summary>
     public string RolesClaim { get; set; } = "roles";
 
+    /// <summary>
+    /// The prefix of scopes that carry a role, as XSUAA writes them: <c>{ScopePrefix}.events</c>. Defaults to
+    /// <see cref="Audience"/> (XSUAA's <c>aud</c> is the bridge's xsappname). Scopes of any other app never count.
+    /// </summary>
+    public string? ScopePrefix { get; set; }
+
     /// <summary>The claim that names the caller, for logs and the per-client rate limit.</summary>
     public string NameClaim { get; set; } = "sub";
 

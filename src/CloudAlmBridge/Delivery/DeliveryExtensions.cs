@@ -14,7 +14,10 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<OAuthTokenCache>();
 
         // Token requests go straight to the token endpoint: no retries (a refused secret will not change by retrying).
-        builder.Services.AddHttpClient(OAuthTokenCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        // The same socket handler as the tickets: no redirects, and a token URL on the destination's host is trusted
+        // and presented certificates as that destination is.
+        builder.Services.AddHttpClient(OAuthTokenCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(services.GetRequiredService<ActiveConfiguration>()));
         var client = builder.Services.AddHttpClient<TicketSystemClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(services.GetRequiredService<ActiveConfiguration>()));
         client.AddResilienceHandler("ticket-system", static (pipeline, context) =>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using CloudAlmBridge.Configuration;
 
@@ -12,6 +14,9 @@ namespace CloudAlmBridge.Delivery;
 internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, TimeProvider timeProvider)
 {
     public const string HttpClientName = "oauth-token";
+
+    // Some issuers (Azure AD v1) write expires_in as a string.
+    private static readonly JsonSerializerOptions AnswerOptions = new() { NumberHandling = JsonNumberHandling.AllowReadingFromString };
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
 
@@ -57,20 +62,46 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
         }
 
         using var client = httpClientFactory.CreateClient(HttpClientName);
-        using var response = await client.PostAsync(options.TokenUrl, new FormUrlEncodedContent(form), cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        string body;
+        HttpStatusCode statusCode;
+        string? reason;
+        try
         {
-            // ServiceNow: {"error_description":"access_denied","error":"server_error"}; the secret is never in it.
-            var status = (int)response.StatusCode;
-            throw new TicketSystemException($"the token endpoint answered {status}: {TicketSystemErrors.Extract(body) ?? response.ReasonPhrase}",
-                status, TicketSystemErrors.Extract(body));
+            using var response = await client.PostAsync(options.TokenUrl, new FormUrlEncodedContent(form), cancellationToken);
+            (body, statusCode, reason) = (await response.Content.ReadAsStringAsync(cancellationToken), response.StatusCode, response.ReasonPhrase);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new TicketSystemException($"the token endpoint could not be reached: {exception.Message}", null, exception.Message, exception);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The token client's own timeout, not the delivery's cancellation: worth another attempt later.
+            throw new TicketSystemException("the token endpoint did not answer in time", null, null, exception);
         }
 
-        var answer = System.Text.Json.JsonSerializer.Deserialize<TokenAnswer>(body);
+        var status = (int)statusCode;
+        if (status is < 200 or > 299)
+        {
+            // ServiceNow: {"error_description":"access_denied","error":"server_error"}; the secret is never in it. A
+            // redirect is not followed (it would carry the client secret elsewhere) and will not change by retrying.
+            var message = TicketSystemErrors.Extract(body);
+            throw new TicketSystemException($"the token endpoint answered {status}: {message ?? reason}", status, message);
+        }
+
+        TokenAnswer? answer;
+        try
+        {
+            answer = JsonSerializer.Deserialize<TokenAnswer>(body, AnswerOptions);
+        }
+        catch (JsonException)
+        {
+            answer = null;
+        }
+
         return answer?.AccessToken is { Length: > 0 }
             ? answer
-            : throw new TicketSystemException("the token endpoint answered without an access_token", null, null);
+            : throw new TicketSystemException("the token endpoint answered without an access_token (not an OAuth2 token answer)", status, null, transient: false);
     }
 
     private sealed class Entry

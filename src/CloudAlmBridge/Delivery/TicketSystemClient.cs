@@ -42,7 +42,10 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
             var status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
-                var targetMessage = TicketSystemErrors.Extract(body);
+                // Redirects are never followed (they would carry credentials such as an API key header elsewhere).
+                var targetMessage = status is >= 300 and < 400
+                    ? $"a redirect to '{response.Headers.Location?.GetLeftPart(UriPartial.Path)}', which the bridge does not follow: point the destination at the final URL"
+                    : TicketSystemErrors.Extract(body);
                 throw new TicketSystemException(
                     $"{request.Webhook.DestinationName} answered {status} to {request.Method}: {targetMessage ?? response.ReasonPhrase}",
                     status, targetMessage, retryAfter: RetryAfter(response));

@@ -9,7 +9,7 @@ internal static class TicketSystemErrors
 
     /// <summary>
     /// ServiceNow: <c>{"error":{"message","detail"},"status":"failure"}</c>; Jira: <c>{"errorMessages":[],"errors":{}}</c>;
-    /// anything else: the body's start.
+    /// an OAuth2 token endpoint: <c>{"error","error_description"}</c>; anything else: the body's start.
     /// </summary>
     public static string? Extract(string? body)
     {
@@ -35,7 +35,9 @@ internal static class TicketSystemErrors
 
                     if (error.ValueKind == JsonValueKind.String)
                     {
-                        return Truncate(error.GetString());
+                        // OAuth2 (RFC 6749 §5.2): the code, and the issuer's description of it when there is one.
+                        var description = Text(root, "error_description");
+                        return Truncate(description is null ? error.GetString() : $"{error.GetString()}: {description}");
                     }
                 }
 

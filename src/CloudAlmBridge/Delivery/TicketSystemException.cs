@@ -3,10 +3,13 @@ namespace CloudAlmBridge.Delivery;
 /// <summary>The ticket system refused or could not be reached; the message carries its own error text.</summary>
 internal sealed class TicketSystemException : Exception
 {
+    private readonly bool? _transient;
+
     public TicketSystemException(string message, int? statusCode, string? targetMessage, Exception? innerException = null,
-        TimeSpan? retryAfter = null)
+        TimeSpan? retryAfter = null, bool? transient = null)
         : base(message, innerException)
     {
+        _transient = transient;
         StatusCode = statusCode;
         TargetMessage = targetMessage;
         RetryAfter = retryAfter;
@@ -17,9 +20,10 @@ internal sealed class TicketSystemException : Exception
 
     /// <summary>
     /// Worth another attempt later: no answer (timeout, connection failure), <c>408</c>, <c>429</c> or <c>5xx</c>.
-    /// Any other <c>4xx</c> will not change by waiting, so the delivery is dead-lettered at once.
+    /// Any other <c>4xx</c> or <c>3xx</c> will not change by waiting, nor will an error in the bridge's own
+    /// configuration (a mapping without the operation), so the delivery is dead-lettered at once.
     /// </summary>
-    public bool IsTransient => StatusCode is null or 408 or 429 or >= 500;
+    public bool IsTransient => _transient ?? StatusCode is null or 408 or 429 or >= 500;
 
     /// <summary>The ticket system's HTTP status; null when there was no answer (timeout, connection failure).</summary>
     public int? StatusCode { get; }

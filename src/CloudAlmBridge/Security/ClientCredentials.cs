@@ -13,7 +13,19 @@ internal sealed class ClientCredentials(ActiveConfiguration configuration, Verif
     public ClientOptions? Verify(string clientName, string secret)
     {
         var clients = configuration.Current.Options.Security.Clients;
-        return clients.TryGetValue(clientName, out var client) && SecretMatches(clientName, client, secret) ? client : null;
+        if (!clients.TryGetValue(clientName, out var client))
+        {
+            // An unknown name costs what a wrong secret of a hashed client costs (the same PBKDF2 work, result
+            // ignored), so answer times do not tell which client names exist.
+            if (clients.Values.FirstOrDefault(c => c.SecretHash is { Length: > 0 })?.SecretHash is { } any && SecretHash.TryParse(any, out var decoy))
+            {
+                _ = decoy!.Matches(secret);
+            }
+
+            return null;
+        }
+
+        return SecretMatches(clientName, client, secret) ? client : null;
     }
 
     private bool SecretMatches(string clientName, ClientOptions client, string given)

@@ -4,6 +4,7 @@ using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Security.Certificates;
 using CloudAlmBridge.Security.Tokens;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
@@ -92,12 +93,47 @@ internal static class SecurityExtensions
         return builder;
     }
 
+    /// <summary>The token endpoint's form holds a grant type, a scope and at most a client id and secret.</summary>
+    public const long TokenRequestMaxBytes = 16 * 1024;
+
     /// <summary>Authentication, then the rate limit (so it knows the client), then authorization.</summary>
     public static WebApplication UseBridgeSecurity(this WebApplication app)
     {
+        app.UseBridgeRequestLimits();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>
+    /// A cap on every request body before anything reads it, also before authentication: Kestrel's default (30 MB)
+    /// is far above what any route takes. Routes that take a change message or a mapping check
+    /// <c>Bridge:Inbound:MaxBodyBytes</c> themselves; a preview carries a mapping, a message and a sample answer, so
+    /// the cap is four times that. The token endpoint takes a small form only.
+    /// </summary>
+    private static WebApplication UseBridgeRequestLimits(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var limit = context.Request.Path.StartsWithSegments(TokenEndpoint.Path)
+                ? TokenRequestMaxBytes
+                : 4 * context.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Inbound.MaxBodyBytes;
+            if (context.Request.ContentLength > limit)
+            {
+                await Errors.Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",
+                    $"This route takes at most {limit} bytes.").ExecuteAsync(context);
+                return;
+            }
+
+            // Bodies without a length (chunked) are cut off by the server at the same size.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = limit;
+            }
+
+            await next(context);
+        });
         return app;
     }
 

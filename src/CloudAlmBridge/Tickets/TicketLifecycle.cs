@@ -119,7 +119,7 @@ internal sealed class TicketLifecycle(
     {
         work.Action = "Create";
         var operation = work.Mapping.Document.FindOperation(EventTypes.Created)
-            ?? throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null);
+            ?? throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null, transient: false);
 
         // At most one ticket per situation: ServiceNow is asked first whether an incident with this correlation id
         // exists (a create whose answer was lost, a bridge that crashed before writing the link).
@@ -176,7 +176,7 @@ internal sealed class TicketLifecycle(
         {
             throw new TicketSystemException(
                 $"the ticket of situation {work.SituationId} has no ticket id (the create answer had none): check the mapping's responseRoot and externalIdProperty",
-                null, null);
+                null, null, transient: false);
         }
 
         var (_, mapped) = await SendAsync(work, operation, link.TicketId, cancellationToken);

@@ -53,6 +53,7 @@ public sealed class ExternalIssuer : IDisposable
         settings["Bridge:Security:Jwt:Audience"] = Audience;
         settings["Bridge:Security:Jwt:RequireHttpsMetadata"] = "false";
         settings["Bridge:Security:Jwt:NameClaim"] = "client_id";
+        settings["Bridge:Security:Jwt:ScopePrefix"] = "cloud-alm-bridge!t42";
     }
 
     /// <summary>A token as the issuer would sign it; <paramref name="roles"/> as a JSON array, <paramref name="scope"/> as a string.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using CloudAlmBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using WireMock.Server;
@@ -39,6 +40,7 @@ public sealed class ClientCertificateDestinationTests : IDisposable
     [InlineData("pfx-base64")]
     [InlineData("pem-file-with-key")]
     [InlineData("pem-text-and-key-file")]
+    [InlineData("pem-base64-and-key-base64")]
     public async Task TheConfiguredCertificate_IsPresented_OnEveryCall(string form)
     {
         var settings = Settings();
@@ -147,6 +149,11 @@ public sealed class ClientCertificateDestinationTests : IDisposable
                 File.WriteAllText(_directory.File("client.key"), keyPem);
                 settings[prefix + "Certificate"] = certificatePem;
                 settings[prefix + "PrivateKeyFile"] = _directory.File("client.key");
+                break;
+            case "pem-base64-and-key-base64":
+                // As `base64 -w0 client.pem` writes it for a secret store that wants one line.
+                settings[prefix + "Certificate"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(certificatePem));
+                settings[prefix + "PrivateKey"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(keyPem));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(form), form, null);

@@ -12,6 +12,8 @@ public sealed class ExternalIssuerTests(TlsBridge bridge) : IClassFixture<TlsBri
     [InlineData(new[] { "events" }, null, HttpStatusCode.NotFound, HttpStatusCode.Forbidden)]
     [InlineData(new[] { "events", "admin" }, null, HttpStatusCode.NotFound, HttpStatusCode.OK)]
     [InlineData(null, "openid cloud-alm-bridge!t42.events", HttpStatusCode.NotFound, HttpStatusCode.Forbidden)]
+    [InlineData(null, "cloud-alm-bridge!t42.events some-other-app!t9.admin billing.admin", HttpStatusCode.NotFound, HttpStatusCode.Forbidden)]
+    [InlineData(null, "cloud-alm-bridge!t7.events", HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)]
     [InlineData(new[] { "viewer", "Events" }, null, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)]
     [InlineData(null, null, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)]
     public async Task RolesComeFromTheConfiguredClaim(string[]? roles, string? scope, HttpStatusCode events, HttpStatusCode management)

@@ -3,10 +3,16 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace CloudAlmBridge.Tests.Security;
 
-/// <summary>Headers on every answer, a rate limit per client, https towards ticket systems, and an API-key header.</summary>
+/// <summary>
+/// Headers on every answer, a rate limit per client, body caps, https towards ticket systems, an API-key header that
+/// never follows a redirect, and a destination without credentials.
+/// </summary>
 public sealed class HardeningTests : IDisposable
 {
     private readonly IsolatedServiceNow _isolated = new();
@@ -98,6 +104,66 @@ public sealed class HardeningTests : IDisposable
         });
         Assert.DoesNotContain("key-that-must-not-leak-0042", destinations, StringComparison.Ordinal);
         Assert.Contains("\"headerValue\":\"***\"", destinations, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARedirect_IsNotFollowed_SoTheApiKeyNeverReachesAnotherHost()
+    {
+        using var elsewhere = WireMockServer.Start();
+        elsewhere.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"result":[]}"""));
+        var settings = Settings();
+        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "ApiKeyHeader";
+        settings["Bridge:Destinations:servicenow:Authentication:HeaderName"] = "x-sn-apikey";
+        settings["Bridge:Destinations:servicenow:Authentication:HeaderValue"] = "key-that-must-not-travel-0043";
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        _isolated.ServiceNow.Given(Request.Create().UsingAnyMethod())
+            .RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", $"{elsewhere.Url}/api/now/table/incident"));
+
+        var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("answered 307", detail, StringComparison.Ordinal);
+        Assert.Contains("does not follow", detail, StringComparison.Ordinal);
+        Assert.Empty(elsewhere.LogEntries);
+        Assert.Single(_isolated.ServiceNow.LogEntries);
+    }
+
+    [Fact]
+    public async Task NoAuthenticationDestination_SendsNoCredentials()
+    {
+        var settings = Settings();
+        settings["Bridge:Destinations:servicenow:Authentication:Type"] = "NoAuthentication";
+        settings["Bridge:Destinations:servicenow:Authentication:User"] = null;
+        settings["Bridge:Destinations:servicenow:Authentication:Password"] = null;
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("kkk222", "INC0040002");
+
+        var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(2, _isolated.ServiceNow.LogEntries.Count());
+        Assert.All(_isolated.ServiceNow.LogEntries, e => Assert.False(e.RequestMessage.Headers!.ContainsKey("Authorization")));
+    }
+
+    [Theory]
+    [InlineData("/oauth/token", 16 * 1024 + 1)]
+    [InlineData("/api/v1/mappings/preview", (4 * 1024 * 1024) + 1)]
+    public async Task BodiesOverTheCap_Are413_BeforeAuthentication(string path, int size)
+    {
+        using var factory = new BridgeFactory(Settings());
+        using var anonymous = factory.CreateClient();
+        using var content = new ByteArrayContent(new byte[size]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(
+            path == "/oauth/token" ? "application/x-www-form-urlencoded" : "application/json");
+
+        var response = await anonymous.PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     public void Dispose() => _isolated.Dispose();

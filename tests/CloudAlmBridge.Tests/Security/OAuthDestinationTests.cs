@@ -74,20 +74,42 @@ public sealed class OAuthDestinationTests : IDisposable
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
-        Assert.Contains("token endpoint answered 401", detail);
+        Assert.Contains("token endpoint answered 401: server_error: access_denied", detail);
         Assert.DoesNotContain(ClientSecret, detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_IsFetchedAgain_ShortlyBeforeItExpires()
+    {
+        using var factory = new BridgeFactory(Settings());
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        AnswerTokens("short-lived-one", "short-lived-two", expiresIn: 6);
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("nnn222", "INC0070003");
+
+        // Six seconds of life: refreshed at half of it (a minute before expiry, for longer tokens).
+        var first = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        var second = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        var ticketCalls = _isolated.ServiceNow.LogEntries.Where(e => e.RequestMessage.Path != "/oauth_token.do").ToList();
+        Assert.Equal("Bearer short-lived-one", ticketCalls[0].RequestMessage.Headers!["Authorization"].Single());
+        Assert.Equal("Bearer short-lived-two", ticketCalls[^1].RequestMessage.Headers!["Authorization"].Single());
+        Assert.Equal(2, _isolated.ServiceNow.Calls("POST", "/oauth_token.do").Count);
     }
 
     public void Dispose() => _isolated.Dispose();
 
-    private void AnswerTokens(string first, string second)
+    private void AnswerTokens(string first, string second, int expiresIn = 1799)
     {
         _isolated.ServiceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WillSetStateTo("second")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody($$"""{"access_token":"{{first}}","token_type":"Bearer","expires_in":1799,"scope":"useraccount"}"""));
+                .WithBody($$"""{"access_token":"{{first}}","token_type":"Bearer","expires_in":{{expiresIn}},"scope":"useraccount"}"""));
         _isolated.ServiceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).InScenario("tokens").WhenStateIs("second")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody($$"""{"access_token":"{{second}}","token_type":"Bearer","expires_in":1799}"""));
+                .WithBody($$"""{"access_token":"{{second}}","token_type":"Bearer","expires_in":{{expiresIn}}}"""));
     }
 
     private Dictionary<string, string?> Settings()

@@ -21,9 +21,11 @@ public sealed class SecretLeakTests : IDisposable
     private const string PreviousSigningKey = "previous-key-LEAKCHECK-6666-0123456789abcdef";
     private const string PfxPassword = "pfx-password-LEAKCHECK-7777";
     private const string OAuthClientSecret = "oauth-client-secret-LEAKCHECK-8888";
+    private const string OutboundToken = "outbound-token-LEAKCHECK-9999";
     private readonly TempDirectory _directory = new();
     private readonly WireMockServer _serviceNow = WireMockServer.Start();
     private readonly WireMockServer _gateway = WireMockServer.Start();
+    private readonly WireMockServer _oauth = WireMockServer.Start();
 
     [Fact]
     public async Task NoSecret_AppearsInAnyAnswerOrLogLine()
@@ -50,17 +52,27 @@ public sealed class SecretLeakTests : IDisposable
         settings["Bridge:Destinations:mtls:Authentication:Type"] = "ClientCertificateAuthentication";
         settings["Bridge:Destinations:mtls:Authentication:Certificate"] = pfx;
         settings["Bridge:Destinations:mtls:Authentication:CertificatePassword"] = PfxPassword;
-        settings["Bridge:Destinations:oauth:Url"] = "https://snow.example.invalid";
+        settings["Bridge:Destinations:oauth:Url"] = _oauth.Url;
+        settings["Bridge:Destinations:oauth:AllowInsecureHttp"] = "true";
         settings["Bridge:Destinations:oauth:Authentication:Type"] = "OAuth2ClientCredentials";
-        settings["Bridge:Destinations:oauth:Authentication:TokenUrl"] = "https://snow.example.invalid/oauth_token.do";
+        settings["Bridge:Destinations:oauth:Authentication:TokenUrl"] = $"{_oauth.Url}/oauth_token.do";
         settings["Bridge:Destinations:oauth:Authentication:ClientId"] = "bridge";
         settings["Bridge:Destinations:oauth:Authentication:ClientSecret"] = OAuthClientSecret;
+        settings["Bridge:Webhooks:oauth-incident:Destination"] = "oauth";
+        settings["Bridge:Webhooks:oauth-incident:Path"] = "/api/now/table/incident";
+        settings["Bridge:Webhooks:oauth-incident:DestinationType"] = "SNOW";
+        settings["Bridge:Subscriptions:via-oauth:Webhook"] = "oauth-incident";
         using var factory = new BridgeFactory(settings);
         var issuedTokens = new List<string>();
         var answers = new List<string>();
         _serviceNow.AnswersLookup();
         _serviceNow.AnswersCreate("lll111", "INC0050001");
         _serviceNow.AnswersError("PATCH", $"{ServiceNowStubs.IncidentPath}/lll111", 403, "Operation Failed", "Data Policy Exception");
+        // The OAuth destination hands out a token (expires_in as a string, as Azure AD v1 writes it), then refuses it.
+        _oauth.Given(Request.Create().WithPath("/oauth_token.do").UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody($$"""{"access_token":"{{OutboundToken}}","token_type":"Bearer","expires_in":"1799"}"""));
+        _oauth.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(401)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"error":{"message":"User Not Authenticated","detail":"Required to provide Auth information"}}"""));
         _gateway.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(401).WithBody("""{"error":{"message":"User Not Authenticated"}}"""));
 
         using (var events = factory.CreateClient("cloud-alm", EventsSecret))
@@ -69,10 +81,16 @@ public sealed class SecretLeakTests : IDisposable
         using (var anonymous = factory.CreateClient())
         {
             var situation = Events.NewSituationId();
-            async Task Keep(Task<HttpResponseMessage> call) => answers.Add(await (await call).Content.ReadAsStringAsync());
+            async Task Keep(Task<HttpResponseMessage> call)
+            {
+                using var response = await call;
+                answers.Add($"{response.Headers}{response.Content.Headers}{await response.Content.ReadAsStringAsync()}");
+            }
+
             await Keep(events.PostEventAsync(TestSettings.Subscription, Events.Message("created", situation)));
             await Keep(events.PostEventAsync(TestSettings.Subscription, Events.Message("updated", situation)));
             await Keep(events.PostEventAsync("via-gateway", Events.Message("created", Events.NewSituationId())));
+            await Keep(events.PostEventAsync("via-oauth", Events.Message("created", Events.NewSituationId())));
             await Keep(events.GetAsync($"/api/v1/events/{TestSettings.Subscription}/{situation}"));
             await Keep(events.PostAsync($"/api/v1/events/{TestSettings.Subscription}", Events.Json("{ broken")));
             await Keep(wrong.PostEventAsync(TestSettings.Subscription, Events.Message("created", situation)));
@@ -106,7 +124,7 @@ public sealed class SecretLeakTests : IDisposable
             await Keep(anonymous.SendAsync(malformed));
         }
 
-        var secrets = new[] { EventsSecret, AdminSecret, SnowPassword, ApiKey, SigningKey, PreviousSigningKey, PfxPassword, OAuthClientSecret, pfx }
+        var secrets = new[] { EventsSecret, AdminSecret, SnowPassword, ApiKey, SigningKey, PreviousSigningKey, PfxPassword, OAuthClientSecret, OutboundToken, pfx }
             .Concat(issuedTokens)
             .Concat(issuedTokens.Select(t => t.Split('.')[2]));
         var encoded = new[]
@@ -129,6 +147,10 @@ public sealed class SecretLeakTests : IDisposable
 
         // The secrets did reach the ticket systems, so the scan looked for values that were really in play.
         Assert.Contains(_gateway.LogEntries, e => e.RequestMessage.Headers!["x-api-key"].Single() == ApiKey);
+        Assert.Contains(_oauth.LogEntries, e => e.RequestMessage.Body?.Contains(OAuthClientSecret, StringComparison.Ordinal) == true);
+        Assert.Contains(_oauth.LogEntries, e => e.RequestMessage.Headers?.TryGetValue("Authorization", out var value) == true
+                                                && value.Single() == $"Bearer {OutboundToken}");
+        Assert.Contains(answers, a => a.Contains("User Not Authenticated", StringComparison.Ordinal));
     }
 
     public void Dispose()
@@ -137,6 +159,8 @@ public sealed class SecretLeakTests : IDisposable
         _serviceNow.Dispose();
         _gateway.Stop();
         _gateway.Dispose();
+        _oauth.Stop();
+        _oauth.Dispose();
         _directory.Dispose();
     }
 }

@@ -17,6 +17,9 @@ internal static class DestinationTlsHandler
 {
     public static SocketsHttpHandler Create(ActiveConfiguration configuration) => new()
     {
+        // .NET drops only Authorization on a redirect: an API key header or a token request's client secret would
+        // follow it to whatever host the Location names. A ticket system's API does not redirect; a 3xx is an error.
+        AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         SslOptions = new SslClientAuthenticationOptions
         {

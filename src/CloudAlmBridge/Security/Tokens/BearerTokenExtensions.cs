@@ -68,6 +68,8 @@ internal static class BearerTokenExtensions
                 return;
             }
 
+            var scopePrefix = string.IsNullOrWhiteSpace(jwt.ScopePrefix) ? jwt.Audience : jwt.ScopePrefix;
+
             options.Authority = jwt.Authority;
             if (!string.IsNullOrWhiteSpace(jwt.MetadataAddress))
             {
@@ -87,7 +89,7 @@ internal static class BearerTokenExtensions
                     var name = token.FindFirst(jwt.NameClaim)?.Value ?? token.FindFirst("sub")?.Value ?? "external";
                     var roles = token.FindAll(jwt.RolesClaim)
                         .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                        .Select(ToRole)
+                        .Select(value => ToRole(value, scopePrefix))
                         .OfType<string>();
                     context.Principal = BridgePrincipal.Create(name, roles, AuthenticationSchemes.ExternalJwt);
                     return Task.CompletedTask;
@@ -99,11 +101,12 @@ internal static class BearerTokenExtensions
     }
 
     /// <summary>
-    /// A claim value as one of the bridge's roles: <c>events</c> itself, or a scope that ends in <c>.events</c> as
-    /// XSUAA writes them (<c>cloud-alm-bridge!t123.events</c>).
+    /// A claim value as one of the bridge's roles: <c>events</c> itself, or the bridge's own scope as XSUAA writes
+    /// it (<c>cloud-alm-bridge!t123.events</c>). Only the bridge's prefix: an XSUAA token carries the scopes of every
+    /// app its caller was granted, and <c>some-other-app!t9.admin</c> must not make an admin here.
     /// </summary>
-    private static string? ToRole(string value) =>
-        Roles.All.FirstOrDefault(role => value == role || value.EndsWith("." + role, StringComparison.Ordinal));
+    private static string? ToRole(string value, string? scopePrefix) =>
+        Roles.All.FirstOrDefault(role => value == role || (scopePrefix is not null && value == $"{scopePrefix}.{role}"));
 
     private static Task LogRefusal(AuthenticationFailedContext context)
     {

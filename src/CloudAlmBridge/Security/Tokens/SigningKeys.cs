@@ -13,17 +13,17 @@ internal sealed class SigningKeys(ActiveConfiguration configuration)
 {
     // Without a configured key: one random key for this process's life (a warning at start says what that means).
     private readonly byte[] _ephemeral = RandomNumberGenerator.GetBytes(64);
-    private (TokenOptions Options, SymmetricSecurityKey Signing, IReadOnlyList<SecurityKey> Accepted)? _cache;
+    // One reference, swapped whole: a reader during a reload sees the old set or the new one, never a mix.
+    private KeySet? _cache;
 
     public SymmetricSecurityKey Signing => Keys().Signing;
 
     public IReadOnlyList<SecurityKey> Accepted => Keys().Accepted;
 
-    private (TokenOptions Options, SymmetricSecurityKey Signing, IReadOnlyList<SecurityKey> Accepted) Keys()
+    private KeySet Keys()
     {
         var options = configuration.Current.Options.Security.Tokens;
-        var cache = _cache;
-        if (cache is { } hit && ReferenceEquals(hit.Options, options))
+        if (Volatile.Read(ref _cache) is { } hit && ReferenceEquals(hit.Options, options))
         {
             return hit;
         }
@@ -31,10 +31,12 @@ internal sealed class SigningKeys(ActiveConfiguration configuration)
         var signing = Create(options.SigningKey is { Length: > 0 } text ? Encoding.UTF8.GetBytes(text) : _ephemeral);
         var accepted = new List<SecurityKey> { signing };
         accepted.AddRange(options.PreviousSigningKeys.Select(previous => Create(Encoding.UTF8.GetBytes(previous))));
-        var built = (options, signing, (IReadOnlyList<SecurityKey>)accepted);
-        _cache = built;
+        var built = new KeySet(options, signing, accepted);
+        Volatile.Write(ref _cache, built);
         return built;
     }
+
+    private sealed record KeySet(TokenOptions Options, SymmetricSecurityKey Signing, IReadOnlyList<SecurityKey> Accepted);
 
     // The key id is a digest of the key, so a token names the key that signed it without revealing it.
     private static SymmetricSecurityKey Create(byte[] material) =>

@@ -40,7 +40,21 @@ internal static class TokenEndpoint
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "Send the request as application/x-www-form-urlencoded.");
         }
 
-        var form = await http.Request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // Over the size cap (a chunked body the server cut off), or a body that ended early.
+            return Error(exception.StatusCode, "invalid_request", $"The form could not be read; it may have at most {SecurityExtensions.TokenRequestMaxBytes} bytes.");
+        }
+        catch (InvalidDataException)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "The form could not be read (too many or too long fields).");
+        }
+
         if (!string.Equals(form["grant_type"], "client_credentials", StringComparison.Ordinal))
         {
             return Error(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");

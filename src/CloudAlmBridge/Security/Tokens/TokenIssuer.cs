@@ -1,12 +1,14 @@
 using System.Security.Claims;
 using CloudAlmBridge.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CloudAlmBridge.Security.Tokens;
 
 /// <summary>Writes the bridge's access tokens: HMAC-SHA256 JWTs naming the client (<c>sub</c>) and its granted roles.</summary>
-internal sealed class TokenIssuer(ActiveConfiguration configuration, SigningKeys keys, TimeProvider timeProvider)
+internal sealed class TokenIssuer(ActiveConfiguration configuration, IOptions<BridgeOptions> startOptions, SigningKeys keys,
+    TimeProvider timeProvider)
 {
     public const string RolesClaim = "roles";
     public const string ClientClaim = "sub";
@@ -16,6 +18,10 @@ internal sealed class TokenIssuer(ActiveConfiguration configuration, SigningKeys
     public (string Token, TimeSpan Lifetime) Issue(string clientName, IReadOnlyCollection<string> roles)
     {
         var options = configuration.Current.Options.Security.Tokens;
+
+        // Issuer and audience as validation reads them, from the start: a reload that changed them would otherwise
+        // make the bridge refuse its own tokens until a restart. Lifetime and keys follow the configuration in force.
+        var validated = startOptions.Value.Security.Tokens;
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -25,8 +31,8 @@ internal sealed class TokenIssuer(ActiveConfiguration configuration, SigningKeys
         };
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = options.Issuer,
-            Audience = options.Audience,
+            Issuer = validated.Issuer,
+            Audience = validated.Audience,
             IssuedAt = now,
             NotBefore = now,
             Expires = now + options.Lifetime,
