@@ -443,6 +443,11 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         {
             errors.Add($"{key}:ResourceType: required, e.g. 'EVENT-SITUATION'");
         }
+        else if (!string.Equals(subscription.ResourceType.TrimEnd('S', 's'), "EVENT-SITUATION", StringComparison.OrdinalIgnoreCase))
+        {
+            // Only event situations' messages are accepted (contract §2): any other resource type would refuse every event.
+            errors.Add($"{key}:ResourceType: '{subscription.ResourceType}' is not bridged; this version takes 'EVENT-SITUATION' (or 'EVENT-SITUATIONS')");
+        }
 
         if (subscription.CloudAlmUrl is { Length: > 0 } cloudAlmUrl && !IsHttpUrl(cloudAlmUrl))
         {
@@ -473,7 +478,8 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         }
         else if (mappingName is null && webhook is not null)
         {
-            errors.Add($"{key}:Mapping: required for a {webhook.DestinationType} webhook (only SNOW and JIRA webhooks have a built-in mapping)");
+            var resource = webhook.ExternalResourceType is { Length: > 0 } type ? $" '{type}'" : string.Empty;
+            errors.Add($"{key}:Mapping: required, as no built-in mapping writes a {webhook.DestinationType}{resource} (built in: SNOW Incident and Case, JIRA)");
         }
 
         if (errors.Count > errorCount || webhook is null || destination is null || mappingName is null)

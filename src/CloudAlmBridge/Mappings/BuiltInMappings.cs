@@ -17,11 +17,15 @@ internal static class BuiltInMappings
 
     public static IReadOnlyDictionary<string, MappingEntry> All => Entries.Value;
 
-    /// <summary>The built-in mapping a subscription without <c>Mapping</c> uses, by its webhook's type (contract §5).</summary>
+    /// <summary>
+    /// The built-in mapping a subscription without <c>Mapping</c> uses, by its webhook's type (contract §5); none for
+    /// a ServiceNow record type other than an incident or a case, which would otherwise quietly get incidents.
+    /// </summary>
     public static string? DefaultFor(WebhookOptions webhook) => webhook.DestinationType.ToUpperInvariant() switch
     {
         WebhookOptions.ServiceNow when string.Equals(webhook.ExternalResourceType, "Case", StringComparison.OrdinalIgnoreCase) => ServiceNowCase,
-        WebhookOptions.ServiceNow => ServiceNowIncident,
+        WebhookOptions.ServiceNow when webhook.ExternalResourceType is not { Length: > 0 } type
+            || string.Equals(type, "Incident", StringComparison.OrdinalIgnoreCase) => ServiceNowIncident,
         WebhookOptions.Jira => JiraIssue,
         _ => null,
     };

@@ -35,6 +35,26 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public void SubscriptionsThatCouldNeverDeliver_StopTheStart()
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Subscriptions:workflows:Webhook"] = "snow-incident";
+        settings["Bridge:Subscriptions:workflows:ResourceType"] = "WORKFLOW";
+        settings["Bridge:Webhooks:snow-problem:Destination"] = "servicenow";
+        settings["Bridge:Webhooks:snow-problem:Path"] = "/api/now/table/problem";
+        settings["Bridge:Webhooks:snow-problem:DestinationType"] = "SNOW";
+        settings["Bridge:Webhooks:snow-problem:ExternalResourceType"] = "Problem";
+        settings["Bridge:Subscriptions:problems:Webhook"] = "snow-problem";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Subscriptions:workflows:ResourceType: 'WORKFLOW' is not bridged", StringComparison.Ordinal));
+        Assert.Contains("Bridge:Subscriptions:problems:Mapping: required, as no built-in mapping writes a SNOW 'Problem' (built in: SNOW Incident and Case, JIRA)", exception.Failures);
+        Assert.Equal(2, exception.Failures.Count());
+    }
+
+    [Fact]
     public void CredentialsInADestinationUrl_StopTheStart_WithoutRepeatingThem()
     {
         var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
