@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using CloudAlmBridge.Mapping;
 
 namespace CloudAlmBridge.Ingestion;
@@ -7,34 +6,13 @@ namespace CloudAlmBridge.Ingestion;
 /// <summary>Parses and validates a change message, listing every problem (contract §2: 400 lists them all).</summary>
 internal static class ChangeMessageReader
 {
-    /// <summary>Deep enough for any real event situation, shallow enough that a hostile body cannot exhaust the stack.</summary>
-    public const int MaxDepth = 64;
-
     /// <summary>The longest situation id taken: room for any id scheme, short enough for ServiceNow's correlation_id.</summary>
     public const int MaxSituationIdLength = 100;
 
     public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(ReadOnlyMemory<byte> body)
     {
-        // The JSON reader does not check the UTF-8 inside strings; reading such a string later would throw.
-        if (!Utf8.IsValid(body.Span))
-        {
-            return (null, ["the body is not valid UTF-8"]);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
-        }
-        catch (JsonException exception)
-        {
-            return (null, [$"the body is not valid JSON: {exception.Message}"]);
-        }
-
-        using (document)
-        {
-            return Read(document.RootElement);
-        }
+        using var document = JsonInput.Parse(body, "message", out var problem);
+        return document is null ? (null, [problem!]) : Read(document.RootElement);
     }
 
     /// <summary>
@@ -50,9 +28,9 @@ internal static class ChangeMessageReader
 
         // Escapes that decode to no valid text (a lone surrogate such as \ud83d) parse, but throw when read: refuse them
         // here, with their path, rather than deep inside a delivery.
-        if (FindUndecodableString(root, "message") is { } path)
+        if (JsonInput.FindUndecodableString(root, "message") is { } path)
         {
-            return (null, [$"{path}: a string holds an escape that is not valid Unicode (a lone surrogate)"]);
+            return (null, [JsonInput.UndecodableProblem(path)]);
         }
 
         var problems = new List<string>();
@@ -93,47 +71,6 @@ internal static class ChangeMessageReader
             ResourceId = resourceId,
             Resource = resource.Clone(),
         }, problems);
-    }
-
-    private static string? FindUndecodableString(JsonElement element, string path)
-    {
-        try
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    return null;
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        var name = property.Name;
-                        if (FindUndecodableString(property.Value, $"{path}.{name}") is { } inner)
-                        {
-                            return inner;
-                        }
-                    }
-
-                    return null;
-                case JsonValueKind.Array:
-                    var index = 0;
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        if (FindUndecodableString(item, $"{path}[{index++}]") is { } inner)
-                        {
-                            return inner;
-                        }
-                    }
-
-                    return null;
-                default:
-                    return null;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return path;
-        }
     }
 
     private static string? RequiredString(JsonElement root, string name, List<string> problems)

@@ -40,10 +40,12 @@ internal static partial class MappingEndpoints
         group.MapDelete("/{name}", DeleteAsync)
             .WithName("DeleteMapping")
             .WithSummary("Deletes a mapping put over the API; 409 while a subscription uses it.");
-        group.MapPost("/{name}/preview", PreviewNamed)
+        group.MapPost("/{name}/preview", PreviewNamedAsync)
+            .AcceptsJsonBody<PreviewRequest>()
             .WithName("PreviewMapping")
             .WithSummary("A dry run that sends nothing: the request the mapping makes for a message, and what it reads from a sample answer.");
-        group.MapPost("/preview", PreviewInline)
+        group.MapPost("/preview", PreviewInlineAsync)
+            .AcceptsJsonBody<PreviewRequest>()
             .WithName("PreviewInlineMapping")
             .WithSummary("The same, with the mapping document inline as 'mapping'.");
         return group;
@@ -90,6 +92,16 @@ internal static partial class MappingEndpoints
                 $"A mapping document may have at most {configuration.Current.Options.Inbound.MaxBodyBytes} bytes.");
         }
 
+        using (var checkedJson = JsonInput.Parse(body.Value, string.Empty, out var problem))
+        {
+            if (checkedJson is null)
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
+                    "The mapping document is not readable JSON; the stored version is unchanged.", [problem!]);
+            }
+        }
+
+        // Stored as sent, byte for byte: SAP's documents are accepted unchanged.
         var json = System.Text.Encoding.UTF8.GetString(body.Value.Span);
         var compilation = MappingDocument.Compile(json);
         if (compilation.Document is null)
@@ -147,13 +159,28 @@ internal static partial class MappingEndpoints
         return TypedResults.NoContent();
     }
 
-    private static Results<Ok<PreviewAnswer>, ProblemHttpResult> PreviewNamed(string name, PreviewRequest preview,
-        MappingCatalog catalog, ActiveConfiguration configuration) =>
-        catalog.Find(name) is { } entry ? Answer(MappingPreview.Run(entry.Document, preview, configuration.Current)) : NotFound(name);
-
-    private static Results<Ok<PreviewAnswer>, ProblemHttpResult> PreviewInline(PreviewRequest preview, ActiveConfiguration configuration)
+    private static async Task<Results<Ok<PreviewAnswer>, ProblemHttpResult>> PreviewNamedAsync(string name, HttpRequest request,
+        MappingCatalog catalog, ActiveConfiguration configuration, CancellationToken cancellationToken)
     {
-        if (preview.Mapping is not { ValueKind: JsonValueKind.Object } mapping)
+        if (catalog.Find(name) is not { } entry)
+        {
+            return NotFound(name);
+        }
+
+        var (preview, refused) = await ReadPreviewAsync(request, configuration.Current, cancellationToken);
+        return refused ?? Answer(MappingPreview.Run(entry.Document, preview!, configuration.Current));
+    }
+
+    private static async Task<Results<Ok<PreviewAnswer>, ProblemHttpResult>> PreviewInlineAsync(HttpRequest request,
+        ActiveConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var (preview, refused) = await ReadPreviewAsync(request, configuration.Current, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (preview!.Mapping is not { ValueKind: JsonValueKind.Object } mapping)
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid preview", "The body needs 'mapping': the mapping document.",
                 ["mapping: required, a JSON object"]);
@@ -165,6 +192,46 @@ internal static partial class MappingEndpoints
                 $"The mapping document has {compilation.Errors.Count} error(s).", compilation.Errors.Select(e => $"mapping.{e}"))
             : Answer(MappingPreview.Run(compilation.Document, preview, configuration.Current));
     }
+
+    /// <summary>
+    /// The preview request, read by hand rather than bound: every refusal (malformed JSON, a lone surrogate in a
+    /// sample answer, a number where a user variable's text belongs) is a 400 naming its path, never an exception.
+    /// </summary>
+    private static async Task<(PreviewRequest? Preview, ProblemHttpResult? Refused)> ReadPreviewAsync(HttpRequest request,
+        BridgeModel model, CancellationToken cancellationToken)
+    {
+        // A preview carries a mapping, a message and a sample answer: room for three limits' worth, and one more.
+        var limit = 4 * model.Options.Inbound.MaxBodyBytes;
+        var body = await RequestBody.ReadAsync(request, limit, cancellationToken);
+        if (body is null)
+        {
+            return (null, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A preview may have at most {limit} bytes."));
+        }
+
+        using var document = JsonInput.Parse(body.Value, string.Empty, out var problem);
+        if (document is null)
+        {
+            return (null, InvalidPreview(problem!));
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return (null, InvalidPreview("the body must be a JSON object {message, subscription, userVariables, cloudAlmUrl, externalId, response, mapping}"));
+        }
+
+        try
+        {
+            return (document.RootElement.Deserialize<PreviewRequest>(JsonSerializerOptions.Web), null);
+        }
+        catch (JsonException exception)
+        {
+            var path = exception.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body";
+            return (null, InvalidPreview($"{path}: not of the expected type (subscription, cloudAlmUrl, externalId and every user variable are strings; message, response and mapping are JSON)"));
+        }
+    }
+
+    private static ProblemHttpResult InvalidPreview(string problem) =>
+        Problems.Create(StatusCodes.Status400BadRequest, "Invalid preview", "The preview request is invalid.", [problem]);
 
     private static Results<Ok<PreviewAnswer>, ProblemHttpResult> Answer(PreviewOutcome outcome)
     {

@@ -14,6 +14,11 @@ internal static class MappingPreview
 
     public static PreviewOutcome Run(MappingDocument document, PreviewRequest request, BridgeModel model)
     {
+        if (request.Message.ValueKind != JsonValueKind.Object)
+        {
+            return PreviewOutcome.Invalid(["message: required, the change message {subscriptionId, resourceType, eventType, resourceId, resource}"]);
+        }
+
         var (message, problems) = ChangeMessageReader.Read(request.Message, eventSituationsOnly: false);
         if (message is null)
         {

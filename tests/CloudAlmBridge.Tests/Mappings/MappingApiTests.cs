@@ -342,6 +342,39 @@ public sealed class MappingApiTests(ServiceNowBridgeFixture bridge) : IClassFixt
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{"message": MESSAGE, "response": {"result": {"number": "\ud800"}}}""", "response.result.number: a string holds an escape that is not valid Unicode")]
+    [InlineData("""{"message": MESSAGE, "userVariables": {"closeCode": 7}}""", "userVariables.closeCode: not of the expected type")]
+    [InlineData("""{"message": MESSAGE, "externalId": ["x"]}""", "externalId: not of the expected type")]
+    [InlineData("""[1, 2]""", "the body must be a JSON object")]
+    [InlineData("""{"message": MESSAGE""", "the body is not valid JSON")]
+    [InlineData("""{}""", "message: required")]
+    public async Task Preview_OfAHostileBody_Is400_NamingWhereItIsWrong(string body, string expected)
+    {
+        using var client = bridge.AdminClient();
+        var json = body.Replace("MESSAGE", Events.Message("created", "s-1").ToJsonString(), StringComparison.Ordinal);
+
+        var response = await client.PostAsync("/api/v1/mappings/servicenow-incident/preview", Events.Json(json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetString());
+        Assert.Contains(errors, e => e!.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Put_WithALoneSurrogate_Is400_AndNothingIsStored()
+    {
+        using var client = bridge.AdminClient();
+
+        var response = await client.PutAsync("/api/v1/mappings/surrogate", Events.Json("""{"_information": {"_name": "\udc00"}}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetString());
+        Assert.Contains("_information._name: a string holds an escape that is not valid Unicode (a lone surrogate)", errors);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/mappings/surrogate")).StatusCode);
+    }
+
     [Fact]
     public async Task Preview_OfAnUnknownMapping_Is404()
     {
