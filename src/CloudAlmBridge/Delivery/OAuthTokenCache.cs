@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
+using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CloudAlmBridge.Configuration;
 
 namespace CloudAlmBridge.Delivery;
@@ -14,9 +13,6 @@ namespace CloudAlmBridge.Delivery;
 internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, TimeProvider timeProvider)
 {
     public const string HttpClientName = "oauth-token";
-
-    // Some issuers (Azure AD v1) write expires_in as a string.
-    private static readonly JsonSerializerOptions AnswerOptions = new() { NumberHandling = JsonNumberHandling.AllowReadingFromString };
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
 
@@ -35,12 +31,12 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
             }
 
             var fetched = await FetchAsync(options, cancellationToken);
-            var lifetime = TimeSpan.FromSeconds(Math.Max(fetched.ExpiresIn ?? 3600, 1));
+            var lifetime = TimeSpan.FromSeconds(Math.Clamp(fetched.ExpiresIn ?? 3600, 1, TimeSpan.FromDays(1).TotalSeconds));
 
             // Refresh a minute before expiry (or at half-life for short tokens), so no call goes out with a dying token.
             entry.RefreshAt = timeProvider.GetUtcNow() + lifetime - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, lifetime.Ticks / 2));
             entry.Token = fetched.AccessToken;
-            return fetched.AccessToken!;
+            return fetched.AccessToken;
         }
         finally
         {
@@ -63,12 +59,14 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
 
         using var client = httpClientFactory.CreateClient(HttpClientName);
         string body;
-        HttpStatusCode statusCode;
+        int status;
         string? reason;
+        string? redirect;
         try
         {
             using var response = await client.PostAsync(options.TokenUrl, new FormUrlEncodedContent(form), cancellationToken);
-            (body, statusCode, reason) = (await response.Content.ReadAsStringAsync(cancellationToken), response.StatusCode, response.ReasonPhrase);
+            (body, status, reason) = (await response.Content.ReadAsStringAsync(cancellationToken), (int)response.StatusCode, response.ReasonPhrase);
+            redirect = status is >= 300 and < 400 ? TicketSystemErrors.RedirectTarget(response) : null;
         }
         catch (HttpRequestException exception)
         {
@@ -80,28 +78,56 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
             throw new TicketSystemException("the token endpoint did not answer in time", null, null, exception);
         }
 
-        var status = (int)statusCode;
+        if (redirect is not null)
+        {
+            // Not followed: the form holds the client secret. Retrying will not change where TokenUrl points.
+            throw new TicketSystemException($"the token endpoint answered {status}, a redirect to '{redirect}', which the bridge does not follow: set TokenUrl to the final URL",
+                status, null);
+        }
+
         if (status is < 200 or > 299)
         {
-            // ServiceNow: {"error_description":"access_denied","error":"server_error"}; the secret is never in it. A
-            // redirect is not followed (it would carry the client secret elsewhere) and will not change by retrying.
+            // ServiceNow: {"error_description":"access_denied","error":"server_error"}; the secret is never in it.
             var message = TicketSystemErrors.Extract(body);
             throw new TicketSystemException($"the token endpoint answered {status}: {message ?? reason}", status, message);
         }
 
-        TokenAnswer? answer;
+        if (ReadAnswer(body) is not { } answer)
+        {
+            // A page instead of a token (a hibernating instance, a proxy's login page) may well be gone later.
+            throw new TicketSystemException($"the token endpoint answered {status} without an OAuth2 token (no access_token in a JSON object)",
+                null, TicketSystemErrors.Extract(body));
+        }
+
+        return answer;
+    }
+
+    /// <summary>The token and its lifetime; <c>expires_in</c> as a number (integral or not) or a string, as issuers write it.</summary>
+    private static TokenAnswer? ReadAnswer(string body)
+    {
         try
         {
-            answer = JsonSerializer.Deserialize<TokenAnswer>(body, AnswerOptions);
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String
+                || token.GetString() is not { Length: > 0 } accessToken)
+            {
+                return null;
+            }
+
+            double? expiresIn = root.TryGetProperty("expires_in", out var expires) ? expires.ValueKind switch
+            {
+                JsonValueKind.Number => expires.GetDouble(),
+                JsonValueKind.String when double.TryParse(expires.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+                _ => null,
+            } : null;
+            return new TokenAnswer(accessToken, expiresIn);
         }
         catch (JsonException)
         {
-            answer = null;
+            return null;
         }
-
-        return answer?.AccessToken is { Length: > 0 }
-            ? answer
-            : throw new TicketSystemException("the token endpoint answered without an access_token (not an OAuth2 token answer)", status, null, transient: false);
     }
 
     private sealed class Entry
@@ -113,7 +139,5 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
         public DateTimeOffset RefreshAt { get; set; }
     }
 
-    private sealed record TokenAnswer(
-        [property: JsonPropertyName("access_token")] string? AccessToken,
-        [property: JsonPropertyName("expires_in")] int? ExpiresIn);
+    private sealed record TokenAnswer(string AccessToken, double? ExpiresIn);
 }

@@ -44,7 +44,7 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
             {
                 // Redirects are never followed (they would carry credentials such as an API key header elsewhere).
                 var targetMessage = status is >= 300 and < 400
-                    ? $"a redirect to '{response.Headers.Location?.GetLeftPart(UriPartial.Path)}', which the bridge does not follow: point the destination at the final URL"
+                    ? $"a redirect to '{TicketSystemErrors.RedirectTarget(response)}', which the bridge does not follow: point the destination at the final URL"
                     : TicketSystemErrors.Extract(body);
                 throw new TicketSystemException(
                     $"{request.Webhook.DestinationName} answered {status} to {request.Method}: {targetMessage ?? response.ReasonPhrase}",

@@ -74,6 +74,23 @@ internal static class TicketSystemErrors
         return Truncate(body.Trim());
     }
 
+    /// <summary>
+    /// Where a redirect points, as scheme, host and path only: a relative <c>Location</c> (<c>/login.do</c>) is
+    /// resolved against the request, and user info or a query (which may hold a token) is never repeated.
+    /// </summary>
+    public static string? RedirectTarget(HttpResponseMessage response)
+    {
+        if (response.Headers.Location is not { } location)
+        {
+            return null;
+        }
+
+        var absolute = location.IsAbsoluteUri ? location
+            : response.RequestMessage?.RequestUri is { } requested ? new Uri(requested, location)
+            : null;
+        return absolute?.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) ?? location.OriginalString.Split('?')[0];
+    }
+
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text

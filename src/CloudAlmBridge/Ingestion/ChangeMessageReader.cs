@@ -9,6 +9,16 @@ internal static class ChangeMessageReader
     /// <summary>The longest situation id taken: room for any id scheme, short enough for ServiceNow's correlation_id.</summary>
     public const int MaxSituationIdLength = 100;
 
+    public const string SituationIdRule = "at most 100 letters, digits and . _ : - (Cloud ALM's ids are GUIDs)";
+
+    /// <summary>
+    /// Cloud ALM's situation ids are GUIDs. The id becomes a key in the store, a path segment, and the value of a
+    /// ServiceNow query (<c>correlation_id=…</c>): a <c>^</c> or <c>=</c> in it would add conditions to that query and
+    /// could link the situation to somebody else's incident, so only plain characters pass.
+    /// </summary>
+    public static bool IsSituationId(string value) => value.Length is > 0 and <= MaxSituationIdLength
+        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
+
     public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(ReadOnlyMemory<byte> body)
     {
         using var document = JsonInput.Parse(body, "message", out var problem);
@@ -52,10 +62,9 @@ internal static class ChangeMessageReader
         {
             problems.Add("resource.id: required, the event situation's id as a non-empty string");
         }
-        else if (id.GetString() is var situationId && (situationId!.Length > MaxSituationIdLength || situationId.Any(char.IsControl)))
+        else if (!IsSituationId(id.GetString()!))
         {
-            // Cloud ALM's ids are GUIDs; the id becomes a key in the store and ServiceNow's correlation_id (100 chars).
-            problems.Add($"resource.id: at most {MaxSituationIdLength} characters and no control characters (Cloud ALM's ids are GUIDs)");
+            problems.Add($"resource.id: {SituationIdRule}");
         }
 
         if (problems.Count > 0)

@@ -142,6 +142,12 @@ internal static class EventEndpoints
             return notUsable;
         }
 
+        if (!ChangeMessageReader.IsSituationId(externalId))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid situation id",
+                "The path's externalId is not a situation id; nothing was asked of the ticket system.", [$"externalId: {ChangeMessageReader.SituationIdRule}"]);
+        }
+
         var resolved = model.FindSubscription(subscription)!;
 
         // A PING addressed by path carries no situation body: the id is all the ticket look-up needs.

@@ -10,6 +10,10 @@ namespace CloudAlmBridge.Mappings;
 internal sealed class StoredMappings(IMappingStore store, ILogger<StoredMappings> logger)
 {
     private readonly Lock _loadLock = new();
+
+    // Writes of this instance one at a time, so the cache changes in the order the store did (versions restart at 1
+    // after a delete, so they cannot order racing writes). Writes are rare management calls.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private ConcurrentDictionary<string, MappingEntry>? _entries;
 
     public IReadOnlyCollection<MappingEntry> All => Entries.Values.ToList();
@@ -22,27 +26,42 @@ internal sealed class StoredMappings(IMappingStore store, ILogger<StoredMappings
     public async Task<MappingEntry?> SaveAsync(string name, string json, MappingDocument document, long? expectedVersion,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var stored = await store.SaveAsync(name, json, expectedVersion, now, cancellationToken);
-        if (stored is null)
+        await _writeGate.WaitAsync(cancellationToken);
+        try
         {
-            return null;
-        }
+            var stored = await store.SaveAsync(name, json, expectedVersion, now, cancellationToken);
+            if (stored is null)
+            {
+                return null;
+            }
 
-        var entry = new MappingEntry(name, MappingOrigin.Api, json, document, stored.Version, stored.UpdatedAt);
-        // Two PUTs of one name may finish out of order: the cache keeps the newer version, as the store does.
-        Entries.AddOrUpdate(name, entry, (_, current) => current.Version > entry.Version ? current : entry);
-        return entry;
+            var entry = new MappingEntry(name, MappingOrigin.Api, json, document, stored.Version, stored.UpdatedAt);
+            Entries[name] = entry;
+            return entry;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     public async Task<bool> DeleteAsync(string name, long? expectedVersion, CancellationToken cancellationToken)
     {
-        var deleted = await store.DeleteAsync(name, expectedVersion, cancellationToken);
-        if (deleted)
+        await _writeGate.WaitAsync(cancellationToken);
+        try
         {
-            Entries.TryRemove(name, out _);
-        }
+            var deleted = await store.DeleteAsync(name, expectedVersion, cancellationToken);
+            if (deleted)
+            {
+                Entries.TryRemove(name, out _);
+            }
 
-        return deleted;
+            return deleted;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private ConcurrentDictionary<string, MappingEntry> Entries

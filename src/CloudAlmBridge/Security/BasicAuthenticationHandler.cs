@@ -35,7 +35,7 @@ internal sealed class BasicAuthenticationHandler(
 
         if (credentials.Verify(clientName, secret) is not { } client)
         {
-            SecurityLog.AuthenticationFailed(Logger, clientName, Request.Path);
+            SecurityLog.AuthenticationFailed(Logger, clientName, Request.Path, Context.Connection.RemoteIpAddress?.ToString());
             return Task.FromResult(AuthenticateResult.Fail("Unknown client or wrong secret."));
         }
 

@@ -13,15 +13,10 @@ internal sealed class ClientCredentials(ActiveConfiguration configuration, Verif
     public ClientOptions? Verify(string clientName, string secret)
     {
         var clients = configuration.Current.Options.Security.Clients;
+        // Client names are identifiers, not secrets (they travel in clear inside the Basic header's encoding, and logs
+        // name them): an unknown name is refused at once, and only the secret is compared in constant time.
         if (!clients.TryGetValue(clientName, out var client))
         {
-            // An unknown name costs what a wrong secret of a hashed client costs (the same PBKDF2 work, result
-            // ignored), so answer times do not tell which client names exist.
-            if (clients.Values.FirstOrDefault(c => c.SecretHash is { Length: > 0 })?.SecretHash is { } any && SecretHash.TryParse(any, out var decoy))
-            {
-                _ = decoy!.Matches(secret);
-            }
-
             return null;
         }
 

@@ -122,7 +122,7 @@ internal static class SecurityExtensions
             if (context.Request.ContentLength > limit)
             {
                 await Errors.Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",
-                    $"This route takes at most {limit} bytes.").ExecuteAsync(context);
+                    $"The request body may have at most {limit} bytes here.").ExecuteAsync(context);
                 return;
             }
 

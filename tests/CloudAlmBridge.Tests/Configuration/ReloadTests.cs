@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
@@ -35,6 +36,26 @@ public sealed class ReloadTests : IDisposable
         await WaitUntilAsync(async () => (await SubscriptionNamesAsync(client)).Contains("fourth"));
         Assert.DoesNotContain("second", await SubscriptionNamesAsync(client));
         Assert.Equal("Healthy", (await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task AChangeThatOpensTheEventsApi_WarnsLikeAStart()
+    {
+        var file = _directory.File("anonymous.json");
+        await File.WriteAllTextAsync(file, Subscription("second", "snow-incident"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("anonymous.db"));
+        using var factory = new BridgeFactory(settings, jsonFile: file);
+        using var anonymous = factory.CreateClient();
+        var unknown = $"/api/v1/events/{TestSettings.Subscription}/{Events.NewSituationId()}";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(unknown)).StatusCode);
+        Assert.DoesNotContain(factory.Logs.Lines, line => line.Contains("AllowAnonymousEvents is on", StringComparison.Ordinal));
+
+        await File.WriteAllTextAsync(file, """{ "Bridge": { "Security": { "AllowAnonymousEvents": true } } }""");
+        await WaitUntilAsync(() => Task.FromResult(factory.Logs.Lines.Any(line =>
+            line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("AllowAnonymousEvents is on", StringComparison.Ordinal))));
+
+        // And it is in force: the PING of an unknown situation is answered, no longer refused.
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(unknown)).StatusCode);
     }
 
     public void Dispose()

@@ -100,6 +100,8 @@ public sealed class InboundValidationTests : IClassFixture<ServiceNowBridgeFixtu
     [Theory]
     [InlineData("tab\there")]
     [InlineData("new\nline")]
+    [InlineData("x^ORnumber=INC0012345")]
+    [InlineData("a b")]
     [InlineData(null)]
     public async Task UnusableSituationId_Is400_AndNothingIsStored(string? situationId)
     {
@@ -112,6 +114,17 @@ public sealed class InboundValidationTests : IClassFixture<ServiceNowBridgeFixtu
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Invalid change message");
         var deliveries = await admin.GetStringAsync("/api/v1/deliveries");
         Assert.DoesNotContain(JsonSerializer.Serialize(situationId)[1..^1], deliveries, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PingOfAnUnusableSituationId_Is400_AndAsksNothing()
+    {
+        using var client = _bridge.EventsClient();
+
+        var response = await client.GetAsync($"/api/v1/events/{TestSettings.Subscription}/{Uri.EscapeDataString("x^ORnumber=INC0012345")}");
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Invalid situation id");
+        Assert.DoesNotContain(_bridge.ServiceNow.LogEntries, e => e.RequestMessage.Url.Contains("INC0012345", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -57,6 +57,15 @@ public sealed class OperationsTests(ServiceNowBridgeFixture bridge) : IClassFixt
         // The sandbox exists only in Development.
         Assert.False(paths.TryGetProperty("/sandbox/servicenow/api/now/table/{table}", out _));
 
+        // Bodies read by hand are still described: the change message's schema, and every $ref in the document resolves.
+        var schema = events.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Contains("resourceType", schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var reference in References(document))
+        {
+            Assert.True(schemas.TryGetProperty(reference.Replace("#/components/schemas/", string.Empty, StringComparison.Ordinal), out _), reference);
+        }
+
         // OpenAPI requires unique operationIds (Swagger UI and client generators key on them).
         var operationIds = paths.EnumerateObject().SelectMany(path => path.Value.EnumerateObject())
             .Where(operation => operation.Value.ValueKind == JsonValueKind.Object && operation.Value.TryGetProperty("operationId", out _))
@@ -110,4 +119,12 @@ public sealed class OperationsTests(ServiceNowBridgeFixture bridge) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    private static IEnumerable<string> References(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p =>
+            p.Name == "$ref" && p.Value.ValueKind == JsonValueKind.String ? [p.Value.GetString()!] : References(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(References),
+        _ => [],
+    };
 }

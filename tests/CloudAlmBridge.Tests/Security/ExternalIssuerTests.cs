@@ -44,6 +44,28 @@ public sealed class ExternalIssuerTests(TlsBridge bridge) : IClassFixture<TlsBri
         Assert.Contains(bridge.Factory.Logs.Lines, l => l.Contains("Bearer token refused", StringComparison.Ordinal) && l.Contains("wrong audience", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task WithoutScopePrefix_TheAudienceIsThePrefix()
+    {
+        using var isolated = new IsolatedServiceNow();
+        using var issuer = new ExternalIssuer();
+        var settings = isolated.Settings();
+        issuer.Configure(settings);
+        settings["Bridge:Security:Jwt:ScopePrefix"] = null;
+        using var factory = new BridgeFactory(settings);
+
+        async Task<HttpStatusCode> ManagementAsync(string scope)
+        {
+            using var caller = factory.CreateClient();
+            caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issuer.Token(scope: scope));
+            return (await caller.GetAsync("/api/v1/webhooks")).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ManagementAsync($"{ExternalIssuer.Audience}.admin"));
+        Assert.Equal(HttpStatusCode.Forbidden, await ManagementAsync($"{ExternalIssuer.Audience}!t42.admin"));
+        Assert.Equal(HttpStatusCode.Forbidden, await ManagementAsync("another-app.admin"));
+    }
+
     [Theory]
     [InlineData("http://login.example.com", null, "true", "Bridge:Security:Jwt:Authority: 'http://login.example.com' is not https")]
     [InlineData("https://login.example.com", null, null, "Bridge:Security:Jwt:Audience: required")]

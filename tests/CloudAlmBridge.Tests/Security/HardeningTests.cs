@@ -106,8 +106,10 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("\"headerValue\":\"***\"", destinations, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ARedirect_IsNotFollowed_SoTheApiKeyNeverReachesAnotherHost()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ARedirect_IsNotFollowed_SoTheApiKeyNeverReachesAnotherHost(bool absolute)
     {
         using var elsewhere = WireMockServer.Start();
         elsewhere.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"result":[]}"""));
@@ -118,7 +120,8 @@ public sealed class HardeningTests : IDisposable
         using var factory = new BridgeFactory(settings);
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
         _isolated.ServiceNow.Given(Request.Create().UsingAnyMethod())
-            .RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", $"{elsewhere.Url}/api/now/table/incident"));
+            .RespondWith(Response.Create().WithStatusCode(307)
+                .WithHeader("Location", absolute ? $"https://u:p@{new Uri(elsewhere.Url!).Authority}/login.do?token=t0k3n" : "/login.do?token=t0k3n"));
 
         var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
 
@@ -126,6 +129,9 @@ public sealed class HardeningTests : IDisposable
         var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
         Assert.Contains("answered 307", detail, StringComparison.Ordinal);
         Assert.Contains("does not follow", detail, StringComparison.Ordinal);
+        Assert.Contains("/login.do'", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("t0k3n", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("u:p@", detail, StringComparison.Ordinal);
         Assert.Empty(elsewhere.LogEntries);
         Assert.Single(_isolated.ServiceNow.LogEntries);
     }

@@ -79,6 +79,43 @@ public sealed class OAuthDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task TokenAnswers_AsIssuersWriteThem_AreRead_AndAPageInsteadOfAToken_IsRetried()
+    {
+        var settings = Settings();
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "1";
+        _isolated.ServiceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"access_token":"fractional-expiry","expires_in":3599.0}"""));
+        _isolated.ServiceNow.AnswersLookup();
+        _isolated.ServiceNow.AnswersCreate("nnn333", "INC0070004");
+
+        // A number with a fraction is read (expires_in is a JSON number; some issuers write 3599.0).
+        using (var factory = new BridgeFactory(settings))
+        using (var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret))
+        {
+            var read = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+            Assert.Equal(HttpStatusCode.Created, read.StatusCode);
+        }
+
+        // Restarted, the bridge meets a hibernating instance that answers 200 with a page: no token now, maybe
+        // later, so the delivery is kept and retried rather than dead-lettered.
+        _isolated.ServiceNow.ResetMappings();
+        _isolated.ServiceNow.Given(Request.Create().WithPath("/oauth_token.do").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html").WithBody("<html>Your instance is hibernating</html>"));
+        using (var factory = new BridgeFactory(settings))
+        using (var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret))
+        using (var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret))
+        {
+            var page = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+
+            Assert.Equal(HttpStatusCode.Accepted, page.StatusCode);
+            var retrying = await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Retrying");
+            var delivery = Assert.Single(retrying.EnumerateArray());
+            Assert.Contains("without an OAuth2 token", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Token_IsFetchedAgain_ShortlyBeforeItExpires()
     {
         using var factory = new BridgeFactory(Settings());

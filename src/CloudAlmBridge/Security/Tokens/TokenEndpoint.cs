@@ -96,7 +96,7 @@ internal static class TokenEndpoint
 
         if (client is null)
         {
-            SecurityLog.AuthenticationFailed(logger, clientName, http.Request.Path);
+            SecurityLog.AuthenticationFailed(logger, clientName, http.Request.Path, http.Connection.RemoteIpAddress?.ToString());
             return InvalidClient(http, "Unknown client or wrong secret.");
         }
 
