@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace CloudAlmBridge.Tests.Outbox;
 
 /// <summary>
-/// A delivery that fails on the bridge's own configuration (here: a mapping without the event's operation) cannot
-/// succeed by waiting: it is dead-lettered on its first attempt, with the reason, and nothing is sent.
+/// A delivery that fails on the bridge's side (a mapping without the event's operation, a stored message that a newer
+/// bridge reads more strictly) cannot succeed by waiting: it is dead-lettered on that attempt, with the reason, and
+/// nothing is sent.
 /// </summary>
 public sealed class ConfigurationErrorTests : IDisposable
 {
@@ -30,6 +32,42 @@ public sealed class ConfigurationErrorTests : IDisposable
         Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
         Assert.Equal(1, delivery.GetProperty("attemptCount").GetInt32());
         Assert.Contains("has no EVENT-SITUATION.CREATED operation", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_isolated.ServiceNow.LogEntries);
+    }
+
+    [Fact]
+    public async Task AStoredMessageThatNoLongerReads_DeadLettersAtOnce_AfterARestart()
+    {
+        var settings = _isolated.Settings();
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "0";
+        _isolated.ServiceNow.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(503));
+        long id;
+        using (var factory = new BridgeFactory(settings))
+        using (var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret))
+        {
+            var accepted = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", "kept-situation"));
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            id = Polling.DeliveryId(accepted);
+        }
+
+        // What an older bridge could have accepted and a newer one reads more strictly: an id with a query operator.
+        using (var store = new SqliteConnection(settings["Bridge:Storage:ConnectionString"]))
+        {
+            store.Open();
+            using var update = store.CreateCommand();
+            update.CommandText = "UPDATE deliveries SET message = replace(message, 'kept-situation', 'kept^situation'), next_attempt_at = '2000-01-01T00:00:00.0000000Z', lease_until = NULL WHERE id = $id";
+            update.Parameters.AddWithValue("$id", id);
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+
+        _isolated.ServiceNow.ResetLogEntries();
+        using var restarted = new BridgeFactory(settings);
+        using var admin = restarted.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        var delivery = await Polling.WaitForDeliveryAsync(admin, id);
+
+        Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
+        Assert.Contains("no longer a valid change message", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Empty(_isolated.ServiceNow.LogEntries);
     }
 
