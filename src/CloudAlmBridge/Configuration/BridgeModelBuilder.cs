@@ -443,7 +443,8 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         {
             errors.Add($"{key}:ResourceType: required, e.g. 'EVENT-SITUATION'");
         }
-        else if (!string.Equals(subscription.ResourceType.TrimEnd('S', 's'), "EVENT-SITUATION", StringComparison.OrdinalIgnoreCase))
+        else if (!string.Equals(subscription.ResourceType, "EVENT-SITUATION", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(subscription.ResourceType, "EVENT-SITUATIONS", StringComparison.OrdinalIgnoreCase))
         {
             // Only event situations' messages are accepted (contract §2): any other resource type would refuse every event.
             errors.Add($"{key}:ResourceType: '{subscription.ResourceType}' is not bridged; this version takes 'EVENT-SITUATION' (or 'EVENT-SITUATIONS')");

@@ -118,8 +118,9 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
 
             double? expiresIn = root.TryGetProperty("expires_in", out var expires) ? expires.ValueKind switch
             {
-                JsonValueKind.Number => expires.GetDouble(),
-                JsonValueKind.String when double.TryParse(expires.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+                JsonValueKind.Number when expires.TryGetDouble(out var number) && double.IsFinite(number) => number,
+                JsonValueKind.String when double.TryParse(expires.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+                    && double.IsFinite(parsed) => parsed,
                 _ => null,
             } : null;
             return new TokenAnswer(accessToken, expiresIn);

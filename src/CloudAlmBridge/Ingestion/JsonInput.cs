@@ -12,9 +12,17 @@ internal static class JsonInput
     /// <summary>Deep enough for any real event situation or mapping, shallow enough that a hostile body cannot exhaust the stack.</summary>
     public const int MaxDepth = 64;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>The parsed document, or null with the problem; the caller disposes the document.</summary>
     public static JsonDocument? Parse(ReadOnlyMemory<byte> body, string rootPath, out string? problem)
     {
+        // A byte-order mark is allowed by RFC 8259's readers and written by some editors; the JSON reader refuses it.
+        if (body.Span.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
         // The JSON reader does not check the UTF-8 inside strings; reading such a string later would throw.
         if (!Utf8.IsValid(body.Span))
         {

@@ -14,14 +14,22 @@ internal static class RequestBody
         using var buffer = new MemoryStream(request.ContentLength is > 0 and < 65536 ? (int)request.ContentLength.Value : 4096);
         var chunk = new byte[8192];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                return null;
-            }
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's own cap (set per request by the security middleware) cut a chunked body off first.
+            return null;
         }
 
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);

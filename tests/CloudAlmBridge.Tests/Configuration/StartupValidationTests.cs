@@ -40,6 +40,8 @@ public sealed class StartupValidationTests
         var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
         settings["Bridge:Subscriptions:workflows:Webhook"] = "snow-incident";
         settings["Bridge:Subscriptions:workflows:ResourceType"] = "WORKFLOW";
+        settings["Bridge:Subscriptions:typo:Webhook"] = "snow-incident";
+        settings["Bridge:Subscriptions:typo:ResourceType"] = "EVENT-SITUATIONSS";
         settings["Bridge:Webhooks:snow-problem:Destination"] = "servicenow";
         settings["Bridge:Webhooks:snow-problem:Path"] = "/api/now/table/problem";
         settings["Bridge:Webhooks:snow-problem:DestinationType"] = "SNOW";
@@ -51,7 +53,8 @@ public sealed class StartupValidationTests
 
         Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Subscriptions:workflows:ResourceType: 'WORKFLOW' is not bridged", StringComparison.Ordinal));
         Assert.Contains("Bridge:Subscriptions:problems:Mapping: required, as no built-in mapping writes a SNOW 'Problem' (built in: SNOW Incident and Case, JIRA)", exception.Failures);
-        Assert.Equal(2, exception.Failures.Count());
+        Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Subscriptions:typo:ResourceType: 'EVENT-SITUATIONSS' is not bridged", StringComparison.Ordinal));
+        Assert.Equal(3, exception.Failures.Count());
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class HardeningTests : IDisposable
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
         _isolated.ServiceNow.Given(Request.Create().UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(307)
-                .WithHeader("Location", absolute ? $"https://u:p@{new Uri(elsewhere.Url!).Authority}/login.do?token=t0k3n" : "/login.do?token=t0k3n"));
+                .WithHeader("Location", absolute ? $"http://u:p@{new Uri(elsewhere.Url!).Authority}/login.do?token=t0k3n" : "/login.do?token=t0k3n"));
 
         var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
 
