@@ -7,4 +7,10 @@ public sealed class InboundOptions
 
     /// <summary>Largest change message accepted; larger bodies get <c>413</c>.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The cap on any other body: a mapping preview carries a mapping, a message and a sample answer, so four times
+    /// <see cref="MaxBodyBytes"/>. Derived, not configured.
+    /// </summary>
+    public long MaxRequestBytes => 4 * MaxBodyBytes;
 }

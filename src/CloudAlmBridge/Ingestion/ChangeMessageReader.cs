@@ -26,7 +26,8 @@ internal static class ChangeMessageReader
     }
 
     /// <summary>
-    /// Validates a change message already parsed. A preview passes <paramref name="eventSituationsOnly"/> false: it
+    /// Validates a change message already parsed, and already checked by <see cref="JsonInput"/> (by the route that
+    /// took it: the events route, the preview, or at acceptance for a stored one). A preview passes <paramref name="eventSituationsOnly"/> false: it
     /// may try a mapping on any resource's messages (SAP's workflow mappings take <c>WORKFLOW.STARTED</c>).
     /// </summary>
     public static (ChangeMessage? Message, IReadOnlyList<string> Problems) Read(JsonElement root, bool eventSituationsOnly = true)
@@ -34,13 +35,6 @@ internal static class ChangeMessageReader
         if (root.ValueKind != JsonValueKind.Object)
         {
             return (null, ["the body must be a JSON object {subscriptionId, resourceType, eventType, resourceId, resource}"]);
-        }
-
-        // Escapes that decode to no valid text (a lone surrogate such as \ud83d) parse, but throw when read: refuse them
-        // here, with their path, rather than deep inside a delivery.
-        if (JsonInput.FindUndecodableString(root, "message") is { } path)
-        {
-            return (null, [JsonInput.UndecodableProblem(path)]);
         }
 
         var problems = new List<string>();

@@ -44,7 +44,7 @@ internal static class JsonInput
         if (FindUndecodableString(document.RootElement, rootPath) is { } path)
         {
             document.Dispose();
-            problem = UndecodableProblem(path);
+            problem = $"{path}: a string holds an escape that is not valid Unicode (a lone surrogate)";
             return null;
         }
 
@@ -52,14 +52,12 @@ internal static class JsonInput
         return document;
     }
 
-    public static string UndecodableProblem(string path) => $"{path}: a string holds an escape that is not valid Unicode (a lone surrogate)";
-
     /// <summary>
     /// The path of the first string (value or property name) whose escapes decode to no valid text, such as a lone
     /// surrogate <c>\ud83d</c>: such JSON parses, but throws when the string is read. An empty
     /// <paramref name="path"/> names the body's own members without a prefix.
     /// </summary>
-    public static string? FindUndecodableString(JsonElement element, string path)
+    private static string? FindUndecodableString(JsonElement element, string path)
     {
         try
         {

@@ -92,18 +92,16 @@ internal static partial class MappingEndpoints
                 $"A mapping document may have at most {configuration.Current.Options.Inbound.MaxBodyBytes} bytes.");
         }
 
-        using (var checkedJson = JsonInput.Parse(body.Value, string.Empty, out var problem))
+        using var parsed = JsonInput.Parse(body.Value, string.Empty, out var problem);
+        if (parsed is null)
         {
-            if (checkedJson is null)
-            {
-                return Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
-                    "The mapping document is not readable JSON; the stored version is unchanged.", [problem!]);
-            }
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
+                "The mapping document is not readable JSON; the stored version is unchanged.", [problem!]);
         }
 
         // Stored as sent, byte for byte: SAP's documents are accepted unchanged.
         var json = System.Text.Encoding.UTF8.GetString(body.Value.Span);
-        var compilation = MappingDocument.Compile(json);
+        var compilation = MappingDocument.Compile(parsed.RootElement);
         if (compilation.Document is null)
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
@@ -200,8 +198,7 @@ internal static partial class MappingEndpoints
     private static async Task<(PreviewRequest? Preview, ProblemHttpResult? Refused)> ReadPreviewAsync(HttpRequest request,
         BridgeModel model, CancellationToken cancellationToken)
     {
-        // A preview carries a mapping, a message and a sample answer: room for three limits' worth, and one more.
-        var limit = 4 * model.Options.Inbound.MaxBodyBytes;
+        var limit = model.Options.Inbound.MaxRequestBytes;
         var body = await RequestBody.ReadAsync(request, limit, cancellationToken);
         if (body is null)
         {

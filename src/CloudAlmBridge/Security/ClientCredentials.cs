@@ -15,12 +15,7 @@ internal sealed class ClientCredentials(ActiveConfiguration configuration, Verif
         var clients = configuration.Current.Options.Security.Clients;
         // Client names are identifiers, not secrets (they travel in clear inside the Basic header's encoding, and logs
         // name them): an unknown name is refused at once, and only the secret is compared in constant time.
-        if (!clients.TryGetValue(clientName, out var client))
-        {
-            return null;
-        }
-
-        return SecretMatches(clientName, client, secret) ? client : null;
+        return clients.TryGetValue(clientName, out var client) && SecretMatches(clientName, client, secret) ? client : null;
     }
 
     private bool SecretMatches(string clientName, ClientOptions client, string given)

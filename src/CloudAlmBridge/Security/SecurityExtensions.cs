@@ -93,9 +93,6 @@ internal static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>The token endpoint's form holds a grant type, a scope and at most a client id and secret.</summary>
-    public const long TokenRequestMaxBytes = 16 * 1024;
-
     /// <summary>Authentication, then the rate limit (so it knows the client), then authorization.</summary>
     public static WebApplication UseBridgeSecurity(this WebApplication app)
     {
@@ -109,16 +106,16 @@ internal static class SecurityExtensions
     /// <summary>
     /// A cap on every request body before anything reads it, also before authentication: Kestrel's default (30 MB)
     /// is far above what any route takes. Routes that take a change message or a mapping check
-    /// <c>Bridge:Inbound:MaxBodyBytes</c> themselves; a preview carries a mapping, a message and a sample answer, so
-    /// the cap is four times that. The token endpoint takes a small form only.
+    /// <c>Bridge:Inbound:MaxBodyBytes</c> themselves; everything else gets <see cref="InboundOptions.MaxRequestBytes"/>,
+    /// and the token endpoint its small form's cap.
     /// </summary>
     private static WebApplication UseBridgeRequestLimits(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
             var limit = context.Request.Path.StartsWithSegments(TokenEndpoint.Path)
-                ? TokenRequestMaxBytes
-                : 4 * context.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Inbound.MaxBodyBytes;
+                ? TokenEndpoint.MaxRequestBytes
+                : context.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Inbound.MaxRequestBytes;
             if (context.Request.ContentLength > limit)
             {
                 await Errors.Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",

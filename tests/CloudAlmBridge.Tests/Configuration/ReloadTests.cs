@@ -58,6 +58,27 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(unknown)).StatusCode);
     }
 
+    [Fact]
+    public async Task AChangedTokenIssuer_TakesEffectAtTheNextStart_SoTokensIssuedMeanwhileStillWork()
+    {
+        var file = _directory.File("issuer.json");
+        await File.WriteAllTextAsync(file, Subscription("second", "snow-incident"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("issuer.db"));
+        settings["Serilog:MinimumLevel:Default"] = "Information";
+        using var factory = new BridgeFactory(settings, jsonFile: file);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        await File.WriteAllTextAsync(file, """{ "Bridge": { "Security": { "Tokens": { "Issuer": "renamed-issuer", "Audience": "renamed-audience" } } } }""");
+        await WaitUntilAsync(() => Task.FromResult(factory.Logs.Lines.Any(line => line.Contains("Configuration reloaded", StringComparison.Ordinal))));
+        using var issued = await admin.PostAsync("/oauth/token", new FormUrlEncodedContent([new("grant_type", "client_credentials")]));
+        var token = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+        using var bearer = factory.CreateClient();
+        bearer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/api/v1/webhooks")).StatusCode);
+    }
+
     public void Dispose()
     {
         _directory.Dispose();

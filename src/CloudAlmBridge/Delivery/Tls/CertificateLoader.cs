@@ -78,21 +78,17 @@ internal static class CertificateLoader
 
     private static X509Certificate2 FromInline(DestinationAuthenticationOptions authentication, string contentRoot)
     {
-        var value = authentication.Certificate!.Trim();
-        if (value.StartsWith(PemMarker, StringComparison.Ordinal))
-        {
-            return FromPem(value, authentication, contentRoot);
-        }
-
-        // Base64 of a PFX, or base64 of a PEM file (`base64 -w0 client.pem`, as secret stores often want one line).
-        var bytes = Convert.FromBase64String(value);
-        return DecodedPem(bytes) is { } pem
+        var value = authentication.Certificate!;
+        return InlinePem(value) is { } pem
             ? FromPem(pem, authentication, contentRoot)
-            : X509CertificateLoader.LoadPkcs12(bytes, authentication.CertificatePassword);
+            : X509CertificateLoader.LoadPkcs12(Convert.FromBase64String(value.Trim()), authentication.CertificatePassword);
     }
 
-    /// <summary>PEM text as given, or decoded from base64 when the value is one line of base64 of a PEM file.</summary>
-    private static string InlinePem(string value)
+    /// <summary>
+    /// PEM text as given, or decoded when the value is one line of base64 of a PEM file (`base64 -w0 client.pem`, as
+    /// secret stores often want); null for anything else (base64 of a PFX).
+    /// </summary>
+    private static string? InlinePem(string value)
     {
         var trimmed = value.Trim();
         if (trimmed.StartsWith(PemMarker, StringComparison.Ordinal))
@@ -101,15 +97,8 @@ internal static class CertificateLoader
         }
 
         var bytes = new byte[trimmed.Length];
-        return Convert.TryFromBase64String(trimmed, bytes, out var written) && DecodedPem(bytes.AsSpan(0, written).ToArray()) is { } pem
-            ? pem
-            : trimmed;
-    }
-
-    private static string? DecodedPem(byte[] bytes)
-    {
-        var text = Encoding.ASCII.GetString(bytes);
-        return text.TrimStart().StartsWith(PemMarker, StringComparison.Ordinal) ? text : null;
+        var decoded = Convert.TryFromBase64String(trimmed, bytes, out var written) ? Encoding.ASCII.GetString(bytes, 0, written) : null;
+        return decoded?.TrimStart().StartsWith(PemMarker, StringComparison.Ordinal) == true ? decoded : null;
     }
 
     private static X509Certificate2 FromFile(string path, DestinationAuthenticationOptions authentication, string contentRoot)
@@ -124,7 +113,7 @@ internal static class CertificateLoader
     private static X509Certificate2 FromPem(string certificatePem, DestinationAuthenticationOptions authentication, string contentRoot)
     {
         // The key may sit in the same PEM text (as openssl writes a bundle) or apart.
-        var keyPem = !string.IsNullOrWhiteSpace(authentication.PrivateKey) ? InlinePem(authentication.PrivateKey)
+        var keyPem = !string.IsNullOrWhiteSpace(authentication.PrivateKey) ? InlinePem(authentication.PrivateKey) ?? authentication.PrivateKey
             : !string.IsNullOrWhiteSpace(authentication.PrivateKeyFile) ? File.ReadAllText(Resolve(authentication.PrivateKeyFile, contentRoot))
             : certificatePem;
         return string.IsNullOrEmpty(authentication.CertificatePassword)

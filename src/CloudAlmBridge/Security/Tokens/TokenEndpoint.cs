@@ -14,6 +14,9 @@ internal static class TokenEndpoint
 {
     public const string Path = "/oauth/token";
 
+    /// <summary>The form holds a grant type, a scope and at most a client id and secret.</summary>
+    public const long MaxRequestBytes = 16 * 1024;
+
     public static WebApplication MapTokenEndpoint(this WebApplication app)
     {
         app.MapPost(Path, IssueAsync)
@@ -48,7 +51,7 @@ internal static class TokenEndpoint
         catch (BadHttpRequestException exception)
         {
             // Over the size cap (a chunked body the server cut off), or a body that ended early.
-            return Error(exception.StatusCode, "invalid_request", $"The form could not be read; it may have at most {SecurityExtensions.TokenRequestMaxBytes} bytes.");
+            return Error(exception.StatusCode, "invalid_request", $"The form could not be read; it may have at most {MaxRequestBytes} bytes.");
         }
         catch (InvalidDataException)
         {
