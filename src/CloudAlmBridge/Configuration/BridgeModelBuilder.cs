@@ -3,6 +3,7 @@ using CloudAlmBridge.Delivery.Tls;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Security.Certificates;
+using CloudAlmBridge.Storage;
 
 namespace CloudAlmBridge.Configuration;
 
@@ -17,7 +18,12 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
     public (BridgeModel? Model, IReadOnlyList<string> Errors) Build(BridgeOptions options)
     {
         var errors = new List<string>();
+        var storageErrors = StorageSettings.Validate(options.Storage, Root).ToList();
+        errors.AddRange(storageErrors);
         ValidateGeneral(options, errors);
+
+        // With the storage itself misconfigured, stored mappings cannot be asked for: no follow-on "unknown mapping".
+        var isStored = storageErrors.Count == 0 ? isStoredMapping : _ => true;
         ValidateSecurity(options.Security, errors);
         var hosts = new Dictionary<string, (string Destination, DestinationTls? Tls)>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, destination) in options.Destinations)
@@ -37,7 +43,7 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         var subscriptions = new Dictionary<string, ResolvedSubscription>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, subscription) in options.Subscriptions)
         {
-            var resolved = ResolveSubscription(name, subscription, options, mappings, errors);
+            var resolved = ResolveSubscription(name, subscription, options, mappings, isStored, errors);
             if (resolved is not null)
             {
                 subscriptions[name] = resolved;
@@ -54,15 +60,6 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:PublicBaseUrl: '{baseUrl}' is not an absolute http(s) URL");
         }
 
-        if (!string.Equals(options.Storage.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add($"{Root}:Storage:Provider: '{options.Storage.Provider}' is not supported by this version; use '{StorageOptions.Sqlite}'");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
-        {
-            errors.Add($"{Root}:Storage:ConnectionString: required");
-        }
 
         if (options.Inbound.WaitForDeliverySeconds is < 0 or > 120)
         {
@@ -115,9 +112,16 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Delivery:MaxConcurrencyPerDestination: must be between 1 and 64 (is {delivery.MaxConcurrencyPerDestination})");
         }
 
-        if (delivery.PollInterval <= TimeSpan.Zero || delivery.LeaseDuration <= delivery.AttemptTimeout)
+        if (delivery.PollInterval <= TimeSpan.Zero || delivery.PollInterval > TimeSpan.FromMinutes(1))
         {
-            errors.Add($"{Root}:Delivery:PollInterval must be positive and LeaseDuration longer than AttemptTimeout");
+            errors.Add($"{Root}:Delivery:PollInterval: must be positive and at most 00:01:00 (is {delivery.PollInterval})");
+        }
+
+        // The owner renews its lease every third of it while the delivery runs; the lease only says how soon a dead
+        // instance's claims are taken over.
+        if (delivery.LeaseDuration < TimeSpan.FromSeconds(1) || delivery.LeaseDuration > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{Root}:Delivery:LeaseDuration: must be between 00:00:01 and 01:00:00 (is {delivery.LeaseDuration})");
         }
 
         if (!string.Equals(options.Lifecycle.CloseWithoutTicket, LifecycleOptions.Skip, StringComparison.OrdinalIgnoreCase)
@@ -434,8 +438,8 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         return mappings;
     }
 
-    private ResolvedSubscription? ResolveSubscription(string name, SubscriptionOptions subscription, BridgeOptions options,
-        Dictionary<string, MappingEntry> mappings, List<string> errors)
+    private static ResolvedSubscription? ResolveSubscription(string name, SubscriptionOptions subscription, BridgeOptions options,
+        Dictionary<string, MappingEntry> mappings, Func<string, bool> isStored, List<string> errors)
     {
         var key = $"{Root}:Subscriptions:{name}";
         var errorCount = errors.Count;
@@ -471,7 +475,7 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         }
 
         var mappingName = subscription.Mapping is { Length: > 0 } ? subscription.Mapping : webhook is null ? null : BuiltInMappings.DefaultFor(webhook);
-        if (mappingName is not null && !mappings.ContainsKey(mappingName) && !isStoredMapping(mappingName))
+        if (mappingName is not null && !mappings.ContainsKey(mappingName) && !isStored(mappingName))
         {
             errors.Add(subscription.Mapping is { Length: > 0 }
                 ? $"{key}:Mapping: unknown mapping '{mappingName}'{Known(mappings.Keys)}"

@@ -35,6 +35,9 @@ public sealed class DeliveryOptions
     /// <summary>How often the dispatcher looks for due retries (new events wake it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a claimed delivery belongs to its claimer before another may take it over.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a claim lasts without renewal. The owner renews it every third of this while the delivery runs, so it
+    /// is how soon the claims of an instance that died (crash, SIGKILL, lost machine) are taken over by another.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -111,12 +111,12 @@ internal static class EventEndpoints
             ExternalStatus = link?.TicketStatus,
             DisplayUrl = link?.DisplayUrl,
             TicketId = link?.TicketId,
-            DeliveryState = delivery.State,
+            DeliveryState = delivery.State.ToString(),
         };
 
         return delivery.State switch
         {
-            DeliveryStates.DeadLettered => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error",
+            DeliveryState.DeadLettered => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error",
                 delivery.LastError ?? "The delivery was dead-lettered.",
                 extensions: new Dictionary<string, object?>
                 {
@@ -125,7 +125,7 @@ internal static class EventEndpoints
                     ["deliveryId"] = delivery.Id,
                     ["targetStatus"] = delivery.LastStatus,
                 }),
-            DeliveryStates.Queued or DeliveryStates.Retrying => TypedResults.Accepted($"/api/v1/deliveries/{delivery.Id}", answer),
+            DeliveryState.Queued or DeliveryState.Retrying => TypedResults.Accepted($"/api/v1/deliveries/{delivery.Id}", answer),
             _ when delivery.TicketCreated => TypedResults.Created(
                 $"/api/v1/events/{Uri.EscapeDataString(subscription.Name)}/{Uri.EscapeDataString(delivery.SituationId)}", answer),
             _ => TypedResults.Ok(answer),
@@ -193,10 +193,10 @@ internal static class EventEndpoints
             ExternalStatus = outcome.Link?.TicketStatus,
             DisplayUrl = outcome.Link?.DisplayUrl,
             TicketId = outcome.Link?.TicketId,
-            DeliveryState = outcome.DeliveryState,
+            DeliveryState = outcome.DeliveryState.ToString(),
         };
 
-        if (outcome.DeliveryState == DeliveryStates.Failed)
+        if (outcome.DeliveryState == DeliveryState.Failed)
         {
             // The ticket system's own message travels with the problem: the operator sees why, not only that.
             return Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", outcome.Error ?? "The delivery failed.",

@@ -16,6 +16,7 @@ internal static partial class MappingEndpoints
     public static IHostApplicationBuilder AddBridgeMappings(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<StoredMappings>();
+        builder.Services.AddHostedService<StoredMappingsRefresher>();
         builder.Services.AddSingleton<MappingCatalog>();
         return builder;
     }
@@ -24,7 +25,14 @@ internal static partial class MappingEndpoints
     {
         var group = app.MapGroup("/api/v1/mappings")
             .WithTags("Mappings")
-            .RequireAuthorization(Roles.Admin);
+            .RequireAuthorization(Roles.Admin)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // Another instance may have written a moment ago: what this one shows and compares (ETag, If-Match)
+                // is the database's, not a second old.
+                await context.HttpContext.RequestServices.GetRequiredService<StoredMappings>().RefreshAsync(context.HttpContext.RequestAborted);
+                return await next(context);
+            });
 
         group.MapGet("/", List)
             .WithName("ListMappings")
@@ -80,7 +88,7 @@ internal static partial class MappingEndpoints
             return ReadOnly(existing);
         }
 
-        if (!MatchesIfMatch(request, existing, out var expectedVersion))
+        if (!MatchesIfMatch(request, existing, out var expectedRevision))
         {
             return Stale(name, existing);
         }
@@ -109,7 +117,7 @@ internal static partial class MappingEndpoints
                 compilation.Errors.Select(e => e.ToString()));
         }
 
-        var entry = await stored.SaveAsync(name, json, compilation.Document, expectedVersion, timeProvider.GetUtcNow(), cancellationToken);
+        var entry = await stored.SaveAsync(name, json, compilation.Document, expectedRevision, timeProvider.GetUtcNow(), cancellationToken);
         if (entry is null)
         {
             // Another writer changed the mapping between our read and our write.
@@ -143,12 +151,12 @@ internal static partial class MappingEndpoints
                 $"Mapping '{name}' is used by subscription(s) {string.Join(", ", subscriptions)}; point them at another mapping first.");
         }
 
-        if (!MatchesIfMatch(request, existing, out var expectedVersion))
+        if (!MatchesIfMatch(request, existing, out var expectedRevision))
         {
             return Stale(name, existing);
         }
 
-        if (!await stored.DeleteAsync(name, expectedVersion, cancellationToken))
+        if (!await stored.DeleteAsync(name, expectedRevision, cancellationToken))
         {
             return Stale(name, catalog.Find(name));
         }
@@ -247,9 +255,9 @@ internal static partial class MappingEndpoints
     /// No If-Match: unconditional. <c>*</c>: the mapping must exist. A tag: it must be the current one. The version
     /// that was matched is handed to the store, which writes only if it is still current.
     /// </summary>
-    private static bool MatchesIfMatch(HttpRequest request, MappingEntry? existing, out long? expectedVersion)
+    private static bool MatchesIfMatch(HttpRequest request, MappingEntry? existing, out long? expectedRevision)
     {
-        expectedVersion = null;
+        expectedRevision = null;
         var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -264,7 +272,7 @@ internal static partial class MappingEndpoints
         var tags = EntityTagHeaderValue.TryParseList(request.Headers.IfMatch, out var parsed) ? parsed : [];
         if (tags.Any(t => t.Tag == "*" || (!t.IsWeak && t.Tag == existing.ETag)))
         {
-            expectedVersion = existing.Version;
+            expectedRevision = existing.Revision;
             return true;
         }
 

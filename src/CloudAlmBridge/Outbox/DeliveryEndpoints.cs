@@ -10,8 +10,8 @@ namespace CloudAlmBridge.Outbox;
 internal static class DeliveryEndpoints
 {
     private const int PageSize = 50;
-    private static readonly string[] States =
-        [DeliveryStates.Queued, DeliveryStates.Retrying, DeliveryStates.Delivered, DeliveryStates.Skipped, DeliveryStates.DeadLettered];
+    private static readonly DeliveryState[] States =
+        [DeliveryState.Queued, DeliveryState.Retrying, DeliveryState.Delivered, DeliveryState.Skipped, DeliveryState.DeadLettered];
 
     public static RouteGroupBuilder MapTicketsAndDeliveries(this IEndpointRouteBuilder app)
     {
@@ -71,7 +71,8 @@ internal static class DeliveryEndpoints
             return InvalidPage();
         }
 
-        var known = state is null ? null : States.FirstOrDefault(s => string.Equals(s, state, StringComparison.OrdinalIgnoreCase));
+        DeliveryState? known = state is null ? null : States.Where(s => string.Equals(s.ToString(), state, StringComparison.OrdinalIgnoreCase))
+            .Select(s => (DeliveryState?)s).FirstOrDefault();
         if (state is not null && known is null)
         {
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid state",
@@ -92,7 +93,7 @@ internal static class DeliveryEndpoints
 
         var attempts = await deliveries.GetAttemptsAsync(id, cancellationToken);
         using var message = System.Text.Json.JsonDocument.Parse(delivery.Message);
-        return TypedResults.Ok(ToView(delivery, attempts.Select(a => new AttemptView(a.AttemptedAt, a.Outcome, a.StatusCode, a.Error, a.NextAttemptAt)).ToList())
+        return TypedResults.Ok(ToView(delivery, attempts.Select(a => new AttemptView(a.AttemptedAt, a.Outcome.ToString(), a.StatusCode, a.Error, a.NextAttemptAt)).ToList())
             with
         { Message = message.RootElement.Clone() });
     }
@@ -119,8 +120,8 @@ internal static class DeliveryEndpoints
     }
 
     private static DeliveryView ToView(DeliveryRecord d, IReadOnlyList<AttemptView>? attempts = null) => new(
-        d.Id, d.Subscription, d.SituationId, d.EventType, d.State, d.Attempts, d.AcceptedAt,
-        DeliveryStates.IsPending(d.State) ? d.NextAttemptAt : null, d.CompletedAt, d.Action, d.LastStatus, d.LastError, attempts);
+        d.Id, d.Subscription, d.SituationId, d.EventType, d.State.ToString(), d.Attempts, d.AcceptedAt,
+        d.State.IsPending() ? d.NextAttemptAt : null, d.CompletedAt, d.Action, d.LastStatus, d.LastError, d.Owner, attempts);
 
     private static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
         l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.CreatedAt, l.UpdatedAt, events);

@@ -1,7 +1,8 @@
 namespace CloudAlmBridge.Outbox;
 
 /// <summary>
-/// A delivery as the management API shows it; <see cref="Attempts"/> and <see cref="Message"/> (the change message as
+/// A delivery as the management API shows it (<see cref="Instance"/>: the instance that holds it, or made its last
+/// attempt); <see cref="Attempts"/> and <see cref="Message"/> (the change message as
 /// accepted) only in the single view.
 /// </summary>
 public sealed record DeliveryView(
@@ -17,6 +18,7 @@ public sealed record DeliveryView(
     string? Action,
     int? LastStatus,
     string? LastError,
+    string? Instance,
     IReadOnlyList<AttemptView>? Attempts = null,
     System.Text.Json.JsonElement? Message = null);
 

@@ -41,7 +41,7 @@ internal sealed class EventInbox(
         }
 
         await notifications.WaitAsync(delivery.Id,
-            async () => DeliveryStates.IsFinal((await deliveries.FindAsync(delivery.Id, cancellationToken))!.State),
+            async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
             wait, timeProvider, cancellationToken);
         delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
         return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));

@@ -18,4 +18,18 @@ internal static partial class OutboxLog
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Delivery {DeliveryId} replayed by {User}")]
     public static partial void Replayed(ILogger logger, long deliveryId, string user);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Released {Count} expired delivery lease(s) left by an instance that stopped without finishing them")]
+    public static partial void ExpiredLeasesReleased(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease could not be renewed ({Reason}); it is tried again until the lease runs out")]
+    public static partial void LeaseRenewalFailed(ILogger logger, long deliveryId, string reason);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning,
+        Message = "Delivery {DeliveryId} for situation {SituationId}: its claim was taken over by another instance, so this instance stopped working on it")]
+    public static partial void ClaimLostDuringRun(ILogger logger, long deliveryId, string situationId);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning,
+        Message = "Delivery {DeliveryId} for situation {SituationId}: the attempt ended {Outcome}, but its claim had been taken over, so the new owner's result stands")]
+    public static partial void ResultDiscarded(ILogger logger, long deliveryId, string situationId, string outcome);
 }

@@ -1,4 +1,6 @@
+using CloudAlmBridge.Tickets;
+
 namespace CloudAlmBridge.Storage;
 
 /// <summary>One try of a delivery: when, what the ticket system answered, and when the next try is due.</summary>
-internal sealed record DeliveryAttempt(DateTimeOffset AttemptedAt, string Outcome, int? StatusCode, string? Error, DateTimeOffset? NextAttemptAt);
+internal sealed record DeliveryAttempt(DateTimeOffset AttemptedAt, DeliveryState Outcome, int? StatusCode, string? Error, DateTimeOffset? NextAttemptAt);

@@ -1,3 +1,5 @@
+using CloudAlmBridge.Tickets;
+
 namespace CloudAlmBridge.Storage;
 
 /// <summary>One accepted change message and its delivery to the ticket system.</summary>
@@ -14,7 +16,7 @@ internal sealed record DeliveryRecord
     /// <summary>The change message as accepted (JSON), delivered from here after any restart.</summary>
     public required string Message { get; init; }
 
-    public required string State { get; init; }
+    public required DeliveryState State { get; init; }
 
     public required int Attempts { get; init; }
 
@@ -34,4 +36,20 @@ internal sealed record DeliveryRecord
     public string? LastError { get; init; }
 
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The instance that holds the claim, or made the last attempt (see <see cref="BridgeInstance"/>).</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Set while claimed: the lease every write of the claim is fenced on.</summary>
+    public string? LeaseId { get; init; }
+
+    /// <summary>The claim of a claimed delivery; throws for one that is not claimed.</summary>
+    public DeliveryClaim Claim => new(Id, Owner ?? throw new InvalidOperationException($"Delivery {Id} is not claimed."),
+        LeaseId ?? throw new InvalidOperationException($"Delivery {Id} is not claimed."));
 }
+
+/// <summary>
+/// Who holds a delivery, and under which lease. Renewing, completing and releasing succeed only while the row still
+/// carries both, so an instance whose lease ran out and was taken over cannot overwrite the new owner's result.
+/// </summary>
+internal readonly record struct DeliveryClaim(long DeliveryId, string Owner, string LeaseId);

@@ -1,35 +1,46 @@
+using CloudAlmBridge.Tickets;
+
 namespace CloudAlmBridge.Storage;
 
 /// <summary>
-/// The durable outbox. Written so that several bridge processes can share it: work is claimed row by row with a lease
-/// (PostgreSQL can do the same with <c>FOR UPDATE SKIP LOCKED</c>), and only the oldest pending delivery of a situation
-/// is ever claimable, which keeps each situation's events in acceptance order.
+/// The durable outbox, shared by every instance on the same database. Work is claimed row by row with an owner and a
+/// lease that the owner renews while it runs; only the oldest pending delivery of a situation is ever claimable, and
+/// none while another of its situation is claimed, which keeps each situation's events in acceptance order, one at a
+/// time, across all instances.
 /// </summary>
 internal interface IDeliveryStore
 {
     /// <summary>Stores the message (committed before it returns). A duplicate returns the original with <c>IsDuplicate</c>.</summary>
     Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken);
 
-    /// <summary>Claims up to <paramref name="limit"/> due deliveries, each the head of its situation, leased until <paramref name="leaseUntil"/>.</summary>
+    /// <summary>Claims up to <paramref name="limit"/> due deliveries for this instance, each the head of its situation, leased until <paramref name="leaseUntil"/>.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Records an attempt and the delivery's new state, and releases the lease.</summary>
-    Task CompleteAttemptAsync(long id, DeliveryAttempt attempt, string state, string? action, bool ticketCreated, CancellationToken cancellationToken);
+    /// <summary>Extends the lease; false when the claim is no longer this one's (taken over after it expired).</summary>
+    Task<bool> RenewAsync(DeliveryClaim claim, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>Gives a claimed delivery back untouched (graceful shutdown).</summary>
-    Task ReleaseAsync(long id, CancellationToken cancellationToken);
+    /// <summary>Records an attempt and the delivery's new state, and ends the lease; false (nothing written) when the claim was lost.</summary>
+    Task<bool> CompleteAttemptAsync(DeliveryClaim claim, DeliveryAttempt attempt, DeliveryState state, string? action, bool ticketCreated,
+        CancellationToken cancellationToken);
 
-    /// <summary>Releases every lease: at start of a single-process store, leases left by a crash belong to nobody.</summary>
-    Task ReleaseAllLeasesAsync(CancellationToken cancellationToken);
+    /// <summary>Gives a claimed delivery back untouched (graceful shutdown); false when the claim was lost.</summary>
+    Task<bool> ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>Clears leases that expired before <paramref name="now"/> (a dead instance's); a live owner's stay. Returns how many.</summary>
+    Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Queues a dead-lettered delivery again; false when it is not dead-lettered.</summary>
     Task<bool> ReplayAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>Only the state: what a waiting Cloud ALM call asks while another instance delivers.</summary>
+    Task<DeliveryState?> GetStateAsync(long id, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(long id, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DeliveryRecord>> ListAsync(string? state, string? subscription, string? situationId, int skip, int take, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryState? state, string? subscription, string? situationId, int skip, int take,
+        CancellationToken cancellationToken);
 
     Task<long> CountPendingAsync(CancellationToken cancellationToken);
 }

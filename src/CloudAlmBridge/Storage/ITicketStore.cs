@@ -1,13 +1,18 @@
 namespace CloudAlmBridge.Storage;
 
 /// <summary>
-/// Situation-to-ticket links (their event history is the situation's deliveries, see <see cref="IDeliveryStore"/>). SQLite implements it today; a PostgreSQL implementation can
-/// satisfy it without changing its callers.
+/// Situation-to-ticket links (their event history is the situation's deliveries, see <see cref="IDeliveryStore"/>).
 /// </summary>
 internal interface ITicketStore
 {
     /// <summary>Creates or migrates the schema; called once at start.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The database's lock of one situation, held until disposed: what writes a situation's link (a delivery, a PING)
+    /// holds it, so that several instances never interleave their read-decide-write of one link.
+    /// </summary>
+    Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken);
 
     Task<TicketLink?> FindLinkAsync(string subscription, string situationId, CancellationToken cancellationToken);
 

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CloudAlmBridge.Storage;
@@ -13,7 +13,7 @@ internal sealed class StorageHealthCheck(ITicketStore store) : IHealthCheck
             await store.CheckAsync(cancellationToken);
             return HealthCheckResult.Healthy("storage reachable");
         }
-        catch (SqliteException exception)
+        catch (Exception exception) when (exception is DbException or IOException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("storage unreachable", exception);
         }

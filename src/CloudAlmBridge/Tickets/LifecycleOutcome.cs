@@ -4,7 +4,7 @@ namespace CloudAlmBridge.Tickets;
 
 /// <summary>What handling one change message did to its situation's ticket.</summary>
 /// <param name="Link">The ticket link after the event; null when there is none (a skipped CLOSED, a PING without ticket).</param>
-/// <param name="DeliveryState">See <see cref="DeliveryStates"/>.</param>
+/// <param name="DeliveryState">Delivered, Skipped, or Failed (one attempt); see <see cref="Tickets.DeliveryState"/>.</param>
 /// <param name="Action">What was done: Create, Update, Close, Delete, Ping, Link (an existing ticket was found), or None.</param>
 /// <param name="TicketCreated">True when this event opened the ticket.</param>
 /// <param name="Error">The failure with the ticket system's own message, when <paramref name="DeliveryState"/> is Failed.</param>
@@ -13,7 +13,7 @@ namespace CloudAlmBridge.Tickets;
 /// <param name="RetryAfter">For a failure: what the ticket system asked for with Retry-After.</param>
 internal sealed record LifecycleOutcome(
     TicketLink? Link,
-    string DeliveryState,
+    DeliveryState DeliveryState,
     string Action,
     bool TicketCreated = false,
     string? Error = null,

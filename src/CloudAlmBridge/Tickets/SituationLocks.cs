@@ -1,14 +1,18 @@
+using CloudAlmBridge.Storage;
+
 namespace CloudAlmBridge.Tickets;
 
 /// <summary>
 /// One lock per (subscription, situation): events of one situation are handled one at a time, in the order they
-/// got the lock; different situations run in parallel. Entries are removed when nobody holds or waits for them.
+/// got the lock; different situations run in parallel. In this process first (so waiters queue here, not on
+/// database connections), then in the database, which serializes the instances sharing it. Entries are removed when
+/// nobody holds or waits for them.
 /// </summary>
-internal sealed class SituationLocks
+internal sealed class SituationLocks(ITicketStore store)
 {
     private readonly Dictionary<(string, string), Entry> _entries = [];
 
-    public async Task<IDisposable> AcquireAsync(string subscription, string situationId, CancellationToken cancellationToken)
+    public async Task<IAsyncDisposable> AcquireAsync(string subscription, string situationId, CancellationToken cancellationToken)
     {
         var key = (subscription, situationId);
         Entry entry;
@@ -33,7 +37,15 @@ internal sealed class SituationLocks
             throw;
         }
 
-        return new Lease(this, key, entry);
+        try
+        {
+            return new Lease(this, key, entry, await store.LockSituationAsync(subscription, situationId, cancellationToken));
+        }
+        catch
+        {
+            Release(key, entry, held: true);
+            throw;
+        }
     }
 
     private void Release((string, string) key, Entry entry, bool held)
@@ -60,15 +72,22 @@ internal sealed class SituationLocks
         public int Users { get; set; }
     }
 
-    private sealed class Lease(SituationLocks owner, (string, string) key, Entry entry) : IDisposable
+    private sealed class Lease(SituationLocks owner, (string, string) key, Entry entry, IAsyncDisposable databaseLock) : IAsyncDisposable
     {
         private int _disposed;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Release(key, entry, held: true);
+                try
+                {
+                    await databaseLock.DisposeAsync();
+                }
+                finally
+                {
+                    owner.Release(key, entry, held: true);
+                }
             }
         }
     }

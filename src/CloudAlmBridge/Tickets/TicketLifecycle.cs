@@ -31,7 +31,7 @@ internal sealed class TicketLifecycle(
         JsonElement resource, long deliveryId, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
-        using var lease = await locks.AcquireAsync(subscription.Name, situationId, cancellationToken);
+        await using var situationLock = await locks.AcquireAsync(subscription.Name, situationId, cancellationToken);
 
         var link = await store.FindLinkAsync(subscription.Name, situationId, cancellationToken);
         var mapping = mappings.Find(subscription.MappingName)
@@ -44,12 +44,12 @@ internal sealed class TicketLifecycle(
         }
         catch (TicketSystemException exception)
         {
-            outcome = new LifecycleOutcome(work.Link, DeliveryStates.Failed, work.Action, work.Created, exception.Message,
+            outcome = new LifecycleOutcome(work.Link, DeliveryState.Failed, work.Action, work.Created, exception.Message,
                 exception.StatusCode, exception.IsTransient, exception.RetryAfter);
         }
 
-        metrics.RecordDelivery(subscription.Name, outcome.DeliveryState, timeProvider.GetElapsedTime(started));
-        TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome.Action, outcome.DeliveryState,
+        metrics.RecordDelivery(subscription.Name, outcome.DeliveryState.ToString(), timeProvider.GetElapsedTime(started));
+        TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome.Action, outcome.DeliveryState.ToString(),
             outcome.Link?.TicketNumber);
         if (outcome.Error is not null)
         {
@@ -71,7 +71,7 @@ internal sealed class TicketLifecycle(
 
             case EventTypes.Created or EventTypes.Updated when link!.IsClosed:
                 // A closed ticket is never reopened by a late update.
-                return work.Done(DeliveryStates.Skipped, "None");
+                return work.Done(DeliveryState.Skipped, "None");
 
             case EventTypes.Created or EventTypes.Updated:
                 // A CREATED for a situation that has its ticket is an update: never a second ticket.
@@ -81,22 +81,22 @@ internal sealed class TicketLifecycle(
                 if (!string.Equals(configuration.Current.Options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose,
                         StringComparison.OrdinalIgnoreCase))
                 {
-                    return work.Done(DeliveryStates.Skipped, "None");
+                    return work.Done(DeliveryState.Skipped, "None");
                 }
 
                 var created = await CreateAsync(work, cancellationToken);
-                return created.DeliveryState == DeliveryStates.Delivered
+                return created.DeliveryState == DeliveryState.Delivered
                     ? await RunOnTicketAsync(work, EventTypes.Closed, "Close", cancellationToken)
                     : created;
 
             case EventTypes.Closed when link!.IsClosed:
-                return work.Done(DeliveryStates.Skipped, "None");
+                return work.Done(DeliveryState.Skipped, "None");
 
             case EventTypes.Closed:
                 return await RunOnTicketAsync(work, EventTypes.Closed, "Close", cancellationToken);
 
             case EventTypes.Deleted when link is null:
-                return work.Done(DeliveryStates.Skipped, "None");
+                return work.Done(DeliveryState.Skipped, "None");
 
             case EventTypes.Deleted:
                 return work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null
@@ -105,7 +105,7 @@ internal sealed class TicketLifecycle(
 
             case EventTypes.Ping when link is null:
                 // Nothing to read: the caller answers 404.
-                return work.Done(DeliveryStates.Skipped, "None");
+                return work.Done(DeliveryState.Skipped, "None");
 
             case EventTypes.Ping:
                 return await RunOnTicketAsync(work, EventTypes.Ping, "Ping", cancellationToken);
@@ -127,7 +127,7 @@ internal sealed class TicketLifecycle(
         {
             work.Action = "Link";
             await SaveAsync(work, existing, existingId, closed: false, cancellationToken);
-            return work.Done(DeliveryStates.Delivered, work.Action);
+            return work.Done(DeliveryState.Delivered, work.Action);
         }
 
         var (answer, mapped) = await SendAsync(work, operation, ticketId: null, cancellationToken);
@@ -152,7 +152,7 @@ internal sealed class TicketLifecycle(
         }
 
         await SaveAsync(work, mapped, ticketId, closed: false, cancellationToken);
-        return work.Done(DeliveryStates.Delivered, work.Action);
+        return work.Done(DeliveryState.Delivered, work.Action);
     }
 
     private async Task<LifecycleOutcome> RunOnTicketAsync(Work work, string eventType, string action, CancellationToken cancellationToken)
@@ -169,7 +169,7 @@ internal sealed class TicketLifecycle(
                 await SaveAsync(work, null, link.TicketId, closed: true, cancellationToken);
             }
 
-            return work.Done(DeliveryStates.Skipped, "None");
+            return work.Done(DeliveryState.Skipped, "None");
         }
 
         if (link.TicketId is null)
@@ -181,7 +181,7 @@ internal sealed class TicketLifecycle(
 
         var (_, mapped) = await SendAsync(work, operation, link.TicketId, cancellationToken);
         await SaveAsync(work, mapped, link.TicketId, closes || link.IsClosed, cancellationToken);
-        return work.Done(DeliveryStates.Delivered, action);
+        return work.Done(DeliveryState.Delivered, action);
     }
 
     /// <summary>DELETED on a mapping without a DELETED operation: a work note where the ticket system has one.</summary>
@@ -204,11 +204,11 @@ internal sealed class TicketLifecycle(
         }
         else
         {
-            return work.Done(DeliveryStates.Skipped, "None");
+            return work.Done(DeliveryState.Skipped, "None");
         }
 
         await client.SendAsync(request, cancellationToken);
-        return work.Done(DeliveryStates.Delivered, work.Action);
+        return work.Done(DeliveryState.Delivered, work.Action);
     }
 
     private async Task<(TicketSystemAnswer Answer, MappedResponse Mapped)> SendAsync(Work work, OperationMapping operation,
@@ -307,6 +307,6 @@ internal sealed class TicketLifecycle(
             Subscription.Options.CloudAlmUrl,
             ticketId ?? Link?.TicketId);
 
-        public LifecycleOutcome Done(string deliveryState, string action) => new(Link, deliveryState, action, Created);
+        public LifecycleOutcome Done(DeliveryState deliveryState, string action) => new(Link, deliveryState, action, Created);
     }
 }

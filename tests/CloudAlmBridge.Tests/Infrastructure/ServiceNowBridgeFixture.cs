@@ -4,9 +4,10 @@ namespace CloudAlmBridge.Tests.Infrastructure;
 
 /// <summary>
 /// One bridge per test class: a WireMock.Net server standing in for ServiceNow and one for Jira, a real SQLite file in
-/// a fresh folder, and the bridge hosted on them.
+/// a fresh folder (or, in <see cref="PostgreSqlBridgeFixture"/>, a fresh database on a real PostgreSQL server), and the
+/// bridge hosted on them.
 /// </summary>
-public sealed class ServiceNowBridgeFixture : IAsyncLifetime
+public class ServiceNowBridgeFixture : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
 
@@ -18,18 +19,42 @@ public sealed class ServiceNowBridgeFixture : IAsyncLifetime
 
     public string DatabasePath => _directory.File("bridge.db");
 
-    public Task InitializeAsync()
+    /// <summary>The storage the bridge runs on: <c>Sqlite</c> here, <c>PostgreSql</c> in the subclass.</summary>
+    public virtual string Provider => "Sqlite";
+
+    /// <summary>The storage's connection string (SQLite: the fixture's file).</summary>
+    public virtual string ConnectionString => $"Data Source={DatabasePath}";
+
+    public virtual Task InitializeAsync()
     {
         Factory = StartBridge();
         return Task.CompletedTask;
     }
 
-    /// <summary>A bridge on the fixture's database, e.g. a second one after <see cref="Factory"/> was disposed (a restart).</summary>
-    public BridgeFactory StartBridge()
+    /// <summary>
+    /// A bridge on the fixture's database, e.g. a second one after <see cref="Factory"/> was disposed (a restart), or a
+    /// second instance beside it (PostgreSQL). <paramref name="changes"/> are applied over the test settings.
+    /// </summary>
+    public BridgeFactory StartBridge(IReadOnlyDictionary<string, string?>? changes = null)
     {
-        var factory = new BridgeFactory(TestSettings.ForServiceNowAndJira(ServiceNow.Url!, Jira.Url!, DatabasePath));
+        var settings = Settings();
+        foreach (var (key, value) in changes ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var factory = new BridgeFactory(settings);
         _ = factory.Server;
         return factory;
+    }
+
+    /// <summary>The test settings on this fixture's ticket systems and storage.</summary>
+    public Dictionary<string, string?> Settings()
+    {
+        var settings = TestSettings.ForServiceNowAndJira(ServiceNow.Url!, Jira.Url!, DatabasePath);
+        settings["Bridge:Storage:Provider"] = Provider;
+        settings["Bridge:Storage:ConnectionString"] = ConnectionString;
+        return settings;
     }
 
     /// <summary>Stops the bridge and starts a new one on the same SQLite file.</summary>
@@ -51,7 +76,7 @@ public sealed class ServiceNowBridgeFixture : IAsyncLifetime
 
     public HttpClient Client(string user, string secret) => Factory.CreateClient(user, secret);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         ServiceNow.Stop();

@@ -95,9 +95,26 @@ public sealed class MappingApiTests(ServiceNowBridgeFixture bridge) : IClassFixt
 
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         Assert.Equal(2, (await replaced.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64());
-        Assert.Equal("\"api-2\"", replaced.Headers.ETag!.Tag);
+        Assert.NotEqual(firstTag, replaced.Headers.ETag!.Tag);
+        Assert.StartsWith("\"api-", replaced.Headers.ETag!.Tag, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Contains("[ALM] #{subject}", await client.GetStringAsync("/api/v1/mappings/versioned"));
+    }
+
+    [Fact]
+    public async Task DeletedAndCreatedAgain_GetsAnETagNeverSeenBefore_SoAStaleIfMatchIs412()
+    {
+        using var client = bridge.AdminClient();
+        var staleTag = (await PutAsync(client, "recreated", SimpleMapping)).Headers.ETag!.Tag;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/mappings/recreated")).StatusCode);
+
+        var created = await PutAsync(client, "recreated", SimpleMapping);
+        var overwrite = await PutAsync(client, "recreated", SimpleMapping.Replace("#{subject}", "[stale] #{subject}"), ifMatch: staleTag);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.NotEqual(staleTag, created.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, overwrite.StatusCode);
+        Assert.DoesNotContain("[stale]", await client.GetStringAsync("/api/v1/mappings/recreated"));
     }
 
     [Fact]

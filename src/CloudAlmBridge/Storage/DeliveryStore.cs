@@ -1,0 +1,248 @@
+using System.Data.Common;
+using CloudAlmBridge.Tickets;
+
+namespace CloudAlmBridge.Storage;
+
+/// <summary>The outbox's SQL, one text for every provider; the claim statement comes from the provider.</summary>
+internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance instance) : IDeliveryStore
+{
+    private const string Columns = """
+        id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
+        action, ticket_created, last_status, last_error, completed_at, owner, lease_id
+        """;
+
+    private static readonly string Pending = DeliveryStateExtensions.PendingSql;
+
+    /// <summary>
+    /// Due, unleased, the oldest pending delivery of its situation, and no other delivery of its situation claimed
+    /// (a replayed older one must not run beside a newer one in flight).
+    /// </summary>
+    private static readonly string Claimable = $"""
+        SELECT d.id FROM deliveries d
+        WHERE d.state IN {Pending} AND d.next_attempt_at <= @now
+          AND (d.lease_until IS NULL OR d.lease_until < @now)
+          AND NOT EXISTS (
+              SELECT 1 FROM deliveries e
+              WHERE e.subscription = d.subscription AND e.situation_id = d.situation_id AND e.state IN {Pending}
+                AND e.id <> d.id AND (e.id < d.id OR e.lease_until >= @now))
+        ORDER BY d.id
+        LIMIT @limit
+        """;
+
+    private readonly string _claim = database.Provider.ClaimStatement(Claimable, Columns);
+
+    private StorageProvider Provider => database.Provider;
+
+    public async Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+
+        // Dedupe by constraint, never check-then-insert: a duplicate of either unique index inserts nothing.
+        await using var insert = connection.CreateCommand($"""
+                INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
+                VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
+                ON CONFLICT DO NOTHING
+                RETURNING {Columns};
+                """)
+            .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+            .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
+            .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
+        if ((await ReadAllAsync(insert, cancellationToken)).FirstOrDefault() is { } accepted)
+        {
+            return (accepted, false);
+        }
+
+        await using var existing = connection.CreateCommand($"""
+                SELECT {Columns} FROM deliveries
+                WHERE subscription = @subscription
+                  AND ((situation_id = @situation AND event_type = @eventType AND dedupe_key = @dedupe) OR body_hash = @hash)
+                ORDER BY id LIMIT 1;
+                """)
+            .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+            .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
+        return ((await ReadAllAsync(existing, cancellationToken))[0], true);
+    }
+
+    public async Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(_claim)
+            .Time(Provider, "@now", now).Int32("@limit", limit)
+            .Text("@owner", instance.Id).Text("@lease", Guid.NewGuid().ToString("N")).Time(Provider, "@until", leaseUntil);
+        var claimed = await ReadAllAsync(command, cancellationToken);
+        return claimed.OrderBy(d => d.Id).ToList();
+    }
+
+    public async Task<bool> RenewAsync(DeliveryClaim claim, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Fenced(connection.CreateCommand(
+            "UPDATE deliveries SET lease_until = @until WHERE id = @id AND owner = @owner AND lease_id = @lease;"), claim)
+            .Time(Provider, "@until", leaseUntil);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> CompleteAttemptAsync(DeliveryClaim claim, DeliveryAttempt attempt, DeliveryState state, string? action,
+        bool ticketCreated, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The owner stays on the row (who made the last attempt); the lease ends. Fenced: a lost claim writes nothing.
+        await using (var update = Fenced(connection.CreateCommand("""
+                UPDATE deliveries SET state = @state, attempts = attempts + 1, lease_id = NULL, lease_until = NULL,
+                    next_attempt_at = COALESCE(@next, next_attempt_at), action = COALESCE(@action, action),
+                    ticket_created = (ticket_created OR @created), last_status = @status, last_error = @error,
+                    completed_at = CASE WHEN @final THEN @at ELSE NULL END
+                WHERE id = @id AND owner = @owner AND lease_id = @lease;
+                """, transaction), claim)
+            .Int32("@state", (int)state).Time(Provider, "@next", attempt.NextAttemptAt).Text("@action", action)
+            .Boolean("@created", ticketCreated).Int32("@status", attempt.StatusCode).Text("@error", attempt.Error)
+            .Boolean("@final", state.IsFinal()).Time(Provider, "@at", attempt.AttemptedAt))
+        {
+            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+        }
+
+        await using (var insert = connection.CreateCommand("""
+                INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, status_code, error, next_attempt_at)
+                VALUES (@id, @at, @outcome, @status, @error, @next);
+                """, transaction)
+            .Int64("@id", claim.DeliveryId).Time(Provider, "@at", attempt.AttemptedAt).Text("@outcome", attempt.Outcome.ToString())
+            .Int32("@status", attempt.StatusCode).Text("@error", attempt.Error).Time(Provider, "@next", attempt.NextAttemptAt))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Fenced(connection.CreateCommand(
+            "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND lease_id = @lease;"), claim);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+                "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE lease_until IS NOT NULL AND lease_until < @now;")
+            .Time(Provider, "@now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> ReplayAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("""
+                UPDATE deliveries SET state = @queued, attempts = 0, queued_at = @now, next_attempt_at = @now, lease_id = NULL,
+                    lease_until = NULL, completed_at = NULL
+                WHERE id = @id AND state = @deadLettered;
+                """)
+            .Int64("@id", id).Time(Provider, "@now", now)
+            .Int32("@queued", (int)DeliveryState.Queued).Int32("@deadLettered", (int)DeliveryState.DeadLettered);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT {Columns} FROM deliveries WHERE id = @id;").Int64("@id", id);
+        return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    public async Task<DeliveryState?> GetStateAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT state FROM deliveries WHERE id = @id;").Int64("@id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull
+            ? (DeliveryState)Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    public async Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("""
+                SELECT attempted_at, outcome, status_code, error, next_attempt_at FROM delivery_attempts WHERE delivery_id = @id ORDER BY id;
+                """)
+            .Int64("@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var attempts = new List<DeliveryAttempt>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            attempts.Add(new DeliveryAttempt(
+                Provider.ReadTime(reader, 0),
+                Enum.Parse<DeliveryState>(reader.GetString(1)),
+                reader.GetNullableInt32(2),
+                reader.GetNullableString(3),
+                Provider.ReadNullableTime(reader, 4)));
+        }
+
+        return attempts;
+    }
+
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryState? state, string? subscription, string? situationId, int skip,
+        int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"""
+                SELECT {Columns} FROM deliveries
+                WHERE (@state IS NULL OR state = @state) AND (@subscription IS NULL OR subscription = @subscription)
+                  AND (@situation IS NULL OR situation_id = @situation)
+                ORDER BY id LIMIT @take OFFSET @skip;
+                """)
+            .Int32("@state", (int?)state).Text("@subscription", subscription).Text("@situation", situationId)
+            .Int32("@take", take).Int32("@skip", skip);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM deliveries WHERE state IN {Pending};");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static DbCommand Fenced(DbCommand command, DeliveryClaim claim) =>
+        command.Int64("@id", claim.DeliveryId).Text("@owner", claim.Owner).Text("@lease", claim.LeaseId);
+
+    private async Task<List<DeliveryRecord>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<DeliveryRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new DeliveryRecord
+            {
+                Id = reader.GetInt64(0),
+                Subscription = reader.GetString(1),
+                SituationId = reader.GetString(2),
+                EventType = reader.GetString(3),
+                Message = reader.GetString(4),
+                State = (DeliveryState)reader.GetInt32(5),
+                Attempts = reader.GetInt32(6),
+                AcceptedAt = Provider.ReadTime(reader, 7),
+                QueuedAt = Provider.ReadTime(reader, 8),
+                NextAttemptAt = Provider.ReadTime(reader, 9),
+                Action = reader.GetNullableString(10),
+                TicketCreated = reader.GetBoolean(11),
+                LastStatus = reader.GetNullableInt32(12),
+                LastError = reader.GetNullableString(13),
+                CompletedAt = Provider.ReadNullableTime(reader, 14),
+                Owner = reader.GetNullableString(15),
+                LeaseId = reader.GetNullableString(16),
+            });
+        }
+
+        return records;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+
+namespace CloudAlmBridge.Storage.PostgreSql;
+
+/// <summary>
+/// Storage for several bridge instances: one PostgreSQL database shared by all. Claims skip rows another instance
+/// holds (<c>FOR UPDATE SKIP LOCKED</c>), and the schema and each situation are locked with advisory locks, which the
+/// server releases by itself when the instance holding them dies.
+/// </summary>
+internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
+{
+    /// <summary>The advisory lock of schema migrations: "CALMBRDG" as a number, unlikely to meet another application's.</summary>
+    private const long SchemaLockKey = 0x43414C4D42524447;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgreSqlProvider(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Location = $"'{builder.Database}' on {builder.Host}:{builder.Port}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override string Name => "PostgreSql";
+
+    public override string Location { get; }
+
+    public override DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    /// <summary>A transaction-scoped advisory lock: a second instance waits here, then finds the schema migrated.</summary>
+    public override async Task<DbTransaction> BeginSchemaTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT pg_advisory_xact_lock(@key);", transaction).Int64("@key", SchemaLockKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
+    }
+
+    /// <summary>
+    /// Rows another claimer has locked are skipped rather than waited for, so instances claim side by side. The
+    /// candidates' condition is checked again on each row once it is locked, so a row claimed meanwhile is not taken.
+    /// </summary>
+    public override string ClaimStatement(string candidates, string columns) => $"""
+        WITH claimable (claimed_id) AS ({candidates} FOR UPDATE OF d SKIP LOCKED)
+        UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until
+        FROM claimable WHERE deliveries.id = claimable.claimed_id
+        RETURNING {columns};
+        """;
+
+    /// <summary>
+    /// A transaction-scoped advisory lock on the situation's key, on a connection of its own held until disposed: the
+    /// lock ends with the transaction, also when the connection breaks or the instance dies.
+    /// </summary>
+    public override async Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = connection.CreateCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0));", transaction)
+                .Text("@key", $"{subscription}\n{situationId}");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new SituationLock(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
+        Add(command, name, value?.ToUniversalTime(), DbType.DateTimeOffset);
+
+    public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private sealed class SituationLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                // Nothing was written in it: ending the transaction only releases the lock.
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+            catch (DbException)
+            {
+                // A broken connection: the server ended the transaction, and the lock with it.
+            }
+            finally
+            {
+                await transaction.DisposeAsync();
+                await connection.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace CloudAlmBridge.Storage.Sqlite;
+
+/// <summary>
+/// The default storage: one SQLite file, nothing to install. Times are ISO 8601 text in UTC (fixed width, so they
+/// compare as text); one writer at a time is SQLite's own lock.
+/// </summary>
+internal sealed class SqliteProvider : StorageProvider
+{
+    private readonly string _connectionString;
+
+    public SqliteProvider(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+        {
+            // Relative to the content root, not the working directory: `dotnet run` and the container agree.
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        }
+
+        builder.Pooling = true;
+        FilePath = builder.DataSource;
+        _connectionString = builder.ToString();
+    }
+
+    public override string Name => "Sqlite";
+
+    public string FilePath { get; }
+
+    public override string Location => $"'{FilePath}'";
+
+    public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    public override async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        // WAL lets readers (the management API) run beside the writer; it is a property of the file, set outside any
+        // transaction.
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("PRAGMA journal_mode=WAL;");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>An immediate transaction takes SQLite's write lock at once: a second process waits, then finds the schema migrated.</summary>
+    public override async Task<DbTransaction> BeginSchemaTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+
+    /// <summary>A file from before the version table had <c>ticket_links</c> already: that is version 1.</summary>
+    public override async Task<int> UnversionedSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'ticket_links';", transaction);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0 ? 1 : 0;
+    }
+
+    /// <summary>One statement: SQLite runs it under its write lock, so two claimers never choose the same row.</summary>
+    public override string ClaimStatement(string candidates, string columns) => $"""
+        UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until
+        WHERE id IN ({candidates})
+        RETURNING {columns};
+        """;
+
+    /// <summary>One process per file: the in-process situation lock is the whole lock.</summary>
+    public override Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+    public override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
+        Add(command, name, value is { } time ? time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : null, DbType.String);
+
+    public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
+        DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Data;
+using System.Data.Common;
+
+namespace CloudAlmBridge.Storage;
+
+/// <summary>
+/// What differs between the databases the bridge stores in; everything else (the SQL of the stores, the migration
+/// runner) is shared. One small subclass per database: <see cref="Sqlite.SqliteProvider"/>,
+/// <see cref="PostgreSql.PostgreSqlProvider"/>.
+/// </summary>
+internal abstract class StorageProvider
+{
+    /// <summary>The provider's name as configured (<c>Sqlite</c>, <c>PostgreSql</c>), and its migrations' folder.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Where the data is, for logs and errors: a file path, or host and database (never a password).</summary>
+    public abstract string Location { get; }
+
+    public abstract DbConnection CreateConnection();
+
+    /// <summary>Once per process before the schema is touched (SQLite: the file's folder and journal mode).</summary>
+    public virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Begins the transaction the migrations run in, holding the lock that keeps two instances starting together from
+    /// migrating at once: SQLite's write lock, PostgreSQL's advisory lock.
+    /// </summary>
+    public abstract Task<DbTransaction> BeginSchemaTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The schema version of a database without the version table (0: empty).</summary>
+    public virtual Task<int> UnversionedSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.FromResult(0);
+
+    /// <summary>
+    /// The claim statement around <paramref name="candidates"/>, a <c>SELECT d.id FROM deliveries d …</c>: sets the
+    /// parameters <c>@owner</c>, <c>@lease</c>, <c>@until</c> on the chosen rows and returns <paramref name="columns"/>.
+    /// </summary>
+    public abstract string ClaimStatement(string candidates, string columns);
+
+    /// <summary>
+    /// Holds the database's lock of one situation until disposed, so that link writes of several instances never
+    /// interleave. SQLite has one process per file and needs none beyond the in-process lock.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a time parameter in the provider's time column type (SQLite: ISO 8601 text in UTC).</summary>
+    public abstract void AddTime(DbCommand command, string name, DateTimeOffset? value);
+
+    public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    public DateTimeOffset? ReadNullableTime(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : ReadTime(reader, ordinal);
+
+    /// <summary>The provider's numbered migrations, embedded from <c>Storage/Migrations/{Name}/0001.sql</c> on.</summary>
+    public IReadOnlyList<string> Migrations => _migrations ??= LoadMigrations();
+
+    private IReadOnlyList<string>? _migrations;
+
+    private List<string> LoadMigrations()
+    {
+        var assembly = typeof(StorageProvider).Assembly;
+        var prefix = $"Migration.{Name}/";
+        var names = assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var migrations = new List<string>();
+        foreach (var name in names)
+        {
+            if (name != $"{prefix}{migrations.Count + 1:D4}")
+            {
+                throw new InvalidOperationException($"Migration '{name}' is out of sequence: migrations are numbered 0001, 0002, … without gaps.");
+            }
+
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+            migrations.Add(reader.ReadToEnd());
+        }
+
+        return migrations;
+    }
+
+    /// <summary>A parameter of one of the plain types every provider maps alike.</summary>
+    public static void Add(DbCommand command, string name, object? value, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Data.Common;
+
+namespace CloudAlmBridge.Storage;
+
+/// <summary>Situation-to-ticket links, one SQL text for every provider.</summary>
+internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
+{
+    private const string Columns = "subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at";
+
+    private StorageProvider Provider => database.Provider;
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
+
+    public Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
+        Provider.LockSituationAsync(subscription, situationId, cancellationToken);
+
+    public async Task<TicketLink?> FindLinkAsync(string subscription, string situationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT {Columns} FROM ticket_links WHERE subscription = @subscription AND situation_id = @situation;")
+            .Text("@subscription", subscription).Text("@situation", situationId);
+        return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    public async Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"""
+                INSERT INTO ticket_links ({Columns})
+                VALUES (@subscription, @situation, @ticketId, @number, @status, @url, @closed, @created, @updated)
+                ON CONFLICT (subscription, situation_id) DO UPDATE SET
+                    ticket_id = excluded.ticket_id, ticket_number = excluded.ticket_number, ticket_status = excluded.ticket_status,
+                    display_url = excluded.display_url, is_closed = excluded.is_closed, updated_at = excluded.updated_at;
+                """)
+            .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
+            .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
+            .Boolean("@closed", link.IsClosed).Time(Provider, "@created", link.CreatedAt).Time(Provider, "@updated", link.UpdatedAt);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+
+        // Statuses are ASCII words (NEW, IN_PROCESS, RESOLVED), so lower() compares them alike on every provider.
+        await using var command = connection.CreateCommand($"""
+                SELECT {Columns} FROM ticket_links
+                WHERE (@subscription IS NULL OR subscription = @subscription)
+                  AND (@status IS NULL OR lower(ticket_status) = lower(@status))
+                ORDER BY created_at, subscription, situation_id LIMIT @take OFFSET @skip;
+                """)
+            .Text("@subscription", subscription).Text("@status", status).Int32("@take", take).Int32("@skip", skip);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT 1 FROM ticket_links LIMIT 1;");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task<List<TicketLink>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var links = new List<TicketLink>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            links.Add(new TicketLink
+            {
+                Subscription = reader.GetString(0),
+                SituationId = reader.GetString(1),
+                TicketId = reader.GetNullableString(2),
+                TicketNumber = reader.GetNullableString(3),
+                TicketStatus = reader.GetNullableString(4),
+                DisplayUrl = reader.GetNullableString(5),
+                IsClosed = reader.GetBoolean(6),
+                CreatedAt = Provider.ReadTime(reader, 7),
+                UpdatedAt = Provider.ReadTime(reader, 8),
+            });
+        }
+
+        return links;
+    }
+}

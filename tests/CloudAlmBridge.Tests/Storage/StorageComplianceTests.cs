@@ -1,0 +1,350 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using CloudAlmBridge.Storage;
+using CloudAlmBridge.Tickets;
+
+namespace CloudAlmBridge.Tests.Storage;
+
+/// <summary>
+/// What every storage provider must do, run once per provider against a real database: a SQLite file
+/// (<see cref="SqliteStorageTests"/>) and a PostgreSQL 15 server (<see cref="PostgreSqlStorageTests"/>). Each test
+/// gets a fresh database; several <c>Instance</c>s on it are several bridges sharing it.
+/// </summary>
+public abstract class StorageComplianceTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    protected StorageHarness Harness { get; private set; } = null!;
+
+    protected abstract StorageHarness CreateHarness();
+
+    public async Task InitializeAsync()
+    {
+        Harness = CreateHarness();
+        await Harness.InitializeAsync();
+    }
+
+    public Task DisposeAsync() => Harness.DisposeAsync();
+
+    [Fact]
+    public async Task Schema_IsCreatedAtTheNewestVersion_AndInitializingAgainChangesNothing()
+    {
+        var first = Harness.Instance("a");
+        await first.Database.InitializeAsync(CancellationToken.None);
+        var second = Harness.Instance("b");
+        await second.Database.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(first.Database.SchemaVersion, await ScalarAsync(second, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(1L, await ScalarAsync(second, "SELECT COUNT(*) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task InstancesStartingTogether_MigrateOnce_AndAllStart()
+    {
+        var instances = Enumerable.Range(0, 4).Select(i => Harness.Instance($"i{i}")).ToList();
+
+        await Task.WhenAll(instances.Select(i => Task.Run(() => i.Database.InitializeAsync(CancellationToken.None))));
+
+        Assert.Equal(instances[0].Database.SchemaVersion, await ScalarAsync(instances[3], "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(1L, await ScalarAsync(instances[3], "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal(0L, await ScalarAsync(instances[3], "SELECT revision FROM mapping_revision WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task Accept_TheSameEventTwice_StoresItOnce_AndAnswersWithTheOriginal()
+    {
+        var store = Harness.Instance("a").Deliveries;
+        var (first, firstDuplicate) = await store.AcceptAsync(New("s1", dedupe: "u1", hash: "h1"), CancellationToken.None);
+        var (sameKey, keyDuplicate) = await store.AcceptAsync(New("s1", dedupe: "u1", hash: "h2"), CancellationToken.None);
+        var (sameBody, bodyDuplicate) = await store.AcceptAsync(New("s1", dedupe: "u9", hash: "h1"), CancellationToken.None);
+        var (other, otherDuplicate) = await store.AcceptAsync(New("s1", dedupe: "u2", hash: "h3"), CancellationToken.None);
+
+        Assert.False(firstDuplicate);
+        Assert.True(keyDuplicate);
+        Assert.True(bodyDuplicate);
+        Assert.False(otherDuplicate);
+        Assert.Equal(first.Id, sameKey.Id);
+        Assert.Equal(first.Id, sameBody.Id);
+        Assert.NotEqual(first.Id, other.Id);
+        Assert.Equal(DeliveryState.Queued, first.State);
+        Assert.Equal(T0, first.AcceptedAt);
+        Assert.Equal(2, (await store.ListAsync(null, "sub", "s1", 0, 10, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task Claim_TakesOnlyTheOldestPendingDeliveryOfEachSituation()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var s1First = await AcceptAsync(a, "s1");
+        var s1Second = await AcceptAsync(a, "s1");
+        var s2First = await AcceptAsync(a, "s2");
+
+        var claimed = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
+
+        Assert.Equal([s1First.Id, s2First.Id], claimed.Select(d => d.Id));
+        Assert.Empty(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+
+        Assert.True(await a.CompleteAttemptAsync(claimed[0].Claim, Delivered(), DeliveryState.Delivered, "Create", true, CancellationToken.None));
+        var next = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
+        Assert.Equal([s1Second.Id], next.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task Claim_RecordsTheOwner_AndAnotherInstanceTakesItOnlyAfterTheLeaseRanOut()
+    {
+        var a = Harness.Instance("bridge-a");
+        var b = Harness.Instance("bridge-b");
+        var delivery = await AcceptAsync(a.Deliveries, "s1");
+
+        var claimedByA = Assert.Single(await a.Deliveries.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+        var beforeExpiry = await b.Deliveries.ClaimDueAsync(T0 + Lease - TimeSpan.FromSeconds(1), T0 + (2 * Lease), 10, CancellationToken.None);
+        var afterExpiry = await b.Deliveries.ClaimDueAsync(T0 + Lease + TimeSpan.FromSeconds(1), T0 + (2 * Lease), 10, CancellationToken.None);
+
+        Assert.Equal(a.Identity.Id, claimedByA.Owner);
+        Assert.StartsWith("bridge-a-", claimedByA.Owner, StringComparison.Ordinal);
+        Assert.Empty(beforeExpiry);
+        var takenOver = Assert.Single(afterExpiry);
+        Assert.Equal(delivery.Id, takenOver.Id);
+        Assert.Equal(b.Identity.Id, takenOver.Owner);
+        Assert.NotEqual(claimedByA.LeaseId, takenOver.LeaseId);
+    }
+
+    [Fact]
+    public async Task RenewedLease_KeepsTheClaim_PastItsFirstExpiry()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var b = Harness.Instance("b").Deliveries;
+        await AcceptAsync(a, "s1");
+        var claim = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
+
+        Assert.True(await a.RenewAsync(claim, T0 + (3 * Lease), CancellationToken.None));
+
+        Assert.Empty(await b.ClaimDueAsync(T0 + (2 * Lease), T0 + (4 * Lease), 10, CancellationToken.None));
+        Assert.Single(await b.ClaimDueAsync(T0 + (3 * Lease) + TimeSpan.FromSeconds(1), T0 + (4 * Lease), 10, CancellationToken.None));
+        Assert.False(await a.RenewAsync(claim, T0 + (5 * Lease), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnInstanceWhoseClaimWasTakenOver_CannotCompleteReleaseOrRenewIt()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var b = Harness.Instance("b").Deliveries;
+        var delivery = await AcceptAsync(a, "s1");
+        var lost = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
+        var current = Assert.Single(await b.ClaimDueAsync(T0 + (2 * Lease), T0 + (3 * Lease), 10, CancellationToken.None)).Claim;
+
+        Assert.False(await a.CompleteAttemptAsync(lost, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.False(await a.ReleaseAsync(lost, CancellationToken.None));
+        Assert.False(await a.RenewAsync(lost, T0 + (9 * Lease), CancellationToken.None));
+        var untouched = (await a.FindAsync(delivery.Id, CancellationToken.None))!;
+        Assert.Equal(DeliveryState.Queued, untouched.State);
+        Assert.Equal(0, untouched.Attempts);
+        Assert.Empty(await a.GetAttemptsAsync(delivery.Id, CancellationToken.None));
+
+        Assert.True(await b.CompleteAttemptAsync(current, Delivered(), DeliveryState.Delivered, "Create", true, CancellationToken.None));
+        var done = (await b.FindAsync(delivery.Id, CancellationToken.None))!;
+        Assert.Equal(DeliveryState.Delivered, done.State);
+        Assert.Equal(1, done.Attempts);
+        Assert.True(done.TicketCreated);
+        Assert.Null(done.LeaseId);
+        Assert.Equal(current.Owner, done.Owner);
+        Assert.Equal(DeliveryState.Delivered, Assert.Single(await b.GetAttemptsAsync(delivery.Id, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
+    public async Task ReleasingExpiredLeases_AtStart_LeavesALiveInstancesClaim()
+    {
+        var live = Harness.Instance("live").Deliveries;
+        var dead = Harness.Instance("dead").Deliveries;
+        var starting = Harness.Instance("starting").Deliveries;
+        var deadOnes = await AcceptAsync(dead, "s-dead");
+        await AcceptAsync(live, "s-live");
+        Assert.Single(await dead.ClaimDueAsync(T0, T0 + Lease, 1, CancellationToken.None));
+        var liveClaim = Assert.Single(await live.ClaimDueAsync(T0 + Lease, T0 + (3 * Lease), 10, CancellationToken.None));
+
+        var released = await starting.ReleaseExpiredLeasesAsync(T0 + (2 * Lease), CancellationToken.None);
+
+        Assert.Equal(1, released);
+        Assert.Null((await starting.FindAsync(deadOnes.Id, CancellationToken.None))!.LeaseId);
+        Assert.Equal(liveClaim.LeaseId, (await starting.FindAsync(liveClaim.Id, CancellationToken.None))!.LeaseId);
+        Assert.True(await live.CompleteAttemptAsync(liveClaim.Claim, Delivered(), DeliveryState.Delivered, "Create", true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AReplayedOlderDelivery_WaitsWhileANewerOneOfItsSituationIsClaimed()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var older = await AcceptAsync(a, "s1");
+        var newer = await AcceptAsync(a, "s1");
+        var first = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(first.Claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        var inFlight = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+        Assert.Equal(newer.Id, inFlight.Id);
+
+        Assert.True(await a.ReplayAsync(older.Id, T0, CancellationToken.None));
+        Assert.Empty(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+
+        Assert.True(await a.CompleteAttemptAsync(inFlight.Claim, Delivered(), DeliveryState.Delivered, "Update", false, CancellationToken.None));
+        Assert.Equal(older.Id, Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Id);
+    }
+
+    [Fact]
+    public async Task ARetryingDelivery_IsClaimedWhenDue_AndHoldsBackTheLaterOnesOfItsSituation()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var first = await AcceptAsync(a, "s1");
+        await AcceptAsync(a, "s1");
+        var claim = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
+        var next = T0 + TimeSpan.FromMinutes(5);
+        Assert.True(await a.CompleteAttemptAsync(claim, new DeliveryAttempt(T0, DeliveryState.Failed, 503, "down", next), DeliveryState.Retrying,
+            "Create", false, CancellationToken.None));
+
+        Assert.Empty(await a.ClaimDueAsync(T0 + TimeSpan.FromMinutes(4), T0 + Lease, 10, CancellationToken.None));
+        var due = Assert.Single(await a.ClaimDueAsync(next, next + Lease, 10, CancellationToken.None));
+
+        Assert.Equal(first.Id, due.Id);
+        Assert.Equal(DeliveryState.Retrying, due.State);
+        Assert.Equal(next, due.NextAttemptAt);
+        Assert.Equal(2, await a.CountPendingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ClaimersOnSeveralInstances_NeverShareADelivery_NorRunTwoOfOneSituation_AndKeepItsOrder()
+    {
+        const int Situations = 12;
+        const int EventsEach = 8;
+        var writer = Harness.Instance("writer").Deliveries;
+        for (var e = 0; e < EventsEach; e++)
+        {
+            for (var s = 0; s < Situations; s++)
+            {
+                await AcceptAsync(writer, $"s{s}");
+            }
+        }
+
+        var inFlight = new ConcurrentDictionary<string, long>();
+        var handled = new ConcurrentQueue<(string Situation, long Id)>();
+        var violations = new ConcurrentBag<string>();
+        var claimers = Enumerable.Range(0, 4).Select(i => Harness.Instance($"claimer{i}").Deliveries).ToList();
+        await Task.WhenAll(claimers.Select(store => Task.Run(async () =>
+        {
+            for (var round = 0; round < 400 && handled.Count < Situations * EventsEach; round++)
+            {
+                foreach (var delivery in await store.ClaimDueAsync(T0, T0 + Lease, 3, CancellationToken.None))
+                {
+                    if (!inFlight.TryAdd(delivery.SituationId, delivery.Id))
+                    {
+                        violations.Add($"{delivery.SituationId}: {delivery.Id} claimed while {inFlight[delivery.SituationId]} was in flight");
+                    }
+
+                    handled.Enqueue((delivery.SituationId, delivery.Id));
+                    inFlight.TryRemove(delivery.SituationId, out _);
+                    Assert.True(await store.CompleteAttemptAsync(delivery.Claim, Delivered(), DeliveryState.Delivered, "Update", false, CancellationToken.None));
+                }
+            }
+        })));
+
+        Assert.Empty(violations);
+        Assert.Equal(Situations * EventsEach, handled.Count);
+        Assert.Equal(Situations * EventsEach, handled.Select(h => h.Id).Distinct().Count());
+        Assert.Equal(0, await writer.CountPendingAsync(CancellationToken.None));
+        foreach (var situation in handled.GroupBy(h => h.Situation))
+        {
+            // One in flight per situation, so the order they were handled in is the order they were claimed in.
+            var ids = situation.Select(h => h.Id).ToList();
+            Assert.Equal(ids.Order(), ids);
+        }
+    }
+
+    [Fact]
+    public async Task ListAndState_FilterByTheStateType()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var queued = await AcceptAsync(a, "s1");
+        var other = await AcceptAsync(a, "s2");
+        var claim = (await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Single(d => d.Id == other.Id).Claim;
+        Assert.True(await a.CompleteAttemptAsync(claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+
+        Assert.Equal([other.Id], (await a.ListAsync(DeliveryState.DeadLettered, null, null, 0, 10, CancellationToken.None)).Select(d => d.Id));
+        Assert.Equal([queued.Id], (await a.ListAsync(DeliveryState.Queued, null, null, 0, 10, CancellationToken.None)).Select(d => d.Id));
+        Assert.Equal(DeliveryState.DeadLettered, await a.GetStateAsync(other.Id, CancellationToken.None));
+        Assert.Null(await a.GetStateAsync(987654, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Links_RoundTrip_WithTimesAndFlags_AndFilterByStatusIgnoringCase()
+    {
+        var tickets = Harness.Instance("a").Tickets;
+        var created = new DateTimeOffset(2026, 12, 1, 9, 30, 15, 123, TimeSpan.Zero);
+        await tickets.SaveLinkAsync(Link("s1", "NEW", created, closed: false), CancellationToken.None);
+        await tickets.SaveLinkAsync(Link("s1", "RESOLVED", created, closed: true) with { UpdatedAt = created.AddMinutes(5) }, CancellationToken.None);
+        await tickets.SaveLinkAsync(Link("s2", "NEW", created.AddSeconds(1), closed: false), CancellationToken.None);
+
+        var link = (await tickets.FindLinkAsync("sub", "s1", CancellationToken.None))!;
+
+        Assert.Equal("RESOLVED", link.TicketStatus);
+        Assert.True(link.IsClosed);
+        Assert.Equal(created, link.CreatedAt);
+        Assert.Equal(created.AddMinutes(5), link.UpdatedAt);
+        Assert.Equal(["s1"], (await tickets.ListLinksAsync("sub", "resolved", 0, 10, CancellationToken.None)).Select(l => l.SituationId));
+        Assert.Equal(["s1", "s2"], (await tickets.ListLinksAsync(null, null, 0, 10, CancellationToken.None)).Select(l => l.SituationId));
+        Assert.Null(await tickets.FindLinkAsync("sub", "s3", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MappingRevisions_NeverRepeat_AndIfMatchHoldsAcrossInstances()
+    {
+        var a = Harness.Instance("a").Mappings;
+        var b = Harness.Instance("b").Mappings;
+
+        var created = (await a.SaveAsync("Acme", "{\"v\":1}", 0, T0, CancellationToken.None))!;
+        Assert.Null(await b.SaveAsync("acme", "{\"v\":0}", 0, T0, CancellationToken.None));
+        var replaced = (await b.SaveAsync("acme", "{\"v\":2}", created.Revision, T0, CancellationToken.None))!;
+        Assert.Null(await a.SaveAsync("Acme", "{\"v\":3}", created.Revision, T0, CancellationToken.None));
+        Assert.False(await a.DeleteAsync("Acme", created.Revision, CancellationToken.None));
+        Assert.True(await a.DeleteAsync("ACME", replaced.Revision, CancellationToken.None));
+        var recreated = (await b.SaveAsync("acme", "{\"v\":4}", null, T0, CancellationToken.None))!;
+
+        Assert.Equal(2, replaced.Version);
+        Assert.Equal(1, recreated.Version);
+        Assert.Equal(3, new[] { created.Revision, replaced.Revision, recreated.Revision }.Distinct().Count());
+        Assert.True(recreated.Revision > replaced.Revision);
+        var (revision, all) = await a.LoadAllAsync(CancellationToken.None);
+        var only = Assert.Single(all);
+        Assert.Equal("{\"v\":4}", only.Document);
+        Assert.Equal(recreated.Revision, only.Revision);
+        Assert.Equal(revision, await b.GetRevisionAsync(CancellationToken.None));
+        Assert.True(revision >= recreated.Revision);
+    }
+
+    private static NewDelivery New(string situation, string? dedupe = null, string? hash = null) =>
+        new("sub", situation, "EVENT-SITUATION.UPDATED", dedupe ?? Guid.NewGuid().ToString("N"), hash ?? Guid.NewGuid().ToString("N"),
+            $"{{\"situation\":\"{situation}\"}}", T0);
+
+    private static async Task<DeliveryRecord> AcceptAsync(DeliveryStore store, string situation) =>
+        (await store.AcceptAsync(New(situation), CancellationToken.None)).Delivery;
+
+    private static DeliveryAttempt Delivered() => new(T0, DeliveryState.Delivered, 200, null, null);
+
+    private static DeliveryAttempt Failed() => new(T0, DeliveryState.Failed, 400, "refused", null);
+
+    private static TicketLink Link(string situation, string status, DateTimeOffset created, bool closed) => new()
+    {
+        Subscription = "sub",
+        SituationId = situation,
+        TicketId = $"id-{situation}",
+        TicketNumber = $"INC-{situation}",
+        TicketStatus = status,
+        IsClosed = closed,
+        CreatedAt = created,
+        UpdatedAt = created,
+    };
+
+    private static async Task<long> ScalarAsync(StorageInstance instance, string sql)
+    {
+        await using var connection = await instance.Database.OpenAsync(CancellationToken.None);
+        await using DbCommand command = connection.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

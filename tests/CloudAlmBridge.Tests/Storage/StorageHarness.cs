@@ -1,0 +1,76 @@
+using CloudAlmBridge.Storage;
+using CloudAlmBridge.Storage.PostgreSql;
+using CloudAlmBridge.Storage.Sqlite;
+using CloudAlmBridge.Tests.Infrastructure;
+
+namespace CloudAlmBridge.Tests.Storage;
+
+/// <summary>
+/// The storage layer as the bridge wires it (provider, database, stores), without the host: what the compliance suite
+/// runs against. Each <see cref="Instance"/> is one bridge instance (its own provider, pool and instance id) on the
+/// same database.
+/// </summary>
+public abstract class StorageHarness : IAsyncLifetime
+{
+    private readonly List<StorageProvider> _providers = [];
+
+    /// <summary>The connection string of the database under test (made in <see cref="InitializeAsync"/>).</summary>
+    public string ConnectionString { get; protected set; } = string.Empty;
+
+    internal abstract StorageProvider CreateProvider();
+
+    internal StorageInstance Instance(string name)
+    {
+        var provider = CreateProvider();
+        _providers.Add(provider);
+        var database = new BridgeDatabase(provider);
+        var instance = new BridgeInstance(name);
+        return new StorageInstance(database, new DeliveryStore(database, instance), new TicketStore(database), new MappingStore(database), instance);
+    }
+
+    public abstract Task InitializeAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            if (provider is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+}
+
+internal sealed record StorageInstance(BridgeDatabase Database, DeliveryStore Deliveries, TicketStore Tickets, MappingStore Mappings, BridgeInstance Identity);
+
+/// <summary>A real SQLite file in a fresh folder.</summary>
+public sealed class SqliteHarness : StorageHarness
+{
+    private readonly TempDirectory _directory = new();
+
+    public string FilePath => _directory.File("bridge.db");
+
+    internal override StorageProvider CreateProvider() => new SqliteProvider(ConnectionString, _directory.Path);
+
+    public override Task InitializeAsync()
+    {
+        ConnectionString = $"Data Source={FilePath}";
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+}
+
+/// <summary>A fresh database on the real PostgreSQL server of the run.</summary>
+public sealed class PostgreSqlHarness : StorageHarness
+{
+    internal override StorageProvider CreateProvider() => new PostgreSqlProvider(ConnectionString);
+
+    public override async Task InitializeAsync() => ConnectionString = await (await PostgreSqlServer.GetAsync()).CreateDatabaseAsync();
+}
