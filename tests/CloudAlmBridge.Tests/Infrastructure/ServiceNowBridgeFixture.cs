@@ -57,12 +57,22 @@ public class ServiceNowBridgeFixture : IAsyncLifetime
         return settings;
     }
 
-    /// <summary>Stops the bridge and starts a new one on the same SQLite file.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the bridge and starts a new one on the same database, with <paramref name="changes"/> over the test settings.</summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string?>? changes = null)
     {
-        await Factory.DisposeAsync();
-        Factory = StartBridge();
+        await StopAsync();
+        Start(changes);
     }
+
+    /// <summary>Stops the bridge (gracefully: what is in flight finishes or is given back); <see cref="Start"/> starts it again.</summary>
+    public Task StopAsync() => Factory.DisposeAsync().AsTask();
+
+    public void Start(IReadOnlyDictionary<string, string?>? changes = null) => Factory = StartBridge(changes);
+
+    /// <summary>The fixture's database as the bridge opens it, for a test that writes what another instance would have left.</summary>
+    internal CloudAlmBridge.Storage.BridgeDatabase OpenDatabase() => new(Provider == "PostgreSql"
+        ? new CloudAlmBridge.Storage.PostgreSql.PostgreSqlProvider(ConnectionString)
+        : new CloudAlmBridge.Storage.Sqlite.SqliteProvider(ConnectionString, Path.GetTempPath()));
 
     public void ResetTicketSystems()
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -11,13 +12,13 @@ namespace CloudAlmBridge.Tests.Outbox;
 /// Contract §2 and §3 against a ServiceNow that fails on purpose: nothing lost, nothing duplicated, in order.
 /// Retries run on short configured delays (0.2 s doubling, at most 1 s).
 /// </summary>
-public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture>
+public abstract class DurableDeliveryTests
 {
     private const string Subscription = TestSettings.Subscription;
     private const string Incidents = ServiceNowStubs.IncidentPath;
     private readonly ServiceNowBridgeFixture _bridge;
 
-    public DurableDeliveryTests(ServiceNowBridgeFixture bridge)
+    protected DurableDeliveryTests(ServiceNowBridgeFixture bridge)
     {
         _bridge = bridge;
         bridge.ResetTicketSystems();
@@ -26,22 +27,25 @@ public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture
     [Fact]
     public async Task Outage_ThreeTimes503_ThenDelivered_ExactlyOnce()
     {
+        // The scenario follows this situation's creates only: a late retry of an earlier test's situation (tests share
+        // the bridge) must not move it.
+        var situation = Events.NewSituationId();
+        var ours = new WireMock.Matchers.WildcardMatcher($"*{situation}*");
         var snow = _bridge.ServiceNow;
         snow.AnswersLookup();
-        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("outage")
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost().WithBody(ours)).InScenario("outage")
             .WillSetStateTo("down1").RespondWith(Response.Create().WithStatusCode(503));
         for (var i = 1; i < 3; i++)
         {
-            snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("outage").WhenStateIs($"down{i}")
+            snow.Given(Request.Create().WithPath(Incidents).UsingPost().WithBody(ours)).InScenario("outage").WhenStateIs($"down{i}")
                 .WillSetStateTo($"down{i + 1}").RespondWith(Response.Create().WithStatusCode(503));
         }
 
-        snow.Given(Request.Create().WithPath(Incidents).UsingPost()).InScenario("outage").WhenStateIs("down3")
+        snow.Given(Request.Create().WithPath(Incidents).UsingPost().WithBody(ours)).InScenario("outage").WhenStateIs("down3")
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"result":{"sys_id":"aaa111","number":"INC0020001","state":"1"}}"""));
         using var events = _bridge.EventsClient();
         using var admin = _bridge.AdminClient();
-        var situation = Events.NewSituationId();
 
         var response = await events.PostEventAsync(Subscription, Events.Message("created", situation));
 
@@ -53,7 +57,7 @@ public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture
         Assert.Equal(["Failed", "Failed", "Failed", "Delivered"],
             delivery.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("outcome").GetString()!).ToArray());
         Assert.Equal(503, delivery.GetProperty("attempts")[0].GetProperty("statusCode").GetInt32());
-        Assert.Equal(4, snow.Calls("POST").Count);
+        Assert.Equal(4, snow.Calls("POST").Count(c => c.RequestMessage.Body!.Contains(situation, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -294,6 +298,146 @@ public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture
     }
 
     [Fact]
+    public async Task DeliveriesWaitingLongerThanTheirLease_ForTheDestinationSlot_AreEachDeliveredOnce()
+    {
+        // One slot, a slow ServiceNow and a one-second lease: most deliveries wait for the slot far longer than the
+        // lease. Their owner renews the lease meanwhile, so none is claimed and run a second time.
+        await _bridge.RestartAsync(new Dictionary<string, string?>
+        {
+            ["Bridge:Delivery:LeaseDuration"] = "00:00:01",
+            ["Bridge:Delivery:MaxConcurrencyPerDestination"] = "1",
+            ["Bridge:Inbound:WaitForDeliverySeconds"] = "0",
+        });
+        try
+        {
+            var snow = _bridge.ServiceNow;
+            snow.AnswersLookup();
+            snow.Given(Request.Create().WithPath(Incidents).UsingPost())
+                .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                    .WithBody("""{"result":{"sys_id":"slow1","number":"INC0030001","state":"1"}}""").WithDelay(TimeSpan.FromMilliseconds(300)));
+            using var events = _bridge.EventsClient();
+            using var admin = _bridge.AdminClient();
+            var situations = Enumerable.Range(0, 12).Select(_ => Events.NewSituationId()).ToList();
+
+            var accepted = await Task.WhenAll(situations.Select(s => events.PostEventAsync(Subscription, Events.Message("created", s))));
+
+            Assert.All(accepted, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+            foreach (var situation in situations)
+            {
+                var ticket = await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
+                var delivery = await admin.GetStringAsync($"/api/v1/deliveries/{ticket.GetProperty("events")[0].GetProperty("id").GetInt64()}");
+                Assert.True(delivery.Contains("\"state\":\"Delivered\"", StringComparison.Ordinal), delivery);
+            }
+
+            // Only this test's situations count: tests share the bridge, and an earlier one's late retry may arrive too.
+            var creates = snow.Calls("POST").Select(c => ServiceNowStubs.BodyOf(c)["correlation_id"]!.GetValue<string>())
+                .Where(situations.Contains).ToList();
+            Assert.Equal(situations.Order(), creates.Order());
+        }
+        finally
+        {
+            await _bridge.RestartAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AtStart_OnlyExpiredLeasesAreReleased_AndALiveOwnersClaimIsTakenOverOnlyWhenItsLeaseRunsOut()
+    {
+        // Failed attempts wait long here: the deliveries stay pending until the test makes them due.
+        await _bridge.RestartAsync(new Dictionary<string, string?>
+        {
+            ["Bridge:Inbound:WaitForDeliverySeconds"] = "0",
+            ["Bridge:Delivery:RetryBaseDelay"] = "00:10:00",
+            ["Bridge:Delivery:RetryMaxDelay"] = "00:10:00",
+        });
+        var snow = _bridge.ServiceNow;
+        snow.AnswersLookup();
+        snow.AnswersError("POST", Incidents, 503, "Service Unavailable", "maintenance window");
+        using (var events = _bridge.EventsClient())
+        {
+            foreach (var name in new[] { "dead", "live" })
+            {
+                Assert.Equal(HttpStatusCode.Accepted,
+                    (await events.PostEventAsync(Subscription, Events.Message("created", $"lease-{name}-{Guid.NewGuid():N}"))).StatusCode);
+            }
+        }
+
+        await _bridge.StopAsync();
+        try
+        {
+            // As two other instances would have left them: one died long ago, one is (as far as the database knows) alive.
+            var store = _bridge.OpenDatabase();
+            var now = DateTimeOffset.UtcNow;
+            await using (var connection = await store.OpenAsync(CancellationToken.None))
+            {
+                foreach (var (name, until) in new[] { ("dead", now.AddMinutes(-10)), ("live", now.AddSeconds(8)) })
+                {
+                    await using var command = connection.CreateCommand(
+                        "UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until, next_attempt_at = @due WHERE situation_id LIKE @situation AND state IN (0, 1);");
+                    AddParameter(command, "@owner", $"{name}-instance");
+                    AddParameter(command, "@lease", $"{name}-lease");
+                    AddParameter(command, "@situation", $"lease-{name}-%");
+                    store.Provider.AddTime(command, "@until", until);
+                    store.Provider.AddTime(command, "@due", now.AddMinutes(-1));
+                    var changed = await command.ExecuteNonQueryAsync();
+                    if (changed != 1)
+                    {
+                        await using var probe = connection.CreateCommand("SELECT situation_id || ' ' || CAST(state AS TEXT) FROM deliveries;");
+                        var rows = new List<string>();
+                        await using (var reader = await probe.ExecuteReaderAsync())
+                        {
+                            while (await reader.ReadAsync())
+                            {
+                                rows.Add(reader.GetString(0));
+                            }
+                        }
+
+                        Assert.Fail($"{changed} rows for {name}: {string.Join(", ", rows)}");
+                    }
+                }
+            }
+
+            if (store.Provider is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _bridge.Start();
+        }
+
+        snow.Reset();
+        snow.AnswersLookup();
+        snow.AnswersCreate("lease01", "INC0030002");
+        await _bridge.RestartAsync();
+        using var admin = _bridge.AdminClient();
+
+        // Right after the start, the live owner's claim is untouched: only the dead one's lease was released.
+        var live = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Retrying")).EnumerateArray()
+            .Concat((await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Queued")).EnumerateArray())
+            .Where(d => d.GetProperty("situationId").GetString()!.StartsWith("lease-live-", StringComparison.Ordinal)).ToList();
+        Assert.Equal("live-instance", Assert.Single(live).GetProperty("instance").GetString());
+
+        await Polling.WaitUntilAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Delivered")).EnumerateArray()
+                .Count(d => d.GetProperty("situationId").GetString()!.StartsWith("lease-", StringComparison.Ordinal)) == 2,
+            "both deliveries delivered");
+        var taken = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Delivered")).EnumerateArray()
+            .Where(d => d.GetProperty("situationId").GetString()!.StartsWith("lease-", StringComparison.Ordinal)).ToList();
+        Assert.All(taken, d => Assert.DoesNotContain("-instance", d.GetProperty("instance").GetString(), StringComparison.Ordinal));
+        Assert.Equal(2, snow.Calls("POST").Count);
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, string value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    [Fact]
     public async Task Ping_RefreshesTheStoredStatus()
     {
         var snow = _bridge.ServiceNow;
@@ -352,3 +496,9 @@ public sealed class DurableDeliveryTests : IClassFixture<ServiceNowBridgeFixture
         Assert.Equal(HttpStatusCode.Forbidden, (await events.SendAsync(new HttpRequestMessage(new HttpMethod(method), route))).StatusCode);
     }
 }
+
+/// <summary>The durable delivery tests on a SQLite file.</summary>
+public sealed class DurableDeliveryOnSqliteTests(ServiceNowBridgeFixture bridge) : DurableDeliveryTests(bridge), IClassFixture<ServiceNowBridgeFixture>;
+
+/// <summary>The durable delivery tests on a real PostgreSQL server.</summary>
+public sealed class DurableDeliveryOnPostgreSqlTests(PostgreSqlBridgeFixture bridge) : DurableDeliveryTests(bridge), IClassFixture<PostgreSqlBridgeFixture>;

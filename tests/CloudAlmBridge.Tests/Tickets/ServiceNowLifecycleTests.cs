@@ -7,12 +7,12 @@ using CloudAlmBridge.Tests.Infrastructure;
 namespace CloudAlmBridge.Tests.Tickets;
 
 /// <summary>Contract §3 against a WireMock ServiceNow: one incident per situation, through its whole life.</summary>
-public sealed class ServiceNowLifecycleTests : IClassFixture<ServiceNowBridgeFixture>
+public abstract class ServiceNowLifecycleTests
 {
     private const string Subscription = TestSettings.Subscription;
     private readonly ServiceNowBridgeFixture _bridge;
 
-    public ServiceNowLifecycleTests(ServiceNowBridgeFixture bridge)
+    protected ServiceNowLifecycleTests(ServiceNowBridgeFixture bridge)
     {
         // Tests of a class run one after another on one ServiceNow: each starts with no stubs and no calls.
         _bridge = bridge;
@@ -308,3 +308,9 @@ public sealed class ServiceNowLifecycleTests : IClassFixture<ServiceNowBridgeFix
 
     private static string NewSysId() => Guid.NewGuid().ToString("N");
 }
+
+/// <summary>The ServiceNow lifecycle tests on a SQLite file.</summary>
+public sealed class ServiceNowLifecycleOnSqliteTests(ServiceNowBridgeFixture bridge) : ServiceNowLifecycleTests(bridge), IClassFixture<ServiceNowBridgeFixture>;
+
+/// <summary>The ServiceNow lifecycle tests on a real PostgreSQL server.</summary>
+public sealed class ServiceNowLifecycleOnPostgreSqlTests(PostgreSqlBridgeFixture bridge) : ServiceNowLifecycleTests(bridge), IClassFixture<PostgreSqlBridgeFixture>;
