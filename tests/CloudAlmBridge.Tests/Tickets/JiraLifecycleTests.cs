@@ -57,6 +57,9 @@ public sealed class JiraLifecycleTests : IClassFixture<ServiceNowBridgeFixture>
         Assert.Equal("[SAP Cloud ALM] Ping failed to service S4H", issue["summary"]!.GetValue<string>());
         var transition = JsonNode.Parse(Assert.Single(jira.Calls("POST", $"{Issues}/10000/transitions")).RequestMessage.Body!)!;
         Assert.Equal("31", transition["transition"]!["id"]!.GetValue<string>());
+
+        // The configured closeTransitionId is an override: Jira is not asked for its transitions.
+        Assert.Empty(jira.Calls("GET", $"{Issues}/10000/transitions"));
         Assert.Single(jira.Calls("PUT", $"{Issues}/10000"));
 
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestSettings.JiraUser}:{TestSettings.JiraToken}"));
