@@ -18,7 +18,10 @@ public sealed class EmbeddedSwitchTests
           { "name": "byService",
             "cases": [ { "when": "ABAP", "then": "${SWITCH(byStatus,tags.status)}" }, { "when": "HANA", "then": 2 } ],
             "default": "service #{tags.serviceType} is #{tags.status}" },
-          { "name": "byStatus", "cases": [ { "when": "DOWN", "then": 1 } ], "default": 3 }
+          { "name": "byStatus", "cases": [ { "when": "DOWN", "then": 1 } ], "default": 3 },
+          { "name": "shaped",
+            "cases": [ { "when": "ERROR", "then": { "group": "${SWITCH(byService,tags.serviceType)}", "note": "#{subject}", "fixed": [ 1, true ] } } ],
+            "default": [ "#{tags.status}" ] }
         ]
         """;
 
@@ -46,6 +49,13 @@ public sealed class EmbeddedSwitchTests
         // A default that mixes text, placeholders and an embedded switch is text.
         { "\"${SWITCH(impact,rating)}\"", """{ "rating": "ERROR", "tags": { "serviceType": "BTP", "status": "DOWN" } }""", """{"value":"service BTP is DOWN"}""" },
         { "\"${SWITCH(impact,rating)}\"", """{ "rating": "INFO", "owner": "basis", "tags": { "status": "DOWN" } }""", """{"value":"basis/1"}""" },
+
+        // A switch input keeps its dot path at the top level too.
+        { "\"${SWITCH(byService,tags.serviceType)}\"", """{ "tags": { "serviceType": "HANA" } }""", """{"value":2}""" },
+
+        // An object or array result is a template like any other: placeholders and switches inside it are evaluated.
+        { "\"${SWITCH(shaped,rating)}\"", """{ "rating": "ERROR", "subject": "S4H down", "tags": { "serviceType": "HANA" } }""", """{"value":{"group":2,"note":"S4H down","fixed":[1,true]}}""" },
+        { "\"${SWITCH(shaped,rating)}\"", """{ "rating": "INFO", "tags": { "status": "UP" } }""", """{"value":["UP"]}""" },
 
         // Inside a longer string the embedded result is text; a missing input takes the default.
         { "\"P${SWITCH(impact,rating)}\"", """{ "rating": "ERROR", "tags": { "serviceType": "ABAP", "status": "DOWN" } }""", """{"value":"P1"}""" },

@@ -67,6 +67,34 @@ public sealed class JiraLifecycleTests : IClassFixture<ServiceNowBridgeFixture>
         Assert.Empty(_bridge.ServiceNow.LogEntries);
     }
 
+    [Theory]
+    [InlineData("new", "NEW")]
+    [InlineData("indeterminate", "IN_PROCESS")]
+    [InlineData("done", "RESOLVED")]
+    public async Task Ping_ReadsTheStatusCategory_WhateverTheWorkflowCallsTheStatus(string category, string expected)
+    {
+        var jira = _bridge.Jira;
+        jira.Given(Request.Create().WithPath(Issues).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"id":"20000","key":"OPS-30","self":"{{jira.Url}}/rest/api/2/issue/20000"}"""));
+        jira.Given(Request.Create().WithPath($"{Issues}/20000").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(new JsonObject
+                {
+                    ["id"] = "20000",
+                    ["key"] = "OPS-30",
+                    ["fields"] = new JsonObject { ["status"] = new JsonObject { ["name"] = "Waiting for vendor", ["statusCategory"] = new JsonObject { ["key"] = category } } },
+                }.ToJsonString()));
+        using var client = _bridge.EventsClient();
+        var situation = Events.NewSituationId();
+        await client.PostEventAsync(TestSettings.JiraSubscription, Events.Message("created", situation));
+
+        var ping = await client.GetAsync($"/api/v1/events/{TestSettings.JiraSubscription}/{situation}");
+
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+        Assert.Equal(expected, (await ping.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("externalStatus").GetString());
+    }
+
     [Fact]
     public async Task JiraErrors_ReachTheProblem_WithJirasOwnMessages()
     {
