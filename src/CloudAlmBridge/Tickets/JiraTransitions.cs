@@ -55,6 +55,7 @@ internal sealed class JiraTransitions(TicketSystemClient client, ILogger<JiraTra
             }
             catch (TicketSystemException exception) when (exception.StatusCode == 400)
             {
+                // Jira refused the transition and changed nothing, so posting another one is safe.
                 _cache.TryRemove(known, out _);
             }
         }
