@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudAlmBridge.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace CloudAlmBridge.Tests.CloudAlmSetup;
 
@@ -65,7 +67,12 @@ public sealed class CloudAlmMappingTests : IClassFixture<ServiceNowBridgeFixture
         Assert.Equal("INC0050005", ping.Read["externalNumber"]!.GetValue<string>());
         Assert.Equal("ON_HOLD", ping.Read["externalStatus"]!.GetValue<string>());
 
-        snow.AnswersPatch("eee555", "INC0050005", "6");
+        // The resolve answers the resolved record. WireMock takes the lowest priority value first; the update's stub has
+        // the default, 0.
+        snow.Given(Request.Create().WithPath($"{ServiceNowStubs.IncidentPath}/eee555").UsingPatch())
+            .AtPriority(-1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"result":{"sys_id":"eee555","number":"INC0050005","state":"6"}}"""));
         var closed = await RoundTripAsync(admin, events, mapping, "closed", situation, stored);
 
         Assert.Equal(("POST", $"/{situation}"), (closed.Method, closed.Url));
