@@ -136,8 +136,9 @@ public sealed class MappingDocument
             return switches;
         }
 
-        // Switch results may use placeholders but no switch, so they compile against an empty switch table.
-        var compiler = new TemplateCompiler(switches, errors) { AllowSwitches = false };
+        // Every switch is named before any case is compiled, so that a case's 'then' or a 'default' can call a switch
+        // defined further down; what calls what is checked for cycles and depth once all are compiled.
+        var entries = new List<(JsonElement Entry, string Path, SwitchDefinition Definition)>();
         var index = 0;
         foreach (var entry in list.EnumerateArray())
         {
@@ -156,6 +157,21 @@ public sealed class MappingDocument
             }
 
             var name = nameElement.GetString()!.Trim();
+            var definition = new SwitchDefinition(name);
+            if (!switches.TryAdd(name, definition))
+            {
+                errors.Add(new MappingError($"{path}.name", $"duplicate switch '{name}'"));
+                continue;
+            }
+
+            entries.Add((entry, path, definition));
+        }
+
+        var graph = new List<SwitchGraph.Node>();
+        foreach (var (entry, path, definition) in entries)
+        {
+            var calls = new HashSet<string>(StringComparer.Ordinal);
+            var compiler = new TemplateCompiler(switches, errors) { CalledSwitches = calls };
             var cases = new List<SwitchCase>();
             if (entry.TryGetProperty("cases", out var caseList) && caseList.ValueKind == JsonValueKind.Array)
             {
@@ -190,12 +206,11 @@ public sealed class MappingDocument
             var fallback = entry.TryGetProperty("default", out var defaultElement)
                 ? compiler.Compile(defaultElement, $"{path}.default")
                 : LiteralNode.EmptyString;
-            if (!switches.TryAdd(name, new SwitchDefinition(name, cases, fallback)))
-            {
-                errors.Add(new MappingError($"{path}.name", $"duplicate switch '{name}'"));
-            }
+            definition.Define(cases, fallback);
+            graph.Add(new SwitchGraph.Node(definition.Name, path, calls));
         }
 
+        SwitchGraph.Validate(graph, errors);
         return switches;
     }
 

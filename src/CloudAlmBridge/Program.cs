@@ -1,3 +1,4 @@
+using CloudAlmBridge.CloudAlmSetup;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Errors;
@@ -41,6 +42,7 @@ app.MapBridgeMetrics();
 app.MapTokenEndpoint();
 app.MapEvents();
 app.MapConfigurationApi();
+app.MapCloudAlmSetup();
 app.MapMappings();
 app.MapTicketsAndDeliveries();
 app.MapServiceNowSandbox();

@@ -62,4 +62,57 @@ public sealed class RuleBasedTests
         Assert.Equal("request.fields", error.Path);
         Assert.Equal("rule-based mappings are flat", error.Message);
     }
+
+    [Fact]
+    public void ARuleCategory_IsRefused_WithWhatToDoInstead()
+    {
+        // Cloud ALM's rule categories hold rules whose syntax SAP does not publish; the bridge does not guess it.
+        var compilation = MappingDocument.Compile("""
+            { "request": { "maps": [ { "source": "subject", "target": "short_description" } ] },
+              "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" } ] } }
+            """);
+
+        var error = Assert.Single(compilation.Errors);
+        Assert.Equal("request.maps", error.Path);
+        Assert.Equal("rule-based mappings are flat", error.Message);
+        Assert.StartsWith("convert the mapping to a payload-based one: write the request as a JSON template under 'structure.request'", error.Hint);
+        Assert.EndsWith("docs/mappings.md, 'Converting a rule-based mapping', shows it on an example", error.Hint);
+    }
+
+    [Fact]
+    public void TheConversionInTheDocs_SendsTheSameBodyAndReadsTheSameAnswer()
+    {
+        // The example of docs/mappings.md, "Converting a rule-based mapping": Document above, written payload-based.
+        var converted = MappingDocument.Compile("""
+            {
+              "_information": { "_name": "flat, converted" },
+              "switches": [ { "name": "severity", "cases": [ { "when": "ERROR", "then": "2" } ], "default": "3" } ],
+              "structure": {
+                "request": {
+                  "short_description": "#{subject}",
+                  "status": "#{tags.status}",
+                  "urgency": "${SWITCH(severity,rating)}",
+                  "text": "[ALM] #{subject}",
+                  "attempts": "#{tags.attempts}",
+                  "fixed": 5,
+                  "empty": ""
+                },
+                "response": { "externalId": "#{sys_id}", "externalNumber": "#{number}" }
+              },
+              "eventTypeMapping": { "operationMappings": [
+                { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST", "responseRoot": "result" }
+              ] }
+            }
+            """);
+        Assert.True(converted.Succeeded, string.Join("\n", converted.Errors));
+        var before = MappingDocument.Compile(Document).Document!.FindOperation("EVENT-SITUATION.CREATED")!;
+        var after = converted.Document!.FindOperation("EVENT-SITUATION.CREATED")!;
+        var answer = Fixture.Parse("""{"result":{"sys_id":"abc","number":"INC7"}}""");
+
+        Assert.Equal(
+            Encoding.UTF8.GetString(before.RenderRequest(MappingHarness.Context())!),
+            Encoding.UTF8.GetString(after.RenderRequest(MappingHarness.Context())!));
+        Assert.Equal(before.MapResponse(answer, MappingHarness.Context()).TicketId, after.MapResponse(answer, MappingHarness.Context()).TicketId);
+        Assert.Equal("INC7", after.MapResponse(answer, MappingHarness.Context()).GetText("externalNumber"));
+    }
 }

@@ -110,17 +110,70 @@ public sealed class ValidationTests
             errors.Select(e => e.Path).ToArray());
     }
 
-    [Fact]
-    public void ASwitchResult_CannotCallASwitch()
-    {
-        var errors = ErrorsOf("""
-            {
-              "switches": [ { "name": "s", "cases": [ { "when": "A", "then": "${SWITCH(s,x)}" } ] } ],
-              "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" } ] }
-            }
-            """);
+    private static string SwitchDocument(string switches) => $$"""
+        {
+          "switches": {{switches}},
+          "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" } ] }
+        }
+        """;
 
-        Assert.Contains(errors, e => e.Path == "switches[0].cases[0].then" && e.Message == "a switch's result cannot use another switch");
+    [Fact]
+    public void ASwitchThatCallsItself_IsACycle()
+    {
+        var error = Assert.Single(ErrorsOf(SwitchDocument("""
+            [ { "name": "s", "cases": [ { "when": "A", "then": "${SWITCH(s,x)}" } ] } ]
+            """)));
+
+        Assert.Equal("switches[0]", error.Path);
+        Assert.Equal("switches call each other in a cycle: s → s", error.Message);
+    }
+
+    [Fact]
+    public void SwitchesThatCallEachOther_AreOneCycle_NamedOnceFromTheFirst()
+    {
+        var errors = ErrorsOf(SwitchDocument("""
+            [
+              { "name": "plain", "cases": [], "default": "x" },
+              { "name": "b", "cases": [ { "when": "A", "then": "${SWITCH(c,x)}" } ], "default": "${SWITCH(plain,x)}" },
+              { "name": "c", "cases": [], "default": "text ${SWITCH(d,y)}" },
+              { "name": "d", "cases": [ { "when": "B", "then": "${SWITCH(b,z)}" } ] }
+            ]
+            """));
+
+        var error = Assert.Single(errors);
+        Assert.Equal("switches[1]", error.Path);
+        Assert.Equal("switches call each other in a cycle: b → c → d → b", error.Message);
+    }
+
+    [Theory]
+    [InlineData(8, true)]
+    [InlineData(9, false)]
+    public void EmbeddedSwitches_NestAtMostEightDeep(int depth, bool accepted)
+    {
+        var switches = Enumerable.Range(1, depth).Select(i => i < depth
+            ? $$"""{ "name": "s{{i}}", "cases": [ { "when": "A", "then": "${SWITCH(s{{i + 1}},rating)}" } ] }"""
+            : $$"""{ "name": "s{{i}}", "cases": [], "default": "deepest" }""");
+        var compilation = MappingDocument.Compile(SwitchDocument("[" + string.Join(",", switches) + "]"));
+
+        Assert.Equal(accepted, compilation.Succeeded);
+        if (!accepted)
+        {
+            var error = Assert.Single(compilation.Errors);
+            Assert.Equal("switches[0]", error.Path);
+            Assert.StartsWith("switches nest 9 deep (s1 → s2 → s3 → s4 → s5 → s6 → s7 → s8 → s9); at most 8", error.Message);
+        }
+    }
+
+    [Fact]
+    public void AnUnknownSwitchInASwitch_IsNamedWithItsPath()
+    {
+        var error = Assert.Single(ErrorsOf(SwitchDocument("""
+            [ { "name": "outer", "cases": [], "default": "${SWITCH(inne,rating)}" }, { "name": "inner", "cases": [] } ]
+            """)));
+
+        Assert.Equal("switches[0].default", error.Path);
+        Assert.Equal("unknown switch 'inne'", error.Message);
+        Assert.Equal("did you mean 'inner'?", error.Hint);
     }
 
     [Theory]

@@ -11,8 +11,19 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
 {
     private static readonly string[] Functions = ["@USER_VAR(name)", "@CLOUD_ALM_URL", "@CLOUD_ALM_EXTERNAL_ID"];
 
-    /// <summary>Switch results may hold placeholders but not another switch: that keeps evaluation free of cycles.</summary>
-    public bool AllowSwitches { get; init; } = true;
+    // Cloud ALM's own rule-based rules (maps, expressions, constants, choices) are not publicly specified, so the bridge
+    // cannot read them; what it can read is the same mapping rewritten as a payload-based document.
+    private const string ConvertHint =
+        "convert the mapping to a payload-based one: write the request as a JSON template under 'structure.request' "
+        + "('#{attribute}' where a value comes from the situation, '${SWITCH(name,attribute)}' for a choice, plain JSON "
+        + "for a constant), the response under 'structure.response', and keep 'switches' and 'eventTypeMapping'; "
+        + "docs/mappings.md, 'Converting a rule-based mapping', shows it on an example";
+
+    /// <summary>
+    /// When set, the name of every switch the compiled templates call is added here: a switch's own cases and default
+    /// are compiled with one, so that <see cref="SwitchGraph"/> can find cycles and measure nesting.
+    /// </summary>
+    public ISet<string>? CalledSwitches { get; init; }
 
     public TemplateNode Compile(JsonElement template, string path) => template.ValueKind switch
     {
@@ -70,7 +81,7 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
     {
         if (rules.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new MappingError(path, "rule-based rules must be a JSON object of \"target\": \"source\" pairs"));
+            errors.Add(new MappingError(path, "rule-based rules must be a JSON object of \"target\": \"source\" pairs", ConvertHint));
             return null;
         }
 
@@ -82,8 +93,7 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
             switch (rule.Value.ValueKind)
             {
                 case JsonValueKind.Object or JsonValueKind.Array:
-                    errors.Add(new MappingError(rulePath, "rule-based mappings are flat",
-                        "use a payload-based mapping (structure.request) for nested payloads"));
+                    errors.Add(new MappingError(rulePath, "rule-based mappings are flat", ConvertHint));
                     continue;
                 case JsonValueKind.String when rule.Value.GetString() is { Length: > 0 } source
                                               && !source.Contains("#{", StringComparison.Ordinal)
@@ -254,12 +264,6 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
             return null;
         }
 
-        if (!AllowSwitches)
-        {
-            errors.Add(new MappingError(path, "a switch's result cannot use another switch"));
-            return null;
-        }
-
         var arguments = body.EndsWith(')') && open >= 0 ? body[(open + 1)..^1].Split(',') : [];
         if (arguments.Length != 2 || arguments.Any(a => a.Trim().Length == 0))
         {
@@ -277,6 +281,7 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
             return null;
         }
 
+        CalledSwitches?.Add(name);
         return attribute is null ? null : new SwitchExpression(definition, attribute);
     }
 }

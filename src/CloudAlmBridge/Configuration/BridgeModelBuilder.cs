@@ -487,6 +487,14 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{key}:Mapping: required, as no built-in mapping writes a {webhook.DestinationType}{resource} (built in: SNOW Incident and Case, JIRA)");
         }
 
+        foreach (var required in mappingName is null ? [] : BuiltInMappings.RequiredUserVariables(mappingName))
+        {
+            if (!subscription.UserVariables.TryGetValue(required.Name, out var value) || string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{key}:UserVariables:{required.Name}: required by the built-in mapping '{mappingName}': {required.Purpose}");
+            }
+        }
+
         if (errors.Count > errorCount || webhook is null || destination is null || mappingName is null)
         {
             return null;

@@ -46,8 +46,13 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
                 var targetMessage = status is >= 300 and < 400
                     ? $"a redirect to '{TicketSystemErrors.RedirectTarget(response)}', which the bridge does not follow: point the destination at the final URL"
                     : TicketSystemErrors.Extract(body);
+                // ServiceNow names a data policy's mandatory fields by label: say which field it is and where it comes from.
+                var policy = status == 403 && request.Webhook.IsServiceNow
+                    ? ServiceNowDataPolicy.Explain(targetMessage, request.Webhook.Options.Path, request.Body)
+                    : null;
                 throw new TicketSystemException(
-                    $"{request.Webhook.DestinationName} answered {status} to {request.Method}: {targetMessage ?? response.ReasonPhrase}",
+                    $"{request.Webhook.DestinationName} answered {status} to {request.Method}: {targetMessage ?? response.ReasonPhrase}"
+                        + (policy is null ? string.Empty : $". {policy}"),
                     status, targetMessage, retryAfter: RetryAfter(response));
             }
 

@@ -15,6 +15,27 @@ internal static class BuiltInMappings
 
     private static readonly Lazy<FrozenDictionary<string, MappingEntry>> Entries = new(Load);
 
+    // Without these the ticket system refuses the call, so a subscription that lacks one stops the start instead of
+    // dead-lettering its first event: Jira needs a project and an issue type to create an issue (400 otherwise), and
+    // ServiceNow's base data policy refuses a resolve without a resolution code (403). Variables that only fill
+    // optional fields (assignment group, caller, category, ...) are not listed.
+    private static readonly FrozenDictionary<string, RequiredUserVariable[]> Required = new Dictionary<string, RequiredUserVariable[]>
+    {
+        [JiraIssue] =
+        [
+            new("projectKey", "the key of the Jira project the issues are created in (fields.project.key), e.g. OPS"),
+            new("issueType", "the issue type the issues are created with (fields.issuetype.name), e.g. Task"),
+        ],
+        [ServiceNowIncident] =
+        [
+            new("closeCode", "the resolution code (close_code) ServiceNow requires to resolve an incident, a value of the instance's close_code choices, e.g. Solved (Permanently)"),
+        ],
+        [ServiceNowCase] =
+        [
+            new("resolutionCode", "the resolution code (resolution_code) ServiceNow requires to resolve a case, a value of the instance's resolution_code choices"),
+        ],
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
     public static IReadOnlyDictionary<string, MappingEntry> All => Entries.Value;
 
     /// <summary>
@@ -29,6 +50,10 @@ internal static class BuiltInMappings
         WebhookOptions.Jira => JiraIssue,
         _ => null,
     };
+
+    /// <summary>The user variables a built-in mapping needs; none for any other mapping.</summary>
+    public static IReadOnlyList<RequiredUserVariable> RequiredUserVariables(string mappingName) =>
+        Required.GetValueOrDefault(mappingName) ?? [];
 
     private static FrozenDictionary<string, MappingEntry> Load()
     {

@@ -19,6 +19,7 @@ internal sealed class TicketLifecycle(
     SituationLocks locks,
     ActiveConfiguration configuration,
     MappingCatalog mappings,
+    JiraTransitions jiraTransitions,
     BridgeMetrics metrics,
     TimeProvider timeProvider,
     ILogger<TicketLifecycle> logger)
@@ -179,7 +180,11 @@ internal sealed class TicketLifecycle(
                 null, null, transient: false);
         }
 
-        var (_, mapped) = await SendAsync(work, operation, link.TicketId, cancellationToken);
+        // Jira closes through a workflow transition: without a configured id, the bridge finds it (JiraTransitions).
+        var (_, mapped) = closes && JiraTransitions.Applies(work.Subscription, operation.RenderPath(work.Context(link.TicketId)))
+            ? await jiraTransitions.CloseAsync(work.Subscription, link.TicketId,
+                variables => SendAsync(work, operation, link.TicketId, cancellationToken, variables), cancellationToken)
+            : await SendAsync(work, operation, link.TicketId, cancellationToken);
         await SaveAsync(work, mapped, link.TicketId, closes || link.IsClosed, cancellationToken);
         return work.Done(DeliveryState.Delivered, action);
     }
@@ -212,9 +217,14 @@ internal sealed class TicketLifecycle(
     }
 
     private async Task<(TicketSystemAnswer Answer, MappedResponse Mapped)> SendAsync(Work work, OperationMapping operation,
-        string? ticketId, CancellationToken cancellationToken)
+        string? ticketId, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? userVariables = null)
     {
         var context = work.Context(ticketId);
+        if (userVariables is not null)
+        {
+            context = context with { UserVariables = userVariables };
+        }
+
         var request = new TicketRequest(
             work.Subscription.Webhook,
             operation.Method,

@@ -18,4 +18,9 @@ internal static partial class TicketLog
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
         Message = "Situation {SituationId} on {Subscription} already has ticket {TicketId} in the ticket system: linked, not created again")]
     public static partial void LinkedExisting(ILogger logger, string subscription, string situationId, string ticketId);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
+        Message = "Jira issue {IssueId} on {Subscription} closes through transition {TransitionId} '{TransitionName}' to status {Status}")]
+    public static partial void JiraTransitionFound(ILogger logger, string subscription, string issueId, string transitionId,
+        string transitionName, string status);
 }

@@ -85,7 +85,7 @@ public sealed class ReloadTests : IDisposable
     }
 
     private static string Subscription(string name, string webhook) =>
-        $$"""{ "Bridge": { "Subscriptions": { "{{name}}": { "Webhook": "{{webhook}}" } } } }""";
+        $$"""{ "Bridge": { "Subscriptions": { "{{name}}": { "Webhook": "{{webhook}}", "UserVariables": { "closeCode": "Solved (Permanently)" } } } } }""";
 
     private static async Task<string[]> SubscriptionNamesAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonElement>("/api/v1/subscriptions")).EnumerateArray()

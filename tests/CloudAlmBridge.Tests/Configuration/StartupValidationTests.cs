@@ -42,6 +42,8 @@ public sealed class StartupValidationTests
         settings["Bridge:Subscriptions:workflows:ResourceType"] = "WORKFLOW";
         settings["Bridge:Subscriptions:typo:Webhook"] = "snow-incident";
         settings["Bridge:Subscriptions:typo:ResourceType"] = "EVENT-SITUATIONSS";
+        settings["Bridge:Subscriptions:workflows:UserVariables:closeCode"] = "Solved (Permanently)";
+        settings["Bridge:Subscriptions:typo:UserVariables:closeCode"] = "Solved (Permanently)";
         settings["Bridge:Webhooks:snow-problem:Destination"] = "servicenow";
         settings["Bridge:Webhooks:snow-problem:Path"] = "/api/now/table/problem";
         settings["Bridge:Webhooks:snow-problem:DestinationType"] = "SNOW";
@@ -55,6 +57,34 @@ public sealed class StartupValidationTests
         Assert.Contains("Bridge:Subscriptions:problems:Mapping: required, as no built-in mapping writes a SNOW 'Problem' (built in: SNOW Incident and Case, JIRA)", exception.Failures);
         Assert.Contains(exception.Failures, e => e.StartsWith("Bridge:Subscriptions:typo:ResourceType: 'EVENT-SITUATIONSS' is not bridged", StringComparison.Ordinal));
         Assert.Equal(3, exception.Failures.Count());
+    }
+
+    [Fact]
+    public void ABuiltInMappingWithoutItsUserVariables_StopsTheStart_NamingSubscriptionVariableAndPurpose()
+    {
+        var settings = TestSettings.ForServiceNowAndJira("http://127.0.0.1:9", "http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Subscriptions:calm-to-snow:UserVariables:closeCode"] = "  ";
+        settings["Bridge:Subscriptions:calm-to-jira:UserVariables:issueType"] = null;
+        settings["Bridge:Webhooks:snow-case:Destination"] = "servicenow";
+        settings["Bridge:Webhooks:snow-case:Path"] = "/api/now/table/sn_customerservice_case";
+        settings["Bridge:Webhooks:snow-case:DestinationType"] = "SNOW";
+        settings["Bridge:Webhooks:snow-case:ExternalResourceType"] = "Case";
+        settings["Bridge:Subscriptions:cases:Webhook"] = "snow-case";
+
+        // A mapping of one's own decides for itself what it needs: nothing is required of it.
+        settings["Bridge:Subscriptions:own-mapping:Webhook"] = "snow-incident";
+        settings["Bridge:Subscriptions:own-mapping:Mapping"] = "sap-document-approval";
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Equal(
+            [
+                "Bridge:Subscriptions:calm-to-jira:UserVariables:issueType: required by the built-in mapping 'jira-issue': the issue type the issues are created with (fields.issuetype.name), e.g. Task",
+                "Bridge:Subscriptions:calm-to-snow:UserVariables:closeCode: required by the built-in mapping 'servicenow-incident': the resolution code (close_code) ServiceNow requires to resolve an incident, a value of the instance's close_code choices, e.g. Solved (Permanently)",
+                "Bridge:Subscriptions:cases:UserVariables:resolutionCode: required by the built-in mapping 'servicenow-case': the resolution code (resolution_code) ServiceNow requires to resolve a case, a value of the instance's resolution_code choices",
+            ],
+            exception.Failures.Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]

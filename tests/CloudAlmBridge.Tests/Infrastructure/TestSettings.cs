@@ -61,6 +61,7 @@ public static class TestSettings
         ["Bridge:Subscriptions:calm-to-snow:CloudAlmUrl"] = "https://acme.eu10.alm.cloud.sap",
         ["Bridge:Subscriptions:paused:Webhook"] = "snow-incident",
         ["Bridge:Subscriptions:paused:Enabled"] = "false",
+        ["Bridge:Subscriptions:paused:UserVariables:closeCode"] = "Solved (Permanently)",
 
         // SAP's published documents, unchanged, as configuration mappings.
         ["Bridge:Mappings:sap-document-approval:File"] = SapSample("document-approval-mapping.json"),

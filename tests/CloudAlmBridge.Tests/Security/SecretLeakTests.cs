@@ -44,6 +44,7 @@ public sealed class SecretLeakTests : IDisposable
         settings["Bridge:Webhooks:gateway-incident:Path"] = "/api/now/table/incident";
         settings["Bridge:Webhooks:gateway-incident:DestinationType"] = "SNOW";
         settings["Bridge:Subscriptions:via-gateway:Webhook"] = "gateway-incident";
+        settings["Bridge:Subscriptions:via-gateway:UserVariables:closeCode"] = "Solved (Permanently)";
         settings["Bridge:Security:Tokens:SigningKey"] = SigningKey;
         settings["Bridge:Security:Tokens:PreviousSigningKeys:0"] = PreviousSigningKey;
         using var certificates = new TestCertificates();
@@ -62,6 +63,7 @@ public sealed class SecretLeakTests : IDisposable
         settings["Bridge:Webhooks:oauth-incident:Path"] = "/api/now/table/incident";
         settings["Bridge:Webhooks:oauth-incident:DestinationType"] = "SNOW";
         settings["Bridge:Subscriptions:via-oauth:Webhook"] = "oauth-incident";
+        settings["Bridge:Subscriptions:via-oauth:UserVariables:closeCode"] = "Solved (Permanently)";
         using var factory = new BridgeFactory(settings);
         var issuedTokens = new List<string>();
         var answers = new List<string>();

@@ -57,11 +57,42 @@ public sealed class JiraLifecycleTests : IClassFixture<ServiceNowBridgeFixture>
         Assert.Equal("[SAP Cloud ALM] Ping failed to service S4H", issue["summary"]!.GetValue<string>());
         var transition = JsonNode.Parse(Assert.Single(jira.Calls("POST", $"{Issues}/10000/transitions")).RequestMessage.Body!)!;
         Assert.Equal("31", transition["transition"]!["id"]!.GetValue<string>());
+
+        // The configured closeTransitionId is an override: Jira is not asked for its transitions.
+        Assert.Empty(jira.Calls("GET", $"{Issues}/10000/transitions"));
         Assert.Single(jira.Calls("PUT", $"{Issues}/10000"));
 
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestSettings.JiraUser}:{TestSettings.JiraToken}"));
         Assert.All(jira.LogEntries, e => Assert.Equal(expected, e.RequestMessage.Headers!["Authorization"].Single()));
         Assert.Empty(_bridge.ServiceNow.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("new", "NEW")]
+    [InlineData("indeterminate", "IN_PROCESS")]
+    [InlineData("done", "RESOLVED")]
+    public async Task Ping_ReadsTheStatusCategory_WhateverTheWorkflowCallsTheStatus(string category, string expected)
+    {
+        var jira = _bridge.Jira;
+        jira.Given(Request.Create().WithPath(Issues).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"id":"20000","key":"OPS-30","self":"{{jira.Url}}/rest/api/2/issue/20000"}"""));
+        jira.Given(Request.Create().WithPath($"{Issues}/20000").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(new JsonObject
+                {
+                    ["id"] = "20000",
+                    ["key"] = "OPS-30",
+                    ["fields"] = new JsonObject { ["status"] = new JsonObject { ["name"] = "Waiting for vendor", ["statusCategory"] = new JsonObject { ["key"] = category } } },
+                }.ToJsonString()));
+        using var client = _bridge.EventsClient();
+        var situation = Events.NewSituationId();
+        await client.PostEventAsync(TestSettings.JiraSubscription, Events.Message("created", situation));
+
+        var ping = await client.GetAsync($"/api/v1/events/{TestSettings.JiraSubscription}/{situation}");
+
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+        Assert.Equal(expected, (await ping.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("externalStatus").GetString());
     }
 
     [Fact]
