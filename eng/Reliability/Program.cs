@@ -8,17 +8,23 @@ using System.Text.Json.Nodes;
 using CloudAlmBridge.Reliability;
 
 // The reliability run: eng/reliability.sh publishes the bridge and starts this with the published dll.
-// Usage: Reliability <CloudAlmBridge.dll> [situations=200] [eventsPerSituation=10] [seed=4711]
-if (args.Length < 1)
+// Usage: Reliability <CloudAlmBridge.dll> [situations=200] [eventsPerSituation=10] [seed=4711] [--postgres <connection string> [--instances 3]]
+// Without --postgres: one bridge on a SQLite file. With it: several bridges on one PostgreSQL database, each event
+// posted to a random instance as a load balancer would (and to another one when its instance refuses the connection).
+var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+var options = args.Skip(positional.Length).Chunk(2).Where(o => o.Length == 2).ToDictionary(o => o[0], o => o[1]);
+if (positional.Length < 1)
 {
-    Console.Error.WriteLine("usage: Reliability <path to published CloudAlmBridge.dll> [situations] [eventsPerSituation] [seed]");
+    Console.Error.WriteLine("usage: Reliability <path to published CloudAlmBridge.dll> [situations] [eventsPerSituation] [seed] [--postgres <connection string> [--instances N]]");
     return 2;
 }
 
-var bridgeDll = Path.GetFullPath(args[0]);
-var situations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-var eventsPerSituation = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
-var seed = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4711;
+var bridgeDll = Path.GetFullPath(positional[0]);
+var situations = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 200;
+var eventsPerSituation = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 10;
+var seed = positional.Length > 3 ? int.Parse(positional[3], CultureInfo.InvariantCulture) : 4711;
+var postgres = options.GetValueOrDefault("--postgres");
+var instanceCount = postgres is null ? 1 : int.Parse(options.GetValueOrDefault("--instances", "3"), CultureInfo.InvariantCulture);
 var clock = Stopwatch.StartNew();
 var work = Directory.CreateTempSubdirectory("cloudalmbridge-reliability").FullName;
 
@@ -32,13 +38,16 @@ var standInApp = builder.Build();
 standIn.Map(standInApp);
 await standInApp.StartAsync();
 
-var bridge = new BridgeProcess(bridgeDll, work, FreePort(), $"http://127.0.0.1:{standInPort}");
-await bridge.StartAsync();
+var bridges = Enumerable.Range(0, instanceCount)
+    .Select(i => new BridgeProcess(bridgeDll, work, FreePort(), $"http://127.0.0.1:{standInPort}", postgres, $"bridge-{(char)('a' + i)}"))
+    .ToList();
+await Task.WhenAll(bridges.Select(b => b.StartAsync()));
 
-using var client = new HttpClient { BaseAddress = new Uri(bridge.Url), Timeout = TimeSpan.FromSeconds(30) };
+using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("cloud-alm:reliability")));
 
-// SIGKILL at random moments while events flow, then start again on the same database file.
+// SIGKILL an instance at random moments while events flow, then start it again on the same database. With several
+// instances the others keep taking events and take over the killed one's claims once their leases run out.
 using var stopKilling = new CancellationTokenSource();
 var kills = 0;
 var killer = Task.Run(async () =>
@@ -55,9 +64,10 @@ var killer = Task.Run(async () =>
             break;
         }
 
-        bridge.Kill();
+        var victim = bridges[random.Next(bridges.Count)];
+        victim.Kill();
         kills++;
-        await bridge.StartAsync();
+        await victim.StartAsync();
     }
 });
 
@@ -71,16 +81,18 @@ var senders = Enumerable.Range(0, situations).Select(async s =>
     await gate.WaitAsync();
     try
     {
+        var balancer = new Random(seed + s);
         var situationId = $"00000000-0000-4000-8000-{s:D12}";
         for (var n = 0; n < eventsPerSituation; n++)
         {
             var eventType = n == 0 ? "EVENT-SITUATION.CREATED" : n == eventsPerSituation - 1 ? "EVENT-SITUATION.CLOSED" : "EVENT-SITUATION.UPDATED";
             var body = Message(situationId, eventType, n);
+            var instance = balancer.Next(bridges.Count);
             while (true)
             {
                 try
                 {
-                    using var response = await client.PostAsync("/api/v1/events/reliability",
+                    using var response = await client.PostAsync($"{bridges[instance].Url}/api/v1/events/reliability",
                         new StringContent(body, Encoding.UTF8, "application/json"));
                     if ((int)response.StatusCode is 200 or 201 or 202 or 502)
                     {
@@ -97,8 +109,10 @@ var senders = Enumerable.Range(0, situations).Select(async s =>
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
                 {
-                    // The bridge is down (killed): send again once it is back, as a caller that got no answer would.
+                    // The instance is down (killed): send again, to the next instance as a load balancer would (to the
+                    // same one, restarted, when there is only one).
                     Interlocked.Increment(ref resends);
+                    instance = (instance + 1) % bridges.Count;
                     await Task.Delay(100);
                 }
             }
@@ -114,7 +128,7 @@ await stopKilling.CancelAsync();
 await killer;
 
 // Let the outbox drain: nothing Queued or Retrying.
-using var admin = new HttpClient { BaseAddress = new Uri(bridge.Url) };
+using var admin = new HttpClient { BaseAddress = new Uri(bridges[0].Url) };
 admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:reliability")));
 var drainDeadline = Stopwatch.StartNew();
 while (drainDeadline.Elapsed < TimeSpan.FromMinutes(3)
@@ -146,6 +160,7 @@ var duplicates = bySituation.Values.Sum(list => list.Count - 1);
 var lost = 0;
 var outOfOrder = 0;
 var redelivered = 0;
+var closed = bySituation.Values.Count(list => list.Any(i => i.State == "6"));
 for (var s = 0; s < situations; s++)
 {
     var situationId = $"00000000-0000-4000-8000-{s:D12}";
@@ -168,9 +183,14 @@ for (var s = 0; s < situations; s++)
     }
 }
 
-bridge.Kill();
+foreach (var bridge in bridges)
+{
+    bridge.Kill();
+}
+
 await standInApp.StopAsync();
 var total = situations * eventsPerSituation;
+Console.WriteLine($"storage:                {(postgres is null ? "SQLite, 1 instance" : $"PostgreSQL, {instanceCount} instances")}");
 Console.WriteLine($"events sent:            {total} over {situations} situations");
 Console.WriteLine($"accepted:               {accepted} (answers: {string.Join(", ", answers.OrderBy(a => a.Key).Select(a => $"{a.Key} x{a.Value}"))}; resent after no answer: {resends})");
 Console.WriteLine($"deliveries by state:    {string.Join(", ", states.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
@@ -180,9 +200,10 @@ Console.WriteLine($"lost:                   {lost}");
 Console.WriteLine($"duplicate tickets:      {duplicates}");
 Console.WriteLine($"out-of-order updates:   {outOfOrder}");
 Console.WriteLine($"updates sent twice (at-least-once after a kill): {redelivered}");
+Console.WriteLine($"closes applied:         {closed} of {situations} situations");
 Console.WriteLine($"run time:               {clock.Elapsed.TotalSeconds:F1} s");
 Directory.Delete(work, recursive: true);
-return lost == 0 && duplicates == 0 && outOfOrder == 0 && accepted == total ? 0 : 1;
+return lost == 0 && duplicates == 0 && outOfOrder == 0 && accepted == total && closed == situations ? 0 : 1;
 
 static string Message(string situationId, string eventType, int n) => new JsonObject
 {
@@ -207,8 +228,8 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-/// <summary>The published bridge as a real process, restarted on the same SQLite file after each kill.</summary>
-internal sealed class BridgeProcess(string dll, string work, int port, string serviceNowUrl)
+/// <summary>The published bridge as a real process, restarted on the same database after each kill.</summary>
+internal sealed class BridgeProcess(string dll, string work, int port, string serviceNowUrl, string? postgres, string name)
 {
     private Process? _process;
 
@@ -222,7 +243,15 @@ internal sealed class BridgeProcess(string dll, string work, int port, string se
             ["ASPNETCORE_URLS"] = Url,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Serilog__MinimumLevel__Default"] = "Warning",
-            ["Bridge__Storage__ConnectionString"] = $"Data Source={Path.Combine(work, "bridge.db")}",
+            ["Bridge__Storage__Provider"] = postgres is null ? "Sqlite" : "PostgreSql",
+            ["Bridge__Storage__ConnectionString"] = postgres ?? $"Data Source={Path.Combine(work, "bridge.db")}",
+            ["Bridge__Storage__InstanceName"] = name,
+
+            // The run sends faster than the default per-client limit (1,200 a minute) allows.
+            ["Bridge__Security__PermitsPerMinute"] = "100000",
+
+            // A killed instance's claims are taken over after this (the default is 30 s).
+            ["Bridge__Delivery__LeaseDuration"] = "00:00:05",
             ["Bridge__Security__Clients__cloud-alm__Secret"] = "reliability",
             ["Bridge__Security__Clients__cloud-alm__Roles__0"] = "events",
             ["Bridge__Security__Clients__ops__Secret"] = "reliability",
