@@ -270,13 +270,14 @@ internal static partial class MappingEndpoints
         }
 
         var tags = EntityTagHeaderValue.TryParseList(request.Headers.IfMatch, out var parsed) ? parsed : [];
-        if (tags.Any(t => t.Tag == "*" || (!t.IsWeak && t.Tag == existing.ETag)))
+        if (tags.Any(t => !t.IsWeak && t.Tag == existing.ETag))
         {
             expectedRevision = existing.Revision;
             return true;
         }
 
-        return false;
+        // "*" only asks that the mapping exists (it does): any revision will do.
+        return tags.Any(t => t.Tag == "*");
     }
 
     private static MappingSummary Summarize(MappingEntry entry) => new(

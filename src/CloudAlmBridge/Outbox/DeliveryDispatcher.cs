@@ -23,7 +23,7 @@ internal sealed class DeliveryDispatcher(
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly ConcurrentDictionary<long, Task> _running = new();
+    private readonly ConcurrentDictionary<long, ClaimedRun> _running = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _destinations = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Look for work now (a new event was accepted, or a delivery finished and freed its situation).</summary>
@@ -70,7 +70,7 @@ internal sealed class DeliveryDispatcher(
         }
 
         // Graceful shutdown: what is in flight finishes, or gives its delivery back (see RunAsync).
-        await Task.WhenAll(_running.Values);
+        await Task.WhenAll(_running.Values.Select(r => r.Task));
     }
 
     /// <summary>
@@ -100,7 +100,7 @@ internal sealed class DeliveryDispatcher(
         // before it was added and stay behind for ever, shrinking the capacity.
         foreach (var (id, run) in _running)
         {
-            if (run.IsCompleted)
+            if (run.Task.IsCompleted)
             {
                 _running.TryRemove(id, out _);
             }
@@ -113,25 +113,35 @@ internal sealed class DeliveryDispatcher(
         }
 
         var now = timeProvider.GetUtcNow();
-        var claimed = await store.ClaimDueAsync(now, now + options.LeaseDuration, capacity, stoppingToken);
+        var until = now + options.LeaseDuration;
+        var claimed = await store.ClaimDueAsync(now, until, capacity, stoppingToken);
         foreach (var delivery in claimed)
         {
-            _running[delivery.Id] = Task.Run(() => RunAsync(delivery, options.LeaseDuration, stoppingToken), CancellationToken.None);
+            // A delivery still running here whose lease ran out (this process was starved, or the storage was away)
+            // and that this instance claimed again: the running attempt takes the new claim over, and no second
+            // attempt starts beside it.
+            if (_running.TryGetValue(delivery.Id, out var running) && running.TryAdopt(delivery.Claim, until))
+            {
+                OutboxLog.ClaimAdopted(logger, delivery.Id);
+                continue;
+            }
+
+            var run = new ClaimedRun(delivery.Claim, until);
+            run.Task = Task.Run(() => RunAsync(delivery, run, options.LeaseDuration, stoppingToken), CancellationToken.None);
+            _running[delivery.Id] = run;
         }
     }
 
-    private async Task RunAsync(DeliveryRecord delivery, TimeSpan leaseDuration, CancellationToken stoppingToken)
+    private async Task RunAsync(DeliveryRecord delivery, ClaimedRun claimed, TimeSpan leaseDuration, CancellationToken stoppingToken)
     {
-        var claim = delivery.Claim;
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var renewing = new CancellationTokenSource();
-        var lease = new LeaseState();
-        var renewal = RenewWhileRunningAsync(claim, leaseDuration, lease, run, renewing.Token);
+        var renewal = RenewWhileRunningAsync(claimed, leaseDuration, run, renewing.Token);
         try
         {
-            await DeliverAsync(delivery, claim, run.Token);
+            await DeliverAsync(delivery, claimed, run.Token);
         }
-        catch (OperationCanceledException) when (lease.Lost)
+        catch (OperationCanceledException) when (claimed.Lost)
         {
             // Another instance owns the delivery now and runs it itself: nothing of this run is recorded.
             OutboxLog.ClaimLostDuringRun(logger, delivery.Id, delivery.SituationId);
@@ -140,14 +150,14 @@ internal sealed class DeliveryDispatcher(
         {
             // Shutting down mid-call: the delivery goes back to the queue. If a create reached the ticket system, the
             // next attempt finds it by correlation id before creating.
-            await store.ReleaseAsync(claim, CancellationToken.None);
+            await store.ReleaseAsync(claimed.Claim, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The worker's last line: whatever went wrong (a storage hiccup, a bug) becomes a failed attempt with a
             // retry, so no accepted delivery is ever stuck or lost silently. It dead-letters after MaxAttempts.
             OutboxLog.DeliveryCrashed(logger, delivery.Id, exception);
-            await FinishAsync(delivery, claim, new LifecycleOutcome(null, DeliveryState.Failed, "None",
+            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, DeliveryState.Failed, "None",
                 Error: $"internal error: {exception.GetType().Name}", Transient: true), configuration.Current.Options.Delivery);
         }
         finally
@@ -162,45 +172,62 @@ internal sealed class DeliveryDispatcher(
 
     /// <summary>
     /// Renews the claim every third of the lease for as long as the delivery runs, waits included (for a destination
-    /// slot, for a Retry-After), so nothing that still runs is claimed again. A renewal that finds the claim gone, or
-    /// a lease that ran out while the storage could not be reached, cancels the run: its owner is someone else now.
+    /// slot, for a Retry-After), so nothing that still runs is claimed again. The run is cancelled when a renewal
+    /// finds the claim gone, and also, with a margin, before the lease it holds runs out without a renewal (the storage
+    /// away, a renewal hanging): by then another instance may take the delivery over.
     /// </summary>
-    private async Task RenewWhileRunningAsync(DeliveryClaim claim, TimeSpan leaseDuration, LeaseState lease, CancellationTokenSource run,
-        CancellationToken stop)
+    private async Task RenewWhileRunningAsync(ClaimedRun claimed, TimeSpan leaseDuration, CancellationTokenSource run, CancellationToken stop)
     {
-        var expires = timeProvider.GetUtcNow() + leaseDuration;
+        var margin = leaseDuration / 6;
         while (!stop.IsCancellationRequested)
         {
+            var (claim, expires) = claimed.Current;
+            var left = expires - margin - timeProvider.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                if (claimed.TryGiveUp(claim))
+                {
+                    await run.CancelAsync();
+                    return;
+                }
+
+                continue;
+            }
+
             try
             {
-                await Task.Delay(leaseDuration / 3, timeProvider, stop);
+                await Task.Delay(left < leaseDuration / 3 ? left : leaseDuration / 3, timeProvider, stop);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                var remaining = expires - margin - timeProvider.GetUtcNow();
+                attempt.CancelAfter(remaining > TimeSpan.FromMilliseconds(100) ? remaining : TimeSpan.FromMilliseconds(100));
                 var until = timeProvider.GetUtcNow() + leaseDuration;
-                if (await store.RenewAsync(claim, until, stop))
+                if (await store.RenewAsync(claim, until, attempt.Token))
                 {
-                    expires = until;
-                    continue;
+                    claimed.Renewed(claim, until);
+                }
+                else if (claimed.TryGiveUp(claim))
+                {
+                    await run.CancelAsync();
+                    return;
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
+            catch (OperationCanceledException)
+            {
+                // The renewal took too long: the loop looks at the time left again.
+                OutboxLog.LeaseRenewalFailed(logger, claim.DeliveryId, "the renewal did not answer in time");
+            }
             catch (Exception exception) when (exception is DbException or IOException or TimeoutException)
             {
                 OutboxLog.LeaseRenewalFailed(logger, claim.DeliveryId, exception.Message);
-                if (timeProvider.GetUtcNow() < expires)
-                {
-                    continue;
-                }
             }
-
-            lease.Lost = true;
-            await run.CancelAsync();
-            return;
         }
     }
 
-    private async Task DeliverAsync(DeliveryRecord delivery, DeliveryClaim claim, CancellationToken cancellationToken)
+    private async Task DeliverAsync(DeliveryRecord delivery, ClaimedRun claim, CancellationToken cancellationToken)
     {
         var options = configuration.Current.Options.Delivery;
         var subscription = configuration.Current.FindSubscription(delivery.Subscription);
@@ -237,7 +264,7 @@ internal sealed class DeliveryDispatcher(
         await FinishAsync(delivery, claim, outcome, options);
     }
 
-    private async Task FinishAsync(DeliveryRecord delivery, DeliveryClaim claim, LifecycleOutcome outcome, DeliveryOptions options)
+    private async Task FinishAsync(DeliveryRecord delivery, ClaimedRun claimed, LifecycleOutcome outcome, DeliveryOptions options)
     {
         var now = timeProvider.GetUtcNow();
         var failedAttempts = delivery.Attempts + 1;
@@ -262,7 +289,7 @@ internal sealed class DeliveryDispatcher(
 
         // Recorded even when the host is stopping: the ticket system has already acted on this attempt. Fenced: if the
         // claim was taken over meanwhile, the new owner's result stands and this one is dropped.
-        if (!await store.CompleteAttemptAsync(claim, attempt, state, outcome.Action, outcome.TicketCreated, CancellationToken.None))
+        if (!await store.CompleteAttemptAsync(claimed.Claim, attempt, state, outcome.Action, outcome.TicketCreated, CancellationToken.None))
         {
             OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, outcome.DeliveryState.ToString());
             return;
@@ -284,15 +311,91 @@ internal sealed class DeliveryDispatcher(
         }
     }
 
-    /// <summary>Set by the renewal when the claim is gone, read by the run when it is cancelled.</summary>
-    private sealed class LeaseState
+    /// <summary>
+    /// One delivery running here, and the claim it runs under: renewed by its renewal loop, replaced when this instance
+    /// claims the same delivery again (<see cref="TryAdopt"/>), given up when it is lost.
+    /// </summary>
+    private sealed class ClaimedRun(DeliveryClaim claim, DateTimeOffset expires)
     {
-        private volatile bool _lost;
+        private readonly Lock _lock = new();
+        private DeliveryClaim _claim = claim;
+        private DateTimeOffset _expires = expires;
+        private bool _lost;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        public DeliveryClaim Claim
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _claim;
+                }
+            }
+        }
+
+        public (DeliveryClaim Claim, DateTimeOffset Expires) Current
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return (_claim, _expires);
+                }
+            }
+        }
 
         public bool Lost
         {
-            get => _lost;
-            set => _lost = value;
+            get
+            {
+                lock (_lock)
+                {
+                    return _lost;
+                }
+            }
+        }
+
+        public void Renewed(DeliveryClaim renewed, DateTimeOffset until)
+        {
+            lock (_lock)
+            {
+                if (_claim == renewed)
+                {
+                    _expires = until;
+                }
+            }
+        }
+
+        /// <summary>False when the run already gave up (then a new run starts under the new claim).</summary>
+        public bool TryAdopt(DeliveryClaim newer, DateTimeOffset until)
+        {
+            lock (_lock)
+            {
+                if (_lost || Task.IsCompleted)
+                {
+                    return false;
+                }
+
+                (_claim, _expires) = (newer, until);
+                return true;
+            }
+        }
+
+        /// <summary>Gives the run up unless its claim was replaced meanwhile (then the loop goes on with the new one).</summary>
+        public bool TryGiveUp(DeliveryClaim given)
+        {
+            lock (_lock)
+            {
+                if (_claim != given)
+                {
+                    return false;
+                }
+
+                _lost = true;
+                return true;
+            }
         }
     }
 }

@@ -32,4 +32,8 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 5009, Level = LogLevel.Warning,
         Message = "Delivery {DeliveryId} for situation {SituationId}: the attempt ended {Outcome}, but its claim had been taken over, so the new owner's result stands")]
     public static partial void ResultDiscarded(ILogger logger, long deliveryId, string situationId, string outcome);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning,
+        Message = "Delivery {DeliveryId}: its lease ran out while it was still running here and this instance claimed it again; the running attempt goes on under the new claim")]
+    public static partial void ClaimAdopted(ILogger logger, long deliveryId);
 }

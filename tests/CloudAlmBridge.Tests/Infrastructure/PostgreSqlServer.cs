@@ -35,7 +35,8 @@ public sealed class PostgreSqlServer
             await command.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, MaxPoolSize = 40 }.ToString();
+        // Pooled, as the bridge runs: the admin connection string may say otherwise.
+        return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true, MaxPoolSize = 40 }.ToString();
     }
 
     private static async Task<PostgreSqlServer> StartAsync()

@@ -325,8 +325,9 @@ public abstract class DurableDeliveryTests
             foreach (var situation in situations)
             {
                 var ticket = await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
-                var delivery = await admin.GetStringAsync($"/api/v1/deliveries/{ticket.GetProperty("events")[0].GetProperty("id").GetInt64()}");
-                Assert.True(delivery.Contains("\"state\":\"Delivered\"", StringComparison.Ordinal), delivery);
+                var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{ticket.GetProperty("events")[0].GetProperty("id").GetInt64()}");
+                Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
+                Assert.Equal(1, delivery.GetProperty("attempts").GetArrayLength());
             }
 
             // Only this test's situations count: tests share the bridge, and an earlier one's late retry may arrive too.
@@ -379,21 +380,7 @@ public abstract class DurableDeliveryTests
                     AddParameter(command, "@situation", $"lease-{name}-%");
                     store.Provider.AddTime(command, "@until", until);
                     store.Provider.AddTime(command, "@due", now.AddMinutes(-1));
-                    var changed = await command.ExecuteNonQueryAsync();
-                    if (changed != 1)
-                    {
-                        await using var probe = connection.CreateCommand("SELECT situation_id || ' ' || CAST(state AS TEXT) FROM deliveries;");
-                        var rows = new List<string>();
-                        await using (var reader = await probe.ExecuteReaderAsync())
-                        {
-                            while (await reader.ReadAsync())
-                            {
-                                rows.Add(reader.GetString(0));
-                            }
-                        }
-
-                        Assert.Fail($"{changed} rows for {name}: {string.Join(", ", rows)}");
-                    }
+                    Assert.Equal(1, await command.ExecuteNonQueryAsync());
                 }
             }
 
@@ -401,16 +388,17 @@ public abstract class DurableDeliveryTests
             {
                 await disposable.DisposeAsync();
             }
+
+            // ServiceNow is back before the bridge is.
+            snow.Reset();
+            snow.AnswersLookup();
+            snow.AnswersCreate("lease01", "INC0030002");
         }
         finally
         {
             _bridge.Start();
         }
 
-        snow.Reset();
-        snow.AnswersLookup();
-        snow.AnswersCreate("lease01", "INC0030002");
-        await _bridge.RestartAsync();
         using var admin = _bridge.AdminClient();
 
         // Right after the start, the live owner's claim is untouched: only the dead one's lease was released.
@@ -426,7 +414,7 @@ public abstract class DurableDeliveryTests
         var taken = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Delivered")).EnumerateArray()
             .Where(d => d.GetProperty("situationId").GetString()!.StartsWith("lease-", StringComparison.Ordinal)).ToList();
         Assert.All(taken, d => Assert.DoesNotContain("-instance", d.GetProperty("instance").GetString(), StringComparison.Ordinal));
-        Assert.Equal(2, snow.Calls("POST").Count);
+        Assert.Equal(2, snow.Calls("POST").Count(c => c.RequestMessage.Body!.Contains("lease-", StringComparison.Ordinal)));
     }
 
     private static void AddParameter(System.Data.Common.DbCommand command, string name, string value)

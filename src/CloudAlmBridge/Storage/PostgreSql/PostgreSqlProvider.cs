@@ -16,10 +16,16 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
 
+    // A situation lock holds a pooled connection for as long as its delivery or PING talks to the ticket system, and
+    // the work under it needs connections of its own: at most half the pool is held by locks, so statements always
+    // find one. More holders wait here, not on the pool.
+    private readonly SemaphoreSlim _lockConnections;
+
     public PostgreSqlProvider(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Location = $"'{builder.Database}' on {builder.Host}:{builder.Port}";
+        _lockConnections = new SemaphoreSlim(Math.Max(1, builder.MaxPoolSize / 2));
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
@@ -55,18 +61,29 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
     /// </summary>
     public override async Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await _lockConnections.WaitAsync(cancellationToken);
+        NpgsqlConnection? connection = null;
         try
         {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var command = connection.CreateCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0));", transaction)
                 .Text("@key", $"{subscription}\n{situationId}");
+
+            // The holder may take minutes (attempts, Retry-After waits): wait as long as it holds, bounded only by the
+            // caller's cancellation, not by the command timeout.
+            command.CommandTimeout = 0;
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return new SituationLock(connection, transaction);
+            return new SituationLock(connection, transaction, _lockConnections);
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            _lockConnections.Release();
             throw;
         }
     }
@@ -76,25 +93,34 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        _lockConnections.Dispose();
+    }
 
-    private sealed class SituationLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    private sealed class SituationLock(NpgsqlConnection connection, NpgsqlTransaction transaction, SemaphoreSlim slots) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             try
             {
                 // Nothing was written in it: ending the transaction only releases the lock.
-                await transaction.RollbackAsync(CancellationToken.None);
+                if (connection.FullState == ConnectionState.Open)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                }
             }
-            catch (DbException)
+            catch (Exception exception) when (exception is DbException or InvalidOperationException or ObjectDisposedException or IOException)
             {
-                // A broken connection: the server ended the transaction, and the lock with it.
+                // The connection broke on the way: the server ended the transaction, and the lock with it. The work
+                // done under the lock stands; a failure here must not turn it into a failed attempt.
             }
             finally
             {
                 await transaction.DisposeAsync();
                 await connection.DisposeAsync();
+                slots.Release();
             }
         }
     }

@@ -30,8 +30,24 @@ SELECT id, subscription, situation_id, event_type, dedupe_key, body_hash, messag
     CASE state WHEN 'Queued' THEN 0 WHEN 'Retrying' THEN 1 WHEN 'Delivered' THEN 2 WHEN 'Skipped' THEN 3 ELSE 4 END,
     attempts, accepted_at, queued_at, next_attempt_at, action, ticket_created, last_status, last_error, completed_at
 FROM deliveries;
+-- The attempts are rebuilt too: SQLite enforces foreign keys here, so the old deliveries can be dropped only once no
+-- table refers to them. The new attempts refer to deliveries_v4, which the rename below makes "deliveries".
+CREATE TABLE delivery_attempts_v4 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id     INTEGER NOT NULL REFERENCES deliveries_v4 (id),
+    attempted_at    TEXT NOT NULL,
+    outcome         TEXT NOT NULL,
+    status_code     INTEGER NULL,
+    error           TEXT NULL,
+    next_attempt_at TEXT NULL
+);
+INSERT INTO delivery_attempts_v4 (id, delivery_id, attempted_at, outcome, status_code, error, next_attempt_at)
+SELECT id, delivery_id, attempted_at, outcome, status_code, error, next_attempt_at FROM delivery_attempts;
+DROP TABLE delivery_attempts;
 DROP TABLE deliveries;
 ALTER TABLE deliveries_v4 RENAME TO deliveries;
+ALTER TABLE delivery_attempts_v4 RENAME TO delivery_attempts;
+CREATE INDEX ix_delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
 CREATE UNIQUE INDEX ux_deliveries_event ON deliveries (subscription, situation_id, event_type, dedupe_key);
 CREATE UNIQUE INDEX ux_deliveries_body ON deliveries (subscription, body_hash);
 CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE state IN (0, 1);
