@@ -43,6 +43,10 @@ var bridges = Enumerable.Range(0, instanceCount)
     .ToList();
 await Task.WhenAll(bridges.Select(b => b.StartAsync()));
 
+// Whatever ends the run (an unexpected answer included), no bridge process is left running behind it.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => bridges.ForEach(b => b.Kill());
+AppDomain.CurrentDomain.UnhandledException += (_, _) => bridges.ForEach(b => b.Kill());
+
 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("cloud-alm:reliability")));
 

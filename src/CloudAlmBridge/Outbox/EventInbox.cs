@@ -40,10 +40,14 @@ internal sealed class EventInbox(
             dispatcher.Wake();
         }
 
-        await notifications.WaitAsync(delivery.Id,
-            async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
-            wait, timeProvider, cancellationToken);
-        delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
+        if (!delivery.State.IsFinal() && wait > TimeSpan.Zero)
+        {
+            await notifications.WaitAsync(delivery.Id,
+                async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
+                wait, timeProvider, cancellationToken);
+            delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
+        }
+
         return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
     }
 }

@@ -29,6 +29,7 @@ internal sealed class BridgeDatabase(StorageProvider provider)
         try
         {
             await connection.OpenAsync(cancellationToken);
+            await provider.ConnectionOpenedAsync(connection, cancellationToken);
         }
         catch
         {

@@ -1,11 +1,15 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using CloudAlmBridge.Tickets;
 
 namespace CloudAlmBridge.Storage;
 
 /// <summary>The outbox's SQL, one text for every provider; the claim statement comes from the provider.</summary>
-internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance instance) : IDeliveryStore
+internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance instance) : IDeliveryStore, IAsyncDisposable
 {
+    /// <summary>At most this many accepted messages share one transaction: bounds the commit's latency under a flood.</summary>
+    private const int MaxAcceptBatch = 256;
+
     private const string Columns = """
         id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
         action, ticket_created, last_status, last_error, completed_at, owner, lease_id
@@ -30,37 +34,139 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         """;
 
     private readonly string _claim = database.Provider.ClaimStatement(Claimable, Columns);
+    private readonly Channel<PendingAccept> _accepts = Channel.CreateUnbounded<PendingAccept>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _acceptLock = new();
+    private Task? _acceptWriter;
 
     private StorageProvider Provider => database.Provider;
 
-    public async Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Group commit: accepted messages queue for one writer, which inserts every message waiting at that moment in one
+    /// transaction and completes each caller once that transaction is committed. Under load many events share one
+    /// commit (one fsync, one write lock) instead of contending for it one by one; alone, an event is committed at once.
+    /// </summary>
+    public Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        var pending = new PendingAccept(delivery);
+        lock (_acceptLock)
+        {
+            _acceptWriter ??= Task.Run(WriteAcceptsAsync);
+        }
 
-        // Dedupe by constraint, never check-then-insert: a duplicate of either unique index inserts nothing.
-        await using var insert = connection.CreateCommand($"""
+        if (!_accepts.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The outbox is shutting down; nothing was stored.");
+        }
+
+        // Once queued, the message is committed whatever the caller does: a caller that gave up does not wait for it.
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteAcceptsAsync()
+    {
+        var batch = new List<PendingAccept>(MaxAcceptBatch);
+        while (await _accepts.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxAcceptBatch && _accepts.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception exception) when (batch.Count > 1 && exception is not OperationCanceledException)
+            {
+                // One message the database refused must not fail the others with it: each alone, in its own transaction.
+                foreach (var single in batch)
+                {
+                    try
+                    {
+                        await CommitAsync([single]);
+                    }
+                    catch (Exception singleException)
+                    {
+                        single.Completion.TrySetException(singleException);
+                    }
+                }
+            }
+            catch (Exception exception)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(exception);
+                }
+            }
+        }
+    }
+
+    /// <summary>Inserts the batch in one transaction; callers learn their result only after the commit.</summary>
+    private async Task CommitAsync(IReadOnlyList<PendingAccept> batch)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        var results = new (DeliveryRecord Delivery, bool IsDuplicate)[batch.Count];
+        await using (var insert = connection.CreateCommand($"""
                 INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
                 VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
                 ON CONFLICT DO NOTHING
                 RETURNING {Columns};
-                """)
-            .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
-            .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
-            .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
-        if ((await ReadAllAsync(insert, cancellationToken)).FirstOrDefault() is { } accepted)
-        {
-            return (accepted, false);
-        }
-
-        await using var existing = connection.CreateCommand($"""
+                """, transaction))
+        await using (var existing = connection.CreateCommand($"""
                 SELECT {Columns} FROM deliveries
                 WHERE subscription = @subscription
                   AND ((situation_id = @situation AND event_type = @eventType AND dedupe_key = @dedupe) OR body_hash = @hash)
                 ORDER BY id LIMIT 1;
-                """)
-            .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
-            .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
-        return ((await ReadAllAsync(existing, cancellationToken))[0], true);
+                """, transaction))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var delivery = batch[i].Delivery;
+
+                // Dedupe by constraint, never check-then-insert: a duplicate of either unique index (also one earlier in
+                // this batch) inserts nothing, and the original is read back in the same transaction.
+                insert.Parameters.Clear();
+                insert.Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+                    .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
+                    .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
+                if ((await ReadAllAsync(insert, CancellationToken.None)).FirstOrDefault() is { } accepted)
+                {
+                    results[i] = (accepted, false);
+                    continue;
+                }
+
+                existing.Parameters.Clear();
+                existing.Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+                    .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
+                results[i] = ((await ReadAllAsync(existing, CancellationToken.None))[0], true);
+            }
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(results[i]);
+        }
+    }
+
+    /// <summary>Lets the writer finish what is queued; called when the host stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _accepts.Writer.TryComplete();
+        if (_acceptWriter is { } writer)
+        {
+            await writer;
+        }
+    }
+
+    private sealed class PendingAccept(NewDelivery delivery)
+    {
+        public NewDelivery Delivery { get; } = delivery;
+
+        public TaskCompletionSource<(DeliveryRecord Delivery, bool IsDuplicate)> Completion { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public async Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,

@@ -18,6 +18,9 @@ internal abstract class StorageProvider
 
     public abstract DbConnection CreateConnection();
 
+    /// <summary>After every open of a (pooled) connection: settings that live per connection.</summary>
+    public virtual Task ConnectionOpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Once per process before the schema is touched (SQLite: the file's folder and journal mode).</summary>
     public virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
