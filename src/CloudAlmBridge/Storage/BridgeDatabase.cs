@@ -7,15 +7,23 @@ namespace CloudAlmBridge.Storage;
 /// The bridge's database, whichever the provider: opens connections and brings the schema to the provider's newest
 /// version once per process, inside the provider's schema lock, so instances that start together do not race.
 /// </summary>
-internal sealed class BridgeDatabase(StorageProvider provider)
+internal sealed class BridgeDatabase : IAsyncDisposable
 {
+    private readonly StorageProvider _provider;
     private readonly SemaphoreSlim _initialization = new(1, 1);
+    private readonly WriteQueue? _writes;
     private volatile bool _initialized;
 
-    public StorageProvider Provider => provider;
+    public BridgeDatabase(StorageProvider provider)
+    {
+        _provider = provider;
+        _writes = provider.TakesOneWriterAtATime ? new WriteQueue(this) : null;
+    }
+
+    public StorageProvider Provider => _provider;
 
     /// <summary>The newest schema version this bridge knows for its provider.</summary>
-    public int SchemaVersion => provider.Migrations.Count;
+    public int SchemaVersion => _provider.Migrations.Count;
 
     /// <summary>Opens a connection on an initialized database; the first call creates or migrates the schema.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -25,11 +33,11 @@ internal sealed class BridgeDatabase(StorageProvider provider)
             await InitializeAsync(cancellationToken);
         }
 
-        var connection = provider.CreateConnection();
+        var connection = _provider.CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await provider.ConnectionOpenedAsync(connection, cancellationToken);
+            await _provider.ConnectionOpenedAsync(connection, cancellationToken);
         }
         catch
         {
@@ -38,6 +46,33 @@ internal sealed class BridgeDatabase(StorageProvider provider)
         }
 
         return connection;
+    }
+
+    /// <summary>
+    /// Runs a write in a transaction and returns once it is committed. Where the database takes one writer at a time
+    /// (SQLite), writes of the whole process are group-committed by one writer (<see cref="WriteQueue"/>); elsewhere
+    /// each runs in a transaction of its own on a pooled connection, side by side with other writers.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (_writes is not null)
+        {
+            return await _writes.EnqueueAsync(work, cancellationToken);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writes is not null)
+        {
+            await _writes.DisposeAsync();
+        }
     }
 
     /// <summary>Idempotent: creates the schema, or migrates an older one step by step, all in one transaction.</summary>
@@ -51,11 +86,11 @@ internal sealed class BridgeDatabase(StorageProvider provider)
                 return;
             }
 
-            await provider.PrepareAsync(cancellationToken);
-            await using var connection = provider.CreateConnection();
+            await _provider.PrepareAsync(cancellationToken);
+            await using var connection = _provider.CreateConnection();
             await connection.OpenAsync(cancellationToken);
 
-            await using var transaction = await provider.BeginSchemaTransactionAsync(connection, cancellationToken);
+            await using var transaction = await _provider.BeginSchemaTransactionAsync(connection, cancellationToken);
             await using (var create = connection.CreateCommand("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", transaction))
             {
                 await create.ExecuteNonQueryAsync(cancellationToken);
@@ -65,12 +100,12 @@ internal sealed class BridgeDatabase(StorageProvider provider)
             if (current > SchemaVersion)
             {
                 throw new InvalidOperationException(
-                    $"The {provider.Name} database {provider.Location} has schema version {current}, newer than this bridge's {SchemaVersion}: upgrade the bridge.");
+                    $"The {_provider.Name} database {_provider.Location} has schema version {current}, newer than this bridge's {SchemaVersion}: upgrade the bridge.");
             }
 
             for (var version = current + 1; version <= SchemaVersion; version++)
             {
-                await using var migrate = connection.CreateCommand(provider.Migrations[version - 1], transaction);
+                await using var migrate = connection.CreateCommand(_provider.Migrations[version - 1], transaction);
                 await migrate.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -95,7 +130,7 @@ internal sealed class BridgeDatabase(StorageProvider provider)
         await using var command = connection.CreateCommand("SELECT MAX(version) FROM schema_version;", transaction);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DBNull or null
-            ? await provider.UnversionedSchemaAsync(connection, transaction, cancellationToken)
+            ? await _provider.UnversionedSchemaAsync(connection, transaction, cancellationToken)
             : Convert.ToInt32(value, CultureInfo.InvariantCulture);
     }
 }

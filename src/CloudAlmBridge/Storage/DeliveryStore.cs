@@ -1,15 +1,11 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using CloudAlmBridge.Tickets;
 
 namespace CloudAlmBridge.Storage;
 
 /// <summary>The outbox's SQL, one text for every provider; the claim statement comes from the provider.</summary>
-internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance instance) : IDeliveryStore, IAsyncDisposable
+internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance instance) : IDeliveryStore
 {
-    /// <summary>At most this many accepted messages share one transaction: bounds the commit's latency under a flood.</summary>
-    private const int MaxAcceptBatch = 256;
-
     private const string Columns = """
         id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
         action, ticket_created, last_status, last_error, completed_at, owner, lease_id
@@ -34,229 +30,125 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         """;
 
     private readonly string _claim = database.Provider.ClaimStatement(Claimable, Columns);
-    private readonly Channel<PendingAccept> _accepts = Channel.CreateUnbounded<PendingAccept>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _acceptLock = new();
-    private Task? _acceptWriter;
+
 
     private StorageProvider Provider => database.Provider;
 
     /// <summary>
-    /// Group commit: accepted messages queue for one writer, which inserts every message waiting at that moment in one
-    /// transaction and completes each caller once that transaction is committed. Under load many events share one
-    /// commit (one fsync, one write lock) instead of contending for it one by one; alone, an event is committed at once.
+    /// Committed before it returns. With SQLite the insert is group-committed with whatever else waits to be written
+    /// (<see cref="WriteQueue"/>), so a flood of events shares commits instead of queuing for the file lock one by one.
     /// </summary>
-    public Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken)
-    {
-        var pending = new PendingAccept(delivery);
-        lock (_acceptLock)
+    public Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            _acceptWriter ??= Task.Run(WriteAcceptsAsync);
-        }
-
-        if (!_accepts.Writer.TryWrite(pending))
-        {
-            throw new InvalidOperationException("The outbox is shutting down; nothing was stored.");
-        }
-
-        // Once queued, the message is committed whatever the caller does: a caller that gave up does not wait for it.
-        return pending.Completion.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task WriteAcceptsAsync()
-    {
-        var batch = new List<PendingAccept>(MaxAcceptBatch);
-        while (await _accepts.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxAcceptBatch && _accepts.Reader.TryRead(out var next))
+            // Dedupe by constraint, never check-then-insert: a duplicate of either unique index (also one written
+            // earlier in the same batch) inserts nothing, and the original is read back in the same transaction.
+            await using var insert = connection.CreateCommand($"""
+                    INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
+                    VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
+                    ON CONFLICT DO NOTHING
+                    RETURNING {Columns};
+                    """, transaction)
+                .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+                .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
+                .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
+            if ((await ReadAllAsync(insert, CancellationToken.None)).FirstOrDefault() is { } accepted)
             {
-                batch.Add(next);
+                return (accepted, false);
             }
 
-            try
+            await using var existing = connection.CreateCommand($"""
+                    SELECT {Columns} FROM deliveries
+                    WHERE subscription = @subscription
+                      AND ((situation_id = @situation AND event_type = @eventType AND dedupe_key = @dedupe) OR body_hash = @hash)
+                    ORDER BY id LIMIT 1;
+                    """, transaction)
+                .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+                .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
+            return ((await ReadAllAsync(existing, CancellationToken.None))[0], true);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
+        CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<DeliveryRecord>>(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand(_claim, transaction)
+                .Time(Provider, "@now", now).Int32("@limit", limit)
+                .Text("@owner", instance.Id).Text("@lease", Guid.NewGuid().ToString("N")).Time(Provider, "@until", leaseUntil);
+            var claimed = await ReadAllAsync(command, CancellationToken.None);
+            return claimed.OrderBy(d => d.Id).ToList();
+        }, cancellationToken);
+
+    public Task<bool> RenewAsync(DeliveryClaim claim, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Fenced(connection.CreateCommand(
+                "UPDATE deliveries SET lease_until = @until WHERE id = @id AND owner = @owner AND lease_id = @lease;", transaction), claim)
+                .Time(Provider, "@until", leaseUntil);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None) == 1;
+        }, cancellationToken);
+
+    public Task<bool> CompleteAttemptAsync(DeliveryClaim claim, DeliveryAttempt attempt, DeliveryState state, string? action,
+        bool ticketCreated, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            // The owner stays on the row (who made the last attempt); the lease ends. Fenced: a lost claim writes nothing.
+            await using (var update = Fenced(connection.CreateCommand("""
+                    UPDATE deliveries SET state = @state, attempts = attempts + 1, lease_id = NULL, lease_until = NULL,
+                        next_attempt_at = COALESCE(@next, next_attempt_at), action = COALESCE(@action, action),
+                        ticket_created = (ticket_created OR @created), last_status = @status, last_error = @error,
+                        completed_at = CASE WHEN @final THEN @at ELSE NULL END
+                    WHERE id = @id AND owner = @owner AND lease_id = @lease;
+                    """, transaction), claim)
+                .Int32("@state", (int)state).Time(Provider, "@next", attempt.NextAttemptAt).Text("@action", action)
+                .Boolean("@created", ticketCreated).Int32("@status", attempt.StatusCode).Text("@error", attempt.Error)
+                .Boolean("@final", state.IsFinal()).Time(Provider, "@at", attempt.AttemptedAt))
             {
-                await CommitAsync(batch);
-            }
-            catch (Exception exception) when (batch.Count > 1 && exception is not OperationCanceledException)
-            {
-                // One message the database refused must not fail the others with it: each alone, in its own transaction.
-                foreach (var single in batch)
+                if (await update.ExecuteNonQueryAsync(CancellationToken.None) != 1)
                 {
-                    try
-                    {
-                        await CommitAsync([single]);
-                    }
-                    catch (Exception singleException)
-                    {
-                        single.Completion.TrySetException(singleException);
-                    }
+                    return false;
                 }
             }
-            catch (Exception exception)
-            {
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(exception);
-                }
-            }
-        }
-    }
 
-    /// <summary>Inserts the batch in one transaction; callers learn their result only after the commit.</summary>
-    private async Task CommitAsync(IReadOnlyList<PendingAccept> batch)
-    {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-        var results = new (DeliveryRecord Delivery, bool IsDuplicate)[batch.Count];
-        await using (var insert = connection.CreateCommand($"""
-                INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
-                VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
-                ON CONFLICT DO NOTHING
-                RETURNING {Columns};
-                """, transaction))
-        await using (var existing = connection.CreateCommand($"""
-                SELECT {Columns} FROM deliveries
-                WHERE subscription = @subscription
-                  AND ((situation_id = @situation AND event_type = @eventType AND dedupe_key = @dedupe) OR body_hash = @hash)
-                ORDER BY id LIMIT 1;
-                """, transaction))
+            await using var insert = connection.CreateCommand("""
+                    INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, status_code, error, next_attempt_at)
+                    VALUES (@id, @at, @outcome, @status, @error, @next);
+                    """, transaction)
+                .Int64("@id", claim.DeliveryId).Time(Provider, "@at", attempt.AttemptedAt).Text("@outcome", attempt.Outcome.ToString())
+                .Int32("@status", attempt.StatusCode).Text("@error", attempt.Error).Time(Provider, "@next", attempt.NextAttemptAt);
+            await insert.ExecuteNonQueryAsync(CancellationToken.None);
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var delivery = batch[i].Delivery;
+            await using var command = Fenced(connection.CreateCommand(
+                "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND lease_id = @lease;", transaction), claim);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None) == 1;
+        }, cancellationToken);
 
-                // Dedupe by constraint, never check-then-insert: a duplicate of either unique index (also one earlier in
-                // this batch) inserts nothing, and the original is read back in the same transaction.
-                insert.Parameters.Clear();
-                insert.Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
-                    .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
-                    .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
-                if ((await ReadAllAsync(insert, CancellationToken.None)).FirstOrDefault() is { } accepted)
-                {
-                    results[i] = (accepted, false);
-                    continue;
-                }
-
-                existing.Parameters.Clear();
-                existing.Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
-                    .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
-                results[i] = ((await ReadAllAsync(existing, CancellationToken.None))[0], true);
-            }
-        }
-
-        await transaction.CommitAsync(CancellationToken.None);
-        for (var i = 0; i < batch.Count; i++)
+    public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            batch[i].Completion.TrySetResult(results[i]);
-        }
-    }
+            await using var command = connection.CreateCommand(
+                    "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE lease_until IS NOT NULL AND lease_until < @now;", transaction)
+                .Time(Provider, "@now", now);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }, cancellationToken);
 
-    /// <summary>Lets the writer finish what is queued; called when the host stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _accepts.Writer.TryComplete();
-        if (_acceptWriter is { } writer)
+    public Task<bool> ReplayAsync(long id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            await writer;
-        }
-    }
-
-    private sealed class PendingAccept(NewDelivery delivery)
-    {
-        public NewDelivery Delivery { get; } = delivery;
-
-        public TaskCompletionSource<(DeliveryRecord Delivery, bool IsDuplicate)> Completion { get; } =
-            new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    public async Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
-        CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand(_claim)
-            .Time(Provider, "@now", now).Int32("@limit", limit)
-            .Text("@owner", instance.Id).Text("@lease", Guid.NewGuid().ToString("N")).Time(Provider, "@until", leaseUntil);
-        var claimed = await ReadAllAsync(command, cancellationToken);
-        return claimed.OrderBy(d => d.Id).ToList();
-    }
-
-    public async Task<bool> RenewAsync(DeliveryClaim claim, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Fenced(connection.CreateCommand(
-            "UPDATE deliveries SET lease_until = @until WHERE id = @id AND owner = @owner AND lease_id = @lease;"), claim)
-            .Time(Provider, "@until", leaseUntil);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    public async Task<bool> CompleteAttemptAsync(DeliveryClaim claim, DeliveryAttempt attempt, DeliveryState state, string? action,
-        bool ticketCreated, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        // The owner stays on the row (who made the last attempt); the lease ends. Fenced: a lost claim writes nothing.
-        await using (var update = Fenced(connection.CreateCommand("""
-                UPDATE deliveries SET state = @state, attempts = attempts + 1, lease_id = NULL, lease_until = NULL,
-                    next_attempt_at = COALESCE(@next, next_attempt_at), action = COALESCE(@action, action),
-                    ticket_created = (ticket_created OR @created), last_status = @status, last_error = @error,
-                    completed_at = CASE WHEN @final THEN @at ELSE NULL END
-                WHERE id = @id AND owner = @owner AND lease_id = @lease;
-                """, transaction), claim)
-            .Int32("@state", (int)state).Time(Provider, "@next", attempt.NextAttemptAt).Text("@action", action)
-            .Boolean("@created", ticketCreated).Int32("@status", attempt.StatusCode).Text("@error", attempt.Error)
-            .Boolean("@final", state.IsFinal()).Time(Provider, "@at", attempt.AttemptedAt))
-        {
-            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return false;
-            }
-        }
-
-        await using (var insert = connection.CreateCommand("""
-                INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, status_code, error, next_attempt_at)
-                VALUES (@id, @at, @outcome, @status, @error, @next);
-                """, transaction)
-            .Int64("@id", claim.DeliveryId).Time(Provider, "@at", attempt.AttemptedAt).Text("@outcome", attempt.Outcome.ToString())
-            .Int32("@status", attempt.StatusCode).Text("@error", attempt.Error).Time(Provider, "@next", attempt.NextAttemptAt))
-        {
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    public async Task<bool> ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Fenced(connection.CreateCommand(
-            "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND lease_id = @lease;"), claim);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    public async Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand(
-                "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE lease_until IS NOT NULL AND lease_until < @now;")
-            .Time(Provider, "@now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<bool> ReplayAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand("""
-                UPDATE deliveries SET state = @queued, attempts = 0, queued_at = @now, next_attempt_at = @now, lease_id = NULL,
-                    lease_until = NULL, completed_at = NULL
-                WHERE id = @id AND state = @deadLettered;
-                """)
-            .Int64("@id", id).Time(Provider, "@now", now)
-            .Int32("@queued", (int)DeliveryState.Queued).Int32("@deadLettered", (int)DeliveryState.DeadLettered);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+            await using var command = connection.CreateCommand("""
+                    UPDATE deliveries SET state = @queued, attempts = 0, queued_at = @now, next_attempt_at = @now, lease_id = NULL,
+                        lease_until = NULL, completed_at = NULL
+                    WHERE id = @id AND state = @deadLettered;
+                    """, transaction)
+                .Int64("@id", id).Time(Provider, "@now", now)
+                .Int32("@queued", (int)DeliveryState.Queued).Int32("@deadLettered", (int)DeliveryState.DeadLettered);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
+        }, cancellationToken);
 
     public async Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ internal abstract class StorageProvider
 
     public abstract DbConnection CreateConnection();
 
+    /// <summary>True where the database takes one writer at a time: then the bridge group-commits its writes itself.</summary>
+    public virtual bool TakesOneWriterAtATime => false;
+
     /// <summary>After every open of a (pooled) connection: settings that live per connection.</summary>
     public virtual Task ConnectionOpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 

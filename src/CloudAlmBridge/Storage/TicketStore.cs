@@ -22,21 +22,21 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     }
 
-    public async Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"""
-                INSERT INTO ticket_links ({Columns})
-                VALUES (@subscription, @situation, @ticketId, @number, @status, @url, @closed, @created, @updated)
-                ON CONFLICT (subscription, situation_id) DO UPDATE SET
-                    ticket_id = excluded.ticket_id, ticket_number = excluded.ticket_number, ticket_status = excluded.ticket_status,
-                    display_url = excluded.display_url, is_closed = excluded.is_closed, updated_at = excluded.updated_at;
-                """)
-            .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
-            .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
-            .Boolean("@closed", link.IsClosed).Time(Provider, "@created", link.CreatedAt).Time(Provider, "@updated", link.UpdatedAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand($"""
+                    INSERT INTO ticket_links ({Columns})
+                    VALUES (@subscription, @situation, @ticketId, @number, @status, @url, @closed, @created, @updated)
+                    ON CONFLICT (subscription, situation_id) DO UPDATE SET
+                        ticket_id = excluded.ticket_id, ticket_number = excluded.ticket_number, ticket_status = excluded.ticket_status,
+                        display_url = excluded.display_url, is_closed = excluded.is_closed, updated_at = excluded.updated_at;
+                    """, transaction)
+                .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
+                .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
+                .Boolean("@closed", link.IsClosed).Time(Provider, "@created", link.CreatedAt).Time(Provider, "@updated", link.UpdatedAt);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take,
         CancellationToken cancellationToken)

@@ -384,6 +384,7 @@ public abstract class DurableDeliveryTests
                 }
             }
 
+            await store.DisposeAsync();
             if (store.Provider is IAsyncDisposable disposable)
             {
                 await disposable.DisposeAsync();

@@ -13,6 +13,7 @@ namespace CloudAlmBridge.Tests.Storage;
 public abstract class StorageHarness : IAsyncLifetime
 {
     private readonly List<StorageProvider> _providers = [];
+    private readonly List<BridgeDatabase> _databases = [];
 
     /// <summary>The connection string of the database under test (made in <see cref="InitializeAsync"/>).</summary>
     public string ConnectionString { get; protected set; } = string.Empty;
@@ -24,6 +25,7 @@ public abstract class StorageHarness : IAsyncLifetime
         var provider = CreateProvider();
         _providers.Add(provider);
         var database = new BridgeDatabase(provider);
+        _databases.Add(database);
         var instance = new BridgeInstance(name);
         return new StorageInstance(database, new DeliveryStore(database, instance), new TicketStore(database), new MappingStore(database), instance);
     }
@@ -32,6 +34,11 @@ public abstract class StorageHarness : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
+
         foreach (var provider in _providers)
         {
             if (provider is IAsyncDisposable disposable)

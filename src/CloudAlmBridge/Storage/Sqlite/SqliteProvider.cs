@@ -35,6 +35,8 @@ internal sealed class SqliteProvider : StorageProvider
 
     public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
+    public override bool TakesOneWriterAtATime => true;
+
     public override async Task PrepareAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(FilePath);

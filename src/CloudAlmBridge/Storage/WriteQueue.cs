@@ -1,0 +1,129 @@
+using System.Data.Common;
+using System.Threading.Channels;
+
+namespace CloudAlmBridge.Storage;
+
+/// <summary>
+/// Group commit for a database that takes one writer at a time (SQLite): every write of the process queues here, and
+/// one writer runs all that are waiting in one transaction, each in a savepoint of its own (a write that fails is
+/// rolled back alone, the others stand), then commits once and only then completes each caller. Under load, accepts,
+/// claims, results and link writes share commits instead of fighting for the file lock; alone, a write commits at once.
+/// </summary>
+internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
+{
+    /// <summary>At most this many writes share one transaction: bounds a commit's latency under a flood.</summary>
+    private const int MaxBatch = 256;
+
+    private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _writer;
+
+    public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var write = new Write<T>(work);
+        lock (_startLock)
+        {
+            _writer ??= Task.Run(RunAsync);
+        }
+
+        if (!_writes.Writer.TryWrite(write))
+        {
+            throw new InvalidOperationException("The storage is shutting down; nothing was written.");
+        }
+
+        // Once queued, the write happens whatever the caller does: a caller that gives up only stops waiting for it.
+        return write.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        if (_writer is { } writer)
+        {
+            await writer;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IWrite>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception exception)
+            {
+                // The transaction itself failed (disk full, file gone): nothing of the batch was written.
+                foreach (var write in batch)
+                {
+                    write.Fail(exception);
+                }
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<IWrite> batch)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        var succeeded = new List<IWrite>(batch.Count);
+        foreach (var write in batch)
+        {
+            await ExecuteAsync(connection, transaction, "SAVEPOINT write;");
+            try
+            {
+                await write.RunAsync(connection, transaction);
+                await ExecuteAsync(connection, transaction, "RELEASE write;");
+                succeeded.Add(write);
+            }
+            catch (Exception exception) when (exception is DbException or InvalidOperationException or FormatException)
+            {
+                // This write alone is undone; its caller gets the error, the batch goes on.
+                await ExecuteAsync(connection, transaction, "ROLLBACK TO write; RELEASE write;");
+                write.Fail(exception);
+            }
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        foreach (var write in succeeded)
+        {
+            write.Complete();
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        await using var command = connection.CreateCommand(sql, transaction);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private interface IWrite
+    {
+        Task RunAsync(DbConnection connection, DbTransaction transaction);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class Write<T>(Func<DbConnection, DbTransaction, Task<T>> work) : IWrite
+    {
+        private T _result = default!;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task RunAsync(DbConnection connection, DbTransaction transaction) => _result = await work(connection, transaction);
+
+        public void Complete() => Completion.TrySetResult(_result);
+
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}
