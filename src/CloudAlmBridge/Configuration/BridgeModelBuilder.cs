@@ -138,6 +138,11 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Security:PermitsPerMinute: must be at least 1 (is {security.PermitsPerMinute})");
         }
 
+        if (security.EventPermitsPerMinute < 1)
+        {
+            errors.Add($"{Root}:Security:EventPermitsPerMinute: must be at least 1 (is {security.EventPermitsPerMinute})");
+        }
+
         var thumbprintOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, client) in security.Clients)
         {

@@ -11,8 +11,17 @@ public sealed class SecurityOptions
     /// </summary>
     public bool AllowAnonymousEvents { get; set; }
 
-    /// <summary>Requests one client (or, unauthenticated, one remote address) may make per minute; above it: 429.</summary>
+    /// <summary>
+    /// Requests one client (or, unauthenticated, one remote address) may make per minute; above it: 429. Callers that
+    /// failed to authenticate count here, by address.
+    /// </summary>
     public int PermitsPerMinute { get; set; } = 1200;
+
+    /// <summary>
+    /// The same for a client with the <c>events</c> role (Cloud ALM): sized for an event storm, when a landscape going
+    /// down raises hundreds of situations at once and Cloud ALM's resend after a 429 is not documented.
+    /// </summary>
+    public int EventPermitsPerMinute { get; set; } = 120_000;
 
     /// <summary>The bridge's own token endpoint, <c>POST /oauth/token</c> (Cloud ALM's <c>OAuth2ClientCredentials</c>).</summary>
     public TokenOptions Tokens { get; set; } = new();

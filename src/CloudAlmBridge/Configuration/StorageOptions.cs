@@ -14,6 +14,12 @@ public sealed class StorageOptions
     /// </summary>
     public string ConnectionString { get; set; } = "Data Source=data/bridge.db";
 
+    /// <summary>
+    /// Days a delivered or skipped delivery (with its attempts) is kept after it finished; dead letters stay until
+    /// replayed. 0 keeps everything.
+    /// </summary>
+    public int RetentionDays { get; set; } = 30;
+
     /// <summary>This instance's name in claims and logs (default: the host name); a random suffix makes each start unique.</summary>
     public string? InstanceName { get; set; }
 }

@@ -22,7 +22,9 @@ internal sealed class DeliveryDispatcher(
     TimeProvider timeProvider,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
+    private static readonly TimeSpan QueueDepthInterval = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _queueDepthCountedAt;
     private readonly ConcurrentDictionary<long, ClaimedRun> _running = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _destinations = new(StringComparer.OrdinalIgnoreCase);
 
@@ -51,7 +53,7 @@ internal sealed class DeliveryDispatcher(
             try
             {
                 await ClaimAndStartAsync(options, stoppingToken);
-                metrics.SetQueueDepth(await store.CountPendingAsync(stoppingToken));
+                await UpdateQueueDepthAsync(stoppingToken);
                 // Poll interval on the wall clock: a FakeTimeProvider cannot drive a semaphore's timeout, and due times
                 // themselves are compared with timeProvider's clock in ClaimDueAsync. Other instances' new events and
                 // finished deliveries are found by this poll.
@@ -71,6 +73,21 @@ internal sealed class DeliveryDispatcher(
 
         // Graceful shutdown: what is in flight finishes, or gives its delivery back (see RunAsync).
         await Task.WhenAll(_running.Values.Select(r => r.Task));
+    }
+
+    /// <summary>
+    /// The queue depth gauge, counted at most every few seconds: counting is proportional to the backlog, and the loop
+    /// runs at every accepted event.
+    /// </summary>
+    private async Task UpdateQueueDepthAsync(CancellationToken stoppingToken)
+    {
+        if (timeProvider.GetElapsedTime(_queueDepthCountedAt) < QueueDepthInterval && _queueDepthCountedAt != 0)
+        {
+            return;
+        }
+
+        _queueDepthCountedAt = timeProvider.GetTimestamp();
+        metrics.SetQueueDepth(await store.CountPendingAsync(stoppingToken));
     }
 
     /// <summary>

@@ -55,10 +55,14 @@ internal static class SecurityExtensions
             .AddPolicy(Roles.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         builder.Services.AddRateLimiter(options =>
         {
-            // Partitioned by client once authenticated, else by remote address: a guessing caller is limited too.
+            // Partitioned by client once authenticated, else by remote address: a guessing caller is limited too. A
+            // client with the events role (Cloud ALM) gets the storm-sized limit: a 429 there is an event at risk.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                var permits = context.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security.PermitsPerMinute;
+                var security = context.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security;
+                var permits = context.User.Identity is { IsAuthenticated: true } && context.User.IsInRole(Roles.Events)
+                    ? security.EventPermitsPerMinute
+                    : security.PermitsPerMinute;
                 var caller = context.User.Identity is { IsAuthenticated: true, Name: { } name }
                     ? $"client:{name}"
                     : $"address:{context.Connection.RemoteIpAddress}";
@@ -85,7 +89,7 @@ internal static class SecurityExtensions
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = "This caller is over its rate limit (Bridge:Security:PermitsPerMinute); try again after Retry-After seconds.",
+                        Detail = "This caller is over its rate limit (Bridge:Security:PermitsPerMinute, or EventPermitsPerMinute for the events role); try again after Retry-After seconds.",
                     },
                 });
             };

@@ -12,24 +12,27 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         """;
 
     private static readonly string Pending = DeliveryStateExtensions.PendingSql;
+    private static readonly string Finished = $"({(int)DeliveryState.Delivered}, {(int)DeliveryState.Skipped})";
 
     /// <summary>
     /// Due, unleased, the oldest pending delivery of its situation, and no other delivery of its situation claimed
-    /// (a replayed older one must not run beside a newer one in flight).
+    /// (a replayed older one must not run beside a newer one in flight). Read in due order along the partial index of
+    /// pending deliveries, so a claim touches the due rows it takes, not the whole backlog, and finds nothing at once
+    /// when nothing is due (a stalled ticket system costs no scans).
     /// </summary>
-    private static readonly string Claimable = $"""
-        SELECT d.id FROM deliveries d
+    private static string Claimable(string dueIndexHint) => $"""
+        SELECT d.id FROM deliveries d{dueIndexHint}
         WHERE d.state IN {Pending} AND d.next_attempt_at <= @now
           AND (d.lease_until IS NULL OR d.lease_until < @now)
           AND NOT EXISTS (
               SELECT 1 FROM deliveries e
               WHERE e.subscription = d.subscription AND e.situation_id = d.situation_id AND e.state IN {Pending}
                 AND e.id <> d.id AND (e.id < d.id OR e.lease_until >= @now))
-        ORDER BY d.id
+        ORDER BY d.next_attempt_at, d.id
         LIMIT @limit
         """;
 
-    private readonly string _claim = database.Provider.ClaimStatement(Claimable, Columns);
+    private readonly string _claim = database.Provider.ClaimStatement(Claimable(database.Provider.DueIndexHint), Columns);
 
 
     private StorageProvider Provider => database.Provider;
@@ -209,6 +212,22 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM deliveries WHERE state IN {Pending};");
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    public Task<int> RemoveFinishedAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            // The same oldest batch twice in one transaction: its attempts first (they refer to it), then the deliveries.
+            var batch = $"SELECT id FROM deliveries WHERE state IN {Finished} AND completed_at < @cutoff ORDER BY completed_at LIMIT @limit";
+            await using (var attempts = connection.CreateCommand($"DELETE FROM delivery_attempts WHERE delivery_id IN ({batch});", transaction)
+                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize))
+            {
+                await attempts.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            await using var deliveries = connection.CreateCommand($"DELETE FROM deliveries WHERE id IN ({batch});", transaction)
+                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize);
+            return await deliveries.ExecuteNonQueryAsync(CancellationToken.None);
+        }, cancellationToken);
 
     private static DbCommand Fenced(DbCommand command, DeliveryClaim claim) =>
         command.Int64("@id", claim.DeliveryId).Text("@owner", claim.Owner).Text("@lease", claim.LeaseId);

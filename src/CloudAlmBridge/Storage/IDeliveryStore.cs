@@ -43,4 +43,10 @@ internal interface IDeliveryStore
         CancellationToken cancellationToken);
 
     Task<long> CountPendingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes up to <paramref name="batchSize"/> delivered or skipped deliveries finished before <paramref name="cutoff"/>,
+    /// with their attempts, oldest first; dead letters and pending deliveries stay. Returns how many were removed.
+    /// </summary>
+    Task<int> RemoveFinishedAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken);
 }

@@ -24,6 +24,8 @@ internal static class StorageExtensions
         builder.Services.AddSingleton<IMappingStore, MappingStore>();
         builder.Services.AddSingleton<IDeliveryStore, DeliveryStore>();
         builder.Services.AddHostedService<StorageInitializer>();
+        builder.Services.AddSingleton<RetentionSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
     }

@@ -38,6 +38,12 @@ internal abstract class StorageProvider
         Task.FromResult(0);
 
     /// <summary>
+    /// Written after <c>FROM deliveries d</c> in the claim's candidates, where the provider's planner must be told to
+    /// read the pending deliveries in due order (<c>ix_deliveries_due</c>) rather than all of them.
+    /// </summary>
+    public virtual string DueIndexHint => string.Empty;
+
+    /// <summary>
     /// The claim statement around <paramref name="candidates"/>, a <c>SELECT d.id FROM deliveries d …</c>: sets the
     /// parameters <c>@owner</c>, <c>@lease</c>, <c>@until</c> on the chosen rows and returns <paramref name="columns"/>.
     /// </summary>

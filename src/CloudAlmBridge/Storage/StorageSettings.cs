@@ -16,6 +16,11 @@ internal static class StorageSettings
             yield break;
         }
 
+        if (storage.RetentionDays is < 0 or > 36500)
+        {
+            yield return $"{root}:Storage:RetentionDays: must be between 0 (keep everything) and 36500 (is {storage.RetentionDays})";
+        }
+
         if (string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             yield return $"{root}:Storage:ConnectionString: required";

@@ -69,6 +69,42 @@ public sealed class HardeningTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEventStorm_FromTheEventsClient_IsNotRefused_WhileOtherCallersStayLimited()
+    {
+        // A landscape going down: far more events in a minute than the general limit allows.
+        var settings = Settings();
+        settings["Bridge:Security:PermitsPerMinute"] = "5";
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "0";
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var guesser = factory.CreateClient(TestSettings.EventsClient, "not-the-secret");
+        using var ops = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        var storm = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            storm.Add((await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()))).StatusCode);
+        }
+
+        var guesses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            guesses.Add((await guesser.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()))).StatusCode);
+        }
+
+        var admin = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            admin.Add((await ops.GetAsync("/api/v1/subscriptions")).StatusCode);
+        }
+
+        Assert.All(storm, s => Assert.Equal(HttpStatusCode.Accepted, s));
+        Assert.Contains(HttpStatusCode.TooManyRequests, guesses);
+        Assert.DoesNotContain(HttpStatusCode.Accepted, guesses);
+        Assert.Contains(HttpStatusCode.TooManyRequests, admin);
+    }
+
+    [Fact]
     public void PlainHttpDestination_WithoutAllowInsecureHttp_StopsTheStart()
     {
         var settings = Settings();

@@ -260,6 +260,41 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retention_RemovesOldDeliveredAndSkippedOnesWithTheirAttempts_InBatches_AndKeepsTheRest()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var ids = new Dictionary<string, long>();
+        foreach (var name in new[] { "old-delivered", "old-skipped", "old-dead", "recent", "pending" })
+        {
+            ids[name] = (await AcceptAsync(a, name)).Id;
+        }
+
+        var claimed = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
+        async Task FinishAsync(string name, DeliveryState state, DateTimeOffset at) =>
+            Assert.True(await a.CompleteAttemptAsync(claimed.Single(d => d.Id == ids[name]).Claim, new DeliveryAttempt(at, state, 200, null, null),
+                state, "Create", false, CancellationToken.None));
+        await FinishAsync("old-delivered", DeliveryState.Delivered, T0);
+        await FinishAsync("old-skipped", DeliveryState.Skipped, T0.AddMinutes(1));
+        await FinishAsync("old-dead", DeliveryState.DeadLettered, T0);
+        await FinishAsync("recent", DeliveryState.Delivered, T0.AddDays(29));
+        var cutoff = T0.AddDays(1);
+
+        var first = await a.RemoveFinishedAsync(cutoff, 1, CancellationToken.None);
+        var afterFirst = await a.FindAsync(ids["old-delivered"], CancellationToken.None);
+        var second = await a.RemoveFinishedAsync(cutoff, 1, CancellationToken.None);
+        var third = await a.RemoveFinishedAsync(cutoff, 1, CancellationToken.None);
+
+        Assert.Equal((1, 1, 0), (first, second, third));
+        Assert.Null(afterFirst);
+        Assert.Null(await a.FindAsync(ids["old-skipped"], CancellationToken.None));
+        Assert.Empty(await a.GetAttemptsAsync(ids["old-delivered"], CancellationToken.None));
+        Assert.Equal(DeliveryState.DeadLettered, await a.GetStateAsync(ids["old-dead"], CancellationToken.None));
+        Assert.Single(await a.GetAttemptsAsync(ids["old-dead"], CancellationToken.None));
+        Assert.Equal(DeliveryState.Delivered, await a.GetStateAsync(ids["recent"], CancellationToken.None));
+        Assert.Equal(DeliveryState.Queued, await a.GetStateAsync(ids["pending"], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ListAndState_FilterByTheStateType()
     {
         var a = Harness.Instance("a").Deliveries;

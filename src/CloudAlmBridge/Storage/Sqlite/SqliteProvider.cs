@@ -37,6 +37,9 @@ internal sealed class SqliteProvider : StorageProvider
 
     public override bool TakesOneWriterAtATime => true;
 
+    /// <summary>Without statistics SQLite would scan every pending delivery by state and sort them, at every claim.</summary>
+    public override string DueIndexHint => " INDEXED BY ix_deliveries_due";
+
     public override async Task PrepareAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(FilePath);
