@@ -21,7 +21,7 @@ public sealed class SecurityOptions
     /// The same for a client with the <c>events</c> role (Cloud ALM): sized for an event storm, when a landscape going
     /// down raises hundreds of situations at once and Cloud ALM's resend after a 429 is not documented.
     /// </summary>
-    public int EventPermitsPerMinute { get; set; } = 120_000;
+    public int EventPermitsPerMinute { get; set; } = 600_000;
 
     /// <summary>The bridge's own token endpoint, <c>POST /oauth/token</c> (Cloud ALM's <c>OAuth2ClientCredentials</c>).</summary>
     public TokenOptions Tokens { get; set; } = new();

@@ -75,13 +75,17 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
         var succeeded = new List<IWrite>(batch.Count);
+
+        // Prepared once per batch, run around every write.
+        await using var savepoint = connection.CreateCommand("SAVEPOINT write;", transaction);
+        await using var release = connection.CreateCommand("RELEASE write;", transaction);
         foreach (var write in batch)
         {
-            await ExecuteAsync(connection, transaction, "SAVEPOINT write;");
+            await savepoint.ExecuteNonQueryAsync(CancellationToken.None);
             try
             {
                 await write.RunAsync(connection, transaction);
-                await ExecuteAsync(connection, transaction, "RELEASE write;");
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
                 succeeded.Add(write);
             }
             catch (Exception exception) when (exception is DbException or InvalidOperationException or FormatException)

@@ -1,0 +1,1 @@
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CloudAlmBridge.Storage.Benchmarks.OutboxBenchmarks).Assembly).Run(args);
