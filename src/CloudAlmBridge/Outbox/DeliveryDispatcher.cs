@@ -302,7 +302,7 @@ internal sealed class DeliveryDispatcher(
             next = state == DeliveryState.Retrying ? next : null;
         }
 
-        var attempt = new DeliveryAttempt(now, outcome.DeliveryState, outcome.TargetStatusCode, outcome.Error, next);
+        var attempt = new DeliveryAttempt(now, outcome.DeliveryState, outcome.TargetStatusCode, outcome.Error ?? outcome.Note, next);
 
         // Recorded even when the host is stopping: the ticket system has already acted on this attempt. Fenced: if the
         // claim was taken over meanwhile, the new owner's result stands and this one is dropped.

@@ -124,7 +124,8 @@ internal static class DeliveryEndpoints
         d.State.IsPending() ? d.NextAttemptAt : null, d.CompletedAt, d.Action, d.LastStatus, d.LastError, d.Owner, attempts);
 
     private static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
-        l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.CreatedAt, l.UpdatedAt, events);
+        l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.IsClosedWithoutTicket, l.CreatedAt,
+        l.UpdatedAt, events);
 
     private static ProblemHttpResult UnknownDelivery(long id) =>
         Problems.Create(StatusCodes.Status404NotFound, "Unknown delivery", $"No delivery {id} exists.");

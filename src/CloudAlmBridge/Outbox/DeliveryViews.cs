@@ -25,7 +25,10 @@ public sealed record DeliveryView(
 /// <summary>One attempt: when, its outcome, the ticket system's status and error, and when the next one is due.</summary>
 public sealed record AttemptView(DateTimeOffset AttemptedAt, string Outcome, int? StatusCode, string? Error, DateTimeOffset? NextAttemptAt);
 
-/// <summary>A situation's ticket link, with its event history in the single view.</summary>
+/// <summary>
+/// A situation's ticket link, with its event history in the single view. <see cref="ClosedWithoutTicket"/>: Cloud ALM
+/// closed the situation before it had a ticket, and none will be opened for it.
+/// </summary>
 public sealed record TicketView(
     string Subscription,
     string SituationId,
@@ -34,6 +37,7 @@ public sealed record TicketView(
     string? TicketStatus,
     string? DisplayUrl,
     bool Closed,
+    bool ClosedWithoutTicket,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<DeliveryView>? Events = null);

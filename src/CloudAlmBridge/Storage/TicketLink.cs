@@ -19,6 +19,9 @@ internal sealed record TicketLink
     /// <summary>Closed by a CLOSED event: a later UPDATED never reopens it.</summary>
     public bool IsClosed { get; init; }
 
+    /// <summary>A CLOSED came before any ticket existed: remembered so that no later event opens one.</summary>
+    public bool IsClosedWithoutTicket => IsClosed && TicketId is null && TicketNumber is null;
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }

@@ -11,6 +11,7 @@ namespace CloudAlmBridge.Tickets;
 /// <param name="TargetStatusCode">The ticket system's HTTP status of a failure; null when it did not answer.</param>
 /// <param name="Transient">For a failure: worth another attempt later (no answer, 408, 429, 5xx).</param>
 /// <param name="RetryAfter">For a failure: what the ticket system asked for with Retry-After.</param>
+/// <param name="Note">Why nothing was sent, for a skip whose reason the delivery's record should show.</param>
 internal sealed record LifecycleOutcome(
     TicketLink? Link,
     DeliveryState DeliveryState,
@@ -19,4 +20,5 @@ internal sealed record LifecycleOutcome(
     string? Error = null,
     int? TargetStatusCode = null,
     bool Transient = false,
-    TimeSpan? RetryAfter = null);
+    TimeSpan? RetryAfter = null,
+    string? Note = null);

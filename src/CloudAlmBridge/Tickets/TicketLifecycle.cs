@@ -71,8 +71,11 @@ internal sealed class TicketLifecycle(
                 return await CreateAsync(work, cancellationToken);
 
             case EventTypes.Created or EventTypes.Updated when link!.IsClosed:
-                // A closed ticket is never reopened by a late update.
-                return work.Done(DeliveryState.Skipped, "None");
+                // A closed ticket is never reopened by a late update, and a situation closed before it had a ticket
+                // never gets one: nothing would ever close it.
+                return work.Done(DeliveryState.Skipped, "None", link.IsClosedWithoutTicket
+                    ? "the situation was closed in SAP Cloud ALM before it had a ticket, so no ticket is opened for it"
+                    : "the ticket is closed; a late event never reopens it");
 
             case EventTypes.Created or EventTypes.Updated:
                 // A CREATED for a situation that has its ticket is an update: never a second ticket.
@@ -82,7 +85,11 @@ internal sealed class TicketLifecycle(
                 if (!string.Equals(configuration.Current.Options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose,
                         StringComparison.OrdinalIgnoreCase))
                 {
-                    return work.Done(DeliveryState.Skipped, "None");
+                    // Remembered as a closed link without a ticket: a CREATED or UPDATED of the situation that arrives
+                    // after it (opened and closed at one moment, a late resend) must not open a ticket nothing closes.
+                    await SaveAsync(work, null, null, closed: true, cancellationToken);
+                    return work.Done(DeliveryState.Skipped, "None",
+                        "closed before it had a ticket: remembered, so a later CREATED or UPDATED of the situation opens none");
                 }
 
                 var created = await CreateAsync(work, cancellationToken);
@@ -96,7 +103,7 @@ internal sealed class TicketLifecycle(
             case EventTypes.Closed:
                 return await RunOnTicketAsync(work, EventTypes.Closed, "Close", cancellationToken);
 
-            case EventTypes.Deleted when link is null:
+            case EventTypes.Deleted when link is null || link.IsClosedWithoutTicket:
                 return work.Done(DeliveryState.Skipped, "None");
 
             case EventTypes.Deleted:
@@ -104,9 +111,9 @@ internal sealed class TicketLifecycle(
                     ? await RunOnTicketAsync(work, EventTypes.Deleted, "Delete", cancellationToken)
                     : await AddDeletionNoteAsync(work, cancellationToken);
 
-            case EventTypes.Ping when link is null:
+            case EventTypes.Ping when link is null || link.IsClosedWithoutTicket:
                 // Nothing to read: the caller answers 404.
-                return work.Done(DeliveryState.Skipped, "None");
+                return new LifecycleOutcome(null, DeliveryState.Skipped, "None");
 
             case EventTypes.Ping:
                 return await RunOnTicketAsync(work, EventTypes.Ping, "Ping", cancellationToken);
@@ -317,6 +324,7 @@ internal sealed class TicketLifecycle(
             Subscription.Options.CloudAlmUrl,
             ticketId ?? Link?.TicketId);
 
-        public LifecycleOutcome Done(DeliveryState deliveryState, string action) => new(Link, deliveryState, action, Created);
+        public LifecycleOutcome Done(DeliveryState deliveryState, string action, string? note = null) =>
+            new(Link, deliveryState, action, Created, Note: note);
     }
 }

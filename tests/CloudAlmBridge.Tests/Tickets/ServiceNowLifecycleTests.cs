@@ -160,6 +160,38 @@ public abstract class ServiceNowLifecycleTests
     }
 
     [Fact]
+    public async Task ASituationClosedBeforeItsTicket_StaysClosed_ALateCreatedOrUpdatedOpensNone()
+    {
+        // Cloud ALM opened and closed it at one moment, and its CREATED (a resend) reaches the bridge after the CLOSED.
+        var situation = Events.NewSituationId();
+        _bridge.ServiceNow.AnswersLookup();
+        _bridge.ServiceNow.AnswersCreate(NewSysId(), "INC0010099");
+        using var client = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+
+        var closed = await client.PostEventAsync(Subscription, Events.Message("closed", situation));
+        var created = await client.PostEventAsync(Subscription, Events.Message("created", situation));
+        var updated = await client.PostEventAsync(Subscription, Events.Message("updated", situation));
+        var ping = await client.GetAsync($"/api/v1/events/{Subscription}/{situation}");
+
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("Skipped", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ping.StatusCode);
+        Assert.Empty(_bridge.ServiceNow.Calls("POST"));
+        Assert.Empty(_bridge.ServiceNow.Calls("PATCH"));
+        var ticket = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{Subscription}/{situation}");
+        Assert.True(ticket.GetProperty("closed").GetBoolean());
+        Assert.True(ticket.GetProperty("closedWithoutTicket").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, ticket.GetProperty("ticketNumber").ValueKind);
+        var events = ticket.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(3, events.Count);
+        Assert.All(events, e => Assert.Equal("Skipped", e.GetProperty("state").GetString()));
+        Assert.Contains("before it had a ticket", events[1].GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Updated_AfterClosed_NeverReopensTheTicket()
     {
         var situation = Events.NewSituationId();
