@@ -37,7 +37,10 @@ public sealed class MappingDocument
         }
         catch (JsonException exception)
         {
-            return new MappingCompilation(null, [new MappingError(string.Empty, $"not valid JSON: {exception.Message}")]);
+            // Lines and columns counted from 1, as an editor shows them; the reader's own trailer (0-based) is dropped.
+            var reason = exception.Message.Split([" Path:", " LineNumber:"], 2, StringSplitOptions.None)[0].TrimEnd();
+            var where = exception.LineNumber is { } line ? $" at line {line + 1}, column {(exception.BytePositionInLine ?? 0) + 1}" : string.Empty;
+            return new MappingCompilation(null, [new MappingError(string.Empty, $"not valid JSON{where}: {reason}")]);
         }
     }
 

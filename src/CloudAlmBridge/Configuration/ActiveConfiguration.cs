@@ -18,6 +18,9 @@ internal sealed class ActiveConfiguration : IDisposable
     private readonly BridgeModelBuilder _builder;
     private readonly ILogger<ActiveConfiguration> _logger;
     private readonly IDisposable _reloadRegistration;
+    private readonly MappingFileWatcher _mappingFiles;
+    private readonly string _contentRoot;
+    private readonly Lock _reloadLock = new();
     private BridgeModel _current;
 
     public ActiveConfiguration(IOptions<BridgeOptions> options, IConfiguration configuration, IHostEnvironment environment,
@@ -25,10 +28,13 @@ internal sealed class ActiveConfiguration : IDisposable
     {
         _configuration = configuration;
         _logger = logger;
+        _contentRoot = environment.ContentRootPath;
         _builder = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains);
         var (model, errors) = _builder.Build(options.Value);
         _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
         WarnAboutSecurity(_current);
+        _mappingFiles = new MappingFileWatcher(Reload);
+        _mappingFiles.Watch(MappingFiles(options.Value));
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
@@ -37,9 +43,25 @@ internal sealed class ActiveConfiguration : IDisposable
     /// <summary>The errors of the last rejected reload; empty when the configuration in force is the latest.</summary>
     public IReadOnlyList<string> RejectedChangeErrors { get; private set; } = [];
 
-    public void Dispose() => _reloadRegistration.Dispose();
+    public void Dispose()
+    {
+        _reloadRegistration.Dispose();
+        _mappingFiles.Dispose();
+    }
 
+    /// <summary>
+    /// A change of the configuration or of a mapping file: the whole configuration is built again, mapping files read
+    /// anew, and put in force only when valid. One at a time: both sources may fire together.
+    /// </summary>
     private void Reload()
+    {
+        lock (_reloadLock)
+        {
+            ReloadNow();
+        }
+    }
+
+    private void ReloadNow()
     {
         var options = new BridgeOptions();
         try
@@ -53,6 +75,9 @@ internal sealed class ActiveConfiguration : IDisposable
             return;
         }
 
+        // The files named by the newest configuration are watched whether or not it is valid: fixing a broken file
+        // must be seen too.
+        _mappingFiles.Watch(MappingFiles(options));
         var (model, errors) = _builder.Build(options);
         if (model is null)
         {
@@ -66,6 +91,11 @@ internal sealed class ActiveConfiguration : IDisposable
         ConfigurationLog.Reloaded(_logger, model.Subscriptions.Count);
         WarnAboutSecurity(model);
     }
+
+    private IEnumerable<string> MappingFiles(BridgeOptions options) =>
+        options.Mappings.Values
+            .Where(m => !string.IsNullOrWhiteSpace(m.File))
+            .Select(m => Path.IsPathRooted(m.File) ? m.File! : Path.Combine(_contentRoot, m.File!));
 
     /// <summary>At every start and every applied change: a reload must not open the events API silently.</summary>
     private void WarnAboutSecurity(BridgeModel model)
