@@ -14,14 +14,19 @@ namespace CloudAlmBridge.Tests.Configuration;
 public sealed class MappingFileChangeTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
+    private readonly IsolatedServiceNow _serviceNow = new();
 
     [Fact]
     public async Task AChangedMappingFile_IsInForceWithinSeconds_ABrokenOneIsRefused_AndTheLastGoodStays()
     {
         var file = _directory.File("acme-incident.json");
         await File.WriteAllTextAsync(file, Mapping("v1"));
-        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("bridge.db"));
+        var settings = _serviceNow.Settings();
         settings["Bridge:Mappings:acme-incident:File"] = file;
+        settings["Bridge:Subscriptions:acme:Webhook"] = "snow-incident";
+        settings["Bridge:Subscriptions:acme:Mapping"] = "acme-incident";
+        _serviceNow.ServiceNow.AnswersLookup();
+        _serviceNow.ServiceNow.AnswersCreate("acme01", "INC0050001");
         using var factory = new BridgeFactory(settings);
         using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
         Assert.Equal("[v1] Ping failed to service S4H", await PreviewAsync(admin));
@@ -29,6 +34,12 @@ public sealed class MappingFileChangeTests : IDisposable
         // Replaced atomically: written beside it, then renamed over it.
         await ReplaceAsync(file, Mapping("v2"));
         await Polling.WaitUntilAsync(async () => await PreviewAsync(admin) == "[v2] Ping failed to service S4H", "the renamed file in force", seconds: 10);
+
+        // And a real delivery to ServiceNow uses it.
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        Assert.True((await events.PostEventAsync("acme", Events.Message("created", Events.NewSituationId()))).IsSuccessStatusCode);
+        var create = Assert.Single(_serviceNow.ServiceNow.Calls("POST"));
+        Assert.Equal("[v2] Ping failed to service S4H", ServiceNowStubs.BodyOf(create)["short_description"]!.GetValue<string>());
 
         // Broken (a JSON syntax error on line 3): refused, the log names the line, readiness degrades, v2 stays.
         await ReplaceAsync(file, "{\n  \"structure\": {\n    \"request\": { \"short_description\": \"[v3] #{subject}\" \n  }\n}");
@@ -43,7 +54,11 @@ public sealed class MappingFileChangeTests : IDisposable
         Assert.Equal("Healthy", (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString());
     }
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _serviceNow.Dispose();
+        _directory.Dispose();
+    }
 
     private static async Task ReplaceAsync(string file, string content)
     {
@@ -64,7 +79,7 @@ public sealed class MappingFileChangeTests : IDisposable
     private static string Mapping(string version) => $$"""
         {
           "structure": { "request": { "short_description": "[{{version}}] #{subject}" }, "response": { "externalNumber": "#{number}" } },
-          "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" } ] }
+          "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST", "responseRoot": "result", "externalIdProperty": "/sys_id" } ] }
         }
         """;
 }
