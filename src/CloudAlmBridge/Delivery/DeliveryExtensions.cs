@@ -11,6 +11,8 @@ internal static class DeliveryExtensions
     public static IHostApplicationBuilder AddBridgeDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddTransient<DestinationAuthenticationHandler>();
+        builder.Services.AddSingleton<DestinationSlotRegistry>();
+        builder.Services.AddTransient<DestinationSlots>();
         builder.Services.AddSingleton<OAuthTokenCache>();
 
         // Token requests go straight to the token endpoint: no retries (a refused secret will not change by retrying).
@@ -31,9 +33,25 @@ internal static class DeliveryExtensions
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
 
-                    // 429 waits for Retry-After, as ServiceNow and Jira ask (the default predicate covers 408, 429, 5xx,
-                    // timeouts and connection failures).
-                    ShouldRetryAfterHeader = true,
+                    // Retry-After is read by the delay generator below, which caps it.
+                    ShouldRetryAfterHeader = false,
+                };
+
+                // A quick retry waits for Retry-After, as ServiceNow and Jira ask, but never shorter than its own
+                // backoff and never beyond MaxInlineRetryDelay: a longer wait ends the attempt, and the outbox's
+                // schedule takes the delivery over (no wait of minutes inside an attempt). The default predicate
+                // covers 408, 429, 5xx, timeouts and connection failures.
+                var timeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                var handles = retry.ShouldHandle;
+                retry.ShouldHandle = args =>
+                    args.Outcome.Result is { } answer && RetryAfterHeader.Read(answer, timeProvider.GetUtcNow()) > delivery.MaxInlineRetryDelay
+                        ? PredicateResult.False()
+                        : handles(args);
+                retry.DelayGenerator = args =>
+                {
+                    var backoff = delivery.InlineRetryDelay * Math.Pow(2, args.AttemptNumber);
+                    var asked = args.Outcome.Result is { } answer ? RetryAfterHeader.Read(answer, timeProvider.GetUtcNow()) : null;
+                    return ValueTask.FromResult<TimeSpan?>(asked is { } wait && wait > backoff ? wait : null);
                 };
 
                 // Why each retried call is safe: GET reads; PATCH and PUT set the same fields again. A POST that creates
@@ -45,10 +63,12 @@ internal static class DeliveryExtensions
                     pipeline.AddRetry(retry);
                 }
 
-                pipeline.AddTimeout(delivery.AttemptTimeout);
+                // The attempt's timeout is taken in DestinationSlots, once the call has its slot.
             });
 
-        // Added after the resilience handler, so it runs inside it: every attempt is signed afresh.
+        // Added after the resilience handler, so they run inside it, once per call: every attempt takes a destination
+        // slot only while it is on the wire, and is signed afresh.
+        client.AddHttpMessageHandler<DestinationSlots>();
         client.AddHttpMessageHandler<DestinationAuthenticationHandler>();
         return builder;
     }

@@ -14,6 +14,7 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Url);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         message.Options.Set(DestinationAuthenticationHandler.DestinationKey, request.Webhook.Destination);
+        message.Options.Set(DestinationSlots.DestinationNameKey, request.Webhook.DestinationName);
         if (request.Body is not null)
         {
             message.Content = new ByteArrayContent(request.Body);
@@ -53,20 +54,12 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
                 throw new TicketSystemException(
                     $"{request.Webhook.DestinationName} answered {status} to {request.Method}: {targetMessage ?? response.ReasonPhrase}"
                         + (policy is null ? string.Empty : $". {policy}"),
-                    status, targetMessage, retryAfter: RetryAfter(response));
+                    status, targetMessage, retryAfter: RetryAfterHeader.Read(response, timeProvider.GetUtcNow()));
             }
 
             return new TicketSystemAnswer(status, ParseBody(body));
         }
     }
-
-    /// <summary><c>Retry-After</c> as ServiceNow and Jira send it with 429 and some 503s: seconds, or an HTTP date.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
 
     private static JsonElement ParseBody(string body)
     {

@@ -91,7 +91,9 @@ internal static class EventEndpoints
         {
             // A PING reads the ticket and changes nothing: answered directly, never queued.
             metrics.EventReceived(subscription.Name, message.EventType);
-            var ping = await lifecycle.HandleAsync(subscription, message.EventType, message.SituationId, message.Resource, 0, cancellationToken);
+            var resource = message.Resource.Clone();
+            var ping = await request.HttpContext.RequestServices.GetRequiredService<PingCoalescer>().RunAsync(subscription.Name, message.SituationId,
+                () => lifecycle.HandleAsync(subscription, message.EventType, message.SituationId, resource, 0, CancellationToken.None));
             return Answer(subscription, message.SituationId, message.EventType, ping);
         }
 
@@ -133,7 +135,7 @@ internal static class EventEndpoints
     }
 
     private static async Task<Results<Ok<EventAnswer>, ProblemHttpResult>> GetTicketAsync(
-        string subscription, string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle,
+        string subscription, string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle, PingCoalescer pings,
         BridgeMetrics metrics, CancellationToken cancellationToken)
     {
         var model = configuration.Current;
@@ -153,7 +155,9 @@ internal static class EventEndpoints
         // A PING addressed by path carries no situation body: the id is all the ticket look-up needs.
         using var resource = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["id"] = externalId }));
         metrics.EventReceived(resolved.Name, EventTypes.Ping);
-        var outcome = await lifecycle.HandleAsync(resolved, EventTypes.Ping, externalId, resource.RootElement, 0, cancellationToken);
+        var root = resource.RootElement.Clone();
+        var outcome = await pings.RunAsync(resolved.Name, externalId,
+            () => lifecycle.HandleAsync(resolved, EventTypes.Ping, externalId, root, 0, CancellationToken.None));
         return Answer(resolved, externalId, EventTypes.Ping, outcome) switch
         {
             { Result: Ok<EventAnswer> ok } => ok,

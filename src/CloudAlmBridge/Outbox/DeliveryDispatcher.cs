@@ -26,7 +26,6 @@ internal sealed class DeliveryDispatcher(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _queueDepthCountedAt;
     private readonly ConcurrentDictionary<long, ClaimedRun> _running = new();
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _destinations = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Look for work now (a new event was accepted, or a delivery finished and freed its situation).</summary>
     public void Wake()
@@ -266,18 +265,9 @@ internal sealed class DeliveryDispatcher(
             return;
         }
 
-        var gate = _destinations.GetOrAdd(subscription.Webhook.DestinationName, _ => new SemaphoreSlim(options.MaxConcurrencyPerDestination));
-        await gate.WaitAsync(cancellationToken);
-        LifecycleOutcome outcome;
-        try
-        {
-            outcome = await lifecycle.HandleAsync(subscription, delivery.EventType, delivery.SituationId, change.Resource, delivery.Id, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
-
+        // The destination's bound applies per call to it (Delivery/DestinationSlots), not per delivery: a delivery
+        // that waits between its calls holds no slot.
+        var outcome = await lifecycle.HandleAsync(subscription, delivery.EventType, delivery.SituationId, change.Resource, delivery.Id, cancellationToken);
         await FinishAsync(delivery, claim, outcome, options);
     }
 
@@ -294,6 +284,14 @@ internal sealed class DeliveryDispatcher(
         else if (!outcome.Transient)
         {
             state = DeliveryState.DeadLettered;
+        }
+        else if (RetrySchedule.WaitPastRetryAge(outcome.RetryAfter, delivery.QueuedAt, now, options))
+        {
+            state = DeliveryState.DeadLettered;
+            outcome = outcome with
+            {
+                Error = $"{outcome.Error}; the ticket system asked to wait {outcome.RetryAfter} (Retry-After), past Bridge:Delivery:MaxRetryAge ({options.MaxRetryAge})",
+            };
         }
         else
         {

@@ -7,21 +7,23 @@ internal static class RetrySchedule
 {
     /// <summary>
     /// Exponential backoff from <c>RetryBaseDelay</c>, doubled per failed attempt up to <c>RetryMaxDelay</c>, with ±20 %
-    /// jitter so that deliveries failed by one outage do not return in one wave. A <c>Retry-After</c> is honoured as
-    /// given, even beyond <c>RetryMaxDelay</c>: the ticket system knows its own limits.
+    /// jitter so that deliveries failed by one outage do not return in one wave. A <c>Retry-After</c> may lengthen the
+    /// wait (no call before the ticket system allows it), never shorten it (<c>0</c>, or a date already past on a ticket
+    /// system whose clock is behind, cannot make a delivery hammer it). Every wait is bounded: one that would reach past
+    /// <c>MaxRetryAge</c> dead-letters at once with that reason (<see cref="WaitPastRetryAge"/>).
     /// </summary>
     public static TimeSpan Delay(int failedAttempts, TimeSpan? retryAfter, DeliveryOptions options, double jitterSample)
     {
-        if (retryAfter is { } asked)
-        {
-            return asked < TimeSpan.Zero ? TimeSpan.Zero : asked;
-        }
-
         var exponent = Math.Min(Math.Max(failedAttempts - 1, 0), 30);
         var backoff = Math.Min(options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent), options.RetryMaxDelay.TotalMilliseconds);
         var jitter = 0.8 + (0.4 * Math.Clamp(jitterSample, 0, 1));
-        return TimeSpan.FromMilliseconds(backoff * jitter);
+        var wait = TimeSpan.FromMilliseconds(backoff * jitter);
+        return retryAfter is { } asked && asked > wait ? asked : wait;
     }
+
+    /// <summary>True when the ticket system asked to wait beyond what is left of <c>MaxRetryAge</c>: no attempt could come in time.</summary>
+    public static bool WaitPastRetryAge(TimeSpan? retryAfter, DateTimeOffset queuedAt, DateTimeOffset now, DeliveryOptions options) =>
+        retryAfter is { } asked && asked > options.MaxRetryAge - (now - queuedAt);
 
     /// <summary>No further attempt after <c>MaxAttempts</c>, or once the next one would start past <c>MaxRetryAge</c>.</summary>
     public static bool GivesUp(int failedAttempts, DateTimeOffset queuedAt, DateTimeOffset nextAttemptAt, DeliveryOptions options) =>

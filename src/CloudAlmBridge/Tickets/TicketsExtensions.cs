@@ -6,6 +6,7 @@ internal static class TicketsExtensions
     {
         builder.Services.AddSingleton<SituationLocks>();
         builder.Services.AddSingleton<TicketLifecycle>();
+        builder.Services.AddSingleton<PingCoalescer>();
         builder.Services.AddSingleton<JiraTransitions>();
         return builder;
     }

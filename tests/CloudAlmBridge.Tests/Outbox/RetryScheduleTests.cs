@@ -31,10 +31,24 @@ public sealed class RetryScheduleTests
         Assert.Equal(TimeSpan.FromSeconds(seconds), RetrySchedule.Delay(1, null, Options, sample));
 
     [Fact]
-    public void RetryAfter_IsHonouredAsGiven_EvenBeyondTheMaximum()
+    public void RetryAfter_LengthensTheWait_AndNeverShortensIt()
     {
-        Assert.Equal(TimeSpan.FromSeconds(3), RetrySchedule.Delay(4, TimeSpan.FromSeconds(3), Options, 0.5));
+        // Shorter than the backoff (0, a date in the past, 3 s at the fourth attempt): the backoff stands.
+        Assert.Equal(TimeSpan.FromSeconds(80), RetrySchedule.Delay(4, TimeSpan.FromSeconds(3), Options, 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(10), RetrySchedule.Delay(1, TimeSpan.Zero, Options, 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(90), RetrySchedule.Delay(1, TimeSpan.FromSeconds(90), Options, 0.5));
         Assert.Equal(TimeSpan.FromHours(2), RetrySchedule.Delay(1, TimeSpan.FromHours(2), Options, 0.5));
+    }
+
+    [Fact]
+    public void RetryAfter_PastWhatIsLeftOfMaxRetryAge_GivesUp()
+    {
+        var queued = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+
+        Assert.False(RetrySchedule.WaitPastRetryAge(TimeSpan.FromMinutes(30), queued, queued.AddMinutes(20), Options));
+        Assert.True(RetrySchedule.WaitPastRetryAge(TimeSpan.FromMinutes(45), queued, queued.AddMinutes(20), Options));
+        Assert.True(RetrySchedule.WaitPastRetryAge(TimeSpan.FromSeconds(1e9), queued, queued, Options));
+        Assert.False(RetrySchedule.WaitPastRetryAge(null, queued, queued.AddMinutes(59), Options));
     }
 
     [Fact]

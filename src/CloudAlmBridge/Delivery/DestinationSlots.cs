@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using CloudAlmBridge.Configuration;
+using Polly.Timeout;
+
+namespace CloudAlmBridge.Delivery;
+
+/// <summary>
+/// <c>MaxConcurrencyPerDestination</c>, per call: a slot is held only while a request is on the wire to the
+/// destination, never while a delivery waits (for a retry, a <c>Retry-After</c>, its situation's lock). Every call to a
+/// ticket system passes here — deliveries, look-ups and PINGs alike — so nothing bypasses the bound. The attempt's
+/// timeout (<c>AttemptTimeout</c>) starts once the slot is taken: waiting for a slot never makes a call look
+/// unanswered (for a create, that would send a second one after the look-up).
+/// </summary>
+internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveConfiguration configuration) : DelegatingHandler
+{
+    /// <summary>The destination's name, set on every request the ticket-system client sends.</summary>
+    public static readonly HttpRequestOptionsKey<string> DestinationNameKey = new("CloudAlmBridge.DestinationName");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(DestinationNameKey, out var destination))
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var gate = registry.For(destination);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var timeout = configuration.Current.Options.Delivery.AttemptTimeout;
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(timeout);
+            try
+            {
+                return await base.SendAsync(request, attempt.Token);
+            }
+            catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Polly's own exception for a timed-out attempt: the quick retries and the client treat it as such.
+                throw new TimeoutRejectedException($"The call did not answer within {timeout} (Bridge:Delivery:AttemptTimeout).", timeout, exception);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
+
+/// <summary>The slots of each destination, one set per process (message handlers are recreated by the client factory).</summary>
+internal sealed class DestinationSlotRegistry(ActiveConfiguration configuration)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _slots = new(StringComparer.OrdinalIgnoreCase);
+
+    public SemaphoreSlim For(string destination) =>
+        _slots.GetOrAdd(destination, static (_, limit) => new SemaphoreSlim(limit), configuration.Current.Options.Delivery.MaxConcurrencyPerDestination);
+}
