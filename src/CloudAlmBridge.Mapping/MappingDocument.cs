@@ -244,6 +244,14 @@ public sealed class MappingDocument
         }
 
         var pathText = GetString(entry, "path", path, errors);
+        if (pathText is { Length: > 0 } && pathText[0] is not ('/' or '?'))
+        {
+            // Appended to the destination URL and the webhook's path: anything else could change the host the call
+            // (with the destination's credentials) goes to, as "@other-host:8080/x" would.
+            errors.Add(new MappingError($"{path}.path", $"'{pathText}' must start with '/' or '?'",
+                "it is appended to the destination URL and the webhook path, e.g. '/#{externalId}' or '?sysparm_display_value=true'"));
+        }
+
         var pathTemplate = pathText is null ? null : compiler.CompileText(pathText, $"{path}.path");
 
         var responseRoot = GetString(entry, "responseRoot", path, errors) ?? string.Empty;

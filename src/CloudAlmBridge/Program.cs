@@ -34,6 +34,7 @@ app.ValidateBridgeConfiguration();
 app.UseBridgeSecurityHeaders();
 app.UseBridgeErrors();
 app.UseBridgeRequestLogging();
+app.UseBridgeClientAborts();
 app.UseBridgeSecurity();
 
 app.MapBridgeOpenApi();

@@ -34,6 +34,40 @@ public sealed class OperationTests
         Assert.Equal("/id%20with%2Fslash?sysparm_fields=number,state&x=a%26b%3Dc", ping.RenderPath(context));
     }
 
+    [Theory]
+    [InlineData("/close", "/close")]
+    [InlineData("/tickets/new", "/tickets/new")]
+    [InlineData("?sysparm_display_value=true", "?sysparm_display_value=true")]
+    [InlineData("/literal ##{kept}", "/literal #{kept}")]
+    public void Path_WithoutAPlaceholder_IsAppendedAsWritten(string path, string rendered)
+    {
+        var document = MappingDocument.Compile($$"""
+            { "structure": { "request": { "a": "#{subject}" } },
+              "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" },
+                { "eventType": "EVENT-SITUATION.CLOSED", "operation": "POST", "path": "{{path}}" } ] } }
+            """).Document!;
+
+        Assert.Equal(rendered, document.FindOperation("EVENT-SITUATION.CLOSED")!.RenderPath(MappingHarness.Context()));
+    }
+
+    [Theory]
+    [InlineData("@127.0.0.1:8080/x/#{id}")]
+    [InlineData("close")]
+    [InlineData("#{externalId}")]
+    public void Path_ThatDoesNotStartWithSlashOrQuestionMark_IsAnErrorAtItsPath(string path)
+    {
+        var compilation = MappingDocument.Compile($$"""
+            { "structure": { "request": { "a": "#{subject}" } },
+              "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" },
+                { "eventType": "EVENT-SITUATION.CLOSED", "operation": "POST", "path": "{{path}}" } ] } }
+            """);
+
+        Assert.Null(compilation.Document);
+        var error = Assert.Single(compilation.Errors);
+        Assert.Equal("eventTypeMapping.operationMappings[1].path", error.Path);
+        Assert.Contains("must start with '/' or '?'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Path_IsEmpty_WhenTheOperationHasNone() =>
         Assert.Equal(string.Empty, Mapping.FindOperation("EVENT-SITUATION.CREATED")!.RenderPath(MappingHarness.Context()));

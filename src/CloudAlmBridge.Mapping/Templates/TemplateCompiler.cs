@@ -121,7 +121,14 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
     public TextNode? CompileText(string text, string path)
     {
         var segments = ParseText(text, path);
-        return segments is null ? null : new TextNode(segments);
+
+        // Nothing to substitute is still text: a path such as "/close" is appended as written (contract §6).
+        return segments switch
+        {
+            null => null,
+            [] => new TextNode(text.Length == 0 ? [] : [new TextSegment(text, null)]),
+            _ => new TextNode(segments),
+        };
     }
 
     /// <summary>

@@ -72,6 +72,25 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         }
 
         var delivery = options.Delivery;
+
+        // Every duration has an upper bound the runtime's timers accept (about 24.8 days for a wait): a value beyond
+        // it would throw inside a background loop long after the start.
+        foreach (var (name, value, max) in new (string, TimeSpan, TimeSpan)[]
+        {
+            ("AttemptTimeout", delivery.AttemptTimeout, TimeSpan.FromMinutes(30)),
+            ("InlineRetryDelay", delivery.InlineRetryDelay, TimeSpan.FromMinutes(5)),
+            ("MaxInlineRetryDelay", delivery.MaxInlineRetryDelay, TimeSpan.FromMinutes(5)),
+            ("RetryBaseDelay", delivery.RetryBaseDelay, TimeSpan.FromDays(1)),
+            ("RetryMaxDelay", delivery.RetryMaxDelay, TimeSpan.FromDays(1)),
+            ("MaxRetryAge", delivery.MaxRetryAge, TimeSpan.FromDays(30)),
+        })
+        {
+            if (value > max)
+            {
+                errors.Add($"{Root}:Delivery:{name}: must be at most {max} (is {value})");
+            }
+        }
+
         if (delivery.AttemptTimeout <= TimeSpan.Zero)
         {
             errors.Add($"{Root}:Delivery:AttemptTimeout: must be positive");

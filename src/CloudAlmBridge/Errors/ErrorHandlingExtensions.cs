@@ -22,4 +22,36 @@ internal static class ErrorHandlingExtensions
         app.UseStatusCodePages();
         return app;
     }
+
+    /// <summary>
+    /// A caller that went away mid-request (its connection closed before the body was complete, or it cancelled) is a
+    /// client abort, not a failure of the bridge: answered 499 (nobody reads it) and logged once, at Information, by
+    /// the request log, never as a 500 with a stack trace. Nothing was stored for it: the body never arrived whole.
+    /// </summary>
+    public static WebApplication UseBridgeClientAborts(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception exception) when (IsClientAbort(context, exception))
+            {
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.StatusCode = ClientClosedRequest;
+                }
+            }
+        });
+        return app;
+    }
+
+    /// <summary>The status nginx and others record for a request whose client closed the connection first.</summary>
+    public const int ClientClosedRequest = 499;
+
+    private static bool IsClientAbort(HttpContext context, Exception exception) =>
+        context.RequestAborted.IsCancellationRequested
+        || exception is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad
+            && bad.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal);
 }

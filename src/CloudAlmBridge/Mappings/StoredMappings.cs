@@ -1,3 +1,4 @@
+using CloudAlmBridge.Health;
 using System.Collections.Immutable;
 using System.Data.Common;
 using CloudAlmBridge.Mapping;
@@ -149,11 +150,24 @@ internal sealed class StoredMappings(IMappingStore store, ILogger<StoredMappings
 }
 
 /// <summary>Keeps every instance's stored mappings within a second or two of the database's (contract: a PUT is in force everywhere within 2 s).</summary>
-internal sealed class StoredMappingsRefresher(StoredMappings mappings, ILogger<StoredMappingsRefresher> logger) : BackgroundService
+internal sealed class StoredMappingsRefresher(StoredMappings mappings, IHostApplicationLifetime lifetime, ILogger<StoredMappingsRefresher> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunLoopAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            BackgroundFailure.StopTheHost(lifetime, logger, "stored mappings refresher", exception);
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))

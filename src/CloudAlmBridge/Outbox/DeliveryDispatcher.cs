@@ -1,3 +1,4 @@
+using CloudAlmBridge.Health;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
@@ -20,6 +21,7 @@ internal sealed class DeliveryDispatcher(
     DeliveryNotifications notifications,
     BridgeMetrics metrics,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan QueueDepthInterval = TimeSpan.FromSeconds(5);
@@ -44,6 +46,18 @@ internal sealed class DeliveryDispatcher(
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunLoopAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            BackgroundFailure.StopTheHost(lifetime, logger, "delivery dispatcher", exception);
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         await ReleaseExpiredLeasesAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)

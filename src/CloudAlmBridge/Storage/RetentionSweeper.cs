@@ -1,3 +1,4 @@
+using CloudAlmBridge.Health;
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
 
@@ -12,6 +13,7 @@ internal sealed class RetentionSweeper(
     IDeliveryStore store,
     ActiveConfiguration configuration,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<RetentionSweeper> logger) : BackgroundService
 {
     private const int BatchSize = 500;
@@ -19,6 +21,18 @@ internal sealed class RetentionSweeper(
     private static readonly TimeSpan PauseBetweenBatches = TimeSpan.FromMilliseconds(200);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunLoopAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            BackgroundFailure.StopTheHost(lifetime, logger, "retention sweeper", exception);
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         // The first sweep a little after the start, not in the middle of it.
         var wait = TimeSpan.FromMinutes(1);

@@ -235,7 +235,7 @@ internal sealed class TicketLifecycle(
         var request = new TicketRequest(
             work.Subscription.Webhook,
             operation.Method,
-            work.Subscription.Webhook.ResourceUrl + operation.RenderPath(context),
+            TicketUrl.Compose(work.Subscription.Webhook, operation.RenderPath(context)),
             operation.RenderRequest(context));
         var answer = await client.SendAsync(request, cancellationToken);
         return (answer, operation.MapResponse(answer.Body, context));

@@ -35,6 +35,22 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public void DurationsBeyondWhatTheTimersAccept_StopTheStart_NamingEachKey()
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Delivery:PollInterval"] = "60.00:00:00";
+        settings["Bridge:Delivery:RetryMaxDelay"] = "400.00:00:00";
+        settings["Bridge:Delivery:LeaseDuration"] = "30.00:00:00";
+        using var factory = new BridgeFactory(settings);
+
+        var errors = Assert.Throws<OptionsValidationException>(() => factory.Server).Failures.ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Delivery:PollInterval: must be positive and at most 00:01:00", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Delivery:RetryMaxDelay: must be at most 1.00:00:00", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Delivery:LeaseDuration: must be between 00:00:01 and 01:00:00", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SubscriptionsThatCouldNeverDeliver_StopTheStart()
     {
         var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));

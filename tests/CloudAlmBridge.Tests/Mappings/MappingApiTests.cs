@@ -118,6 +118,20 @@ public sealed class MappingApiTests(ServiceNowBridgeFixture bridge) : IClassFixt
     }
 
     [Fact]
+    public async Task Put_APathThatCouldMoveTheCallToAnotherHost_Is400_AndNothingIsStored()
+    {
+        using var client = bridge.AdminClient();
+        var document = SimpleMapping.Replace("\"operation\": \"POST\"", "\"operation\": \"POST\", \"path\": \"@127.0.0.1:9/x/#{id}\"", StringComparison.Ordinal);
+        Assert.Contains("@127.0.0.1", document, StringComparison.Ordinal);
+
+        var response = await PutAsync(client, "host-moving", document);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must start with '/' or '?'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/mappings/host-moving")).StatusCode);
+    }
+
+    [Fact]
     public async Task Put_WithIfMatch_ForAMappingThatDoesNotExist_Is412()
     {
         using var client = bridge.AdminClient();
