@@ -1,6 +1,6 @@
-using CloudAlmBridge.Health;
 using System.Collections.Immutable;
 using System.Data.Common;
+using CloudAlmBridge.Health;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Storage;
 

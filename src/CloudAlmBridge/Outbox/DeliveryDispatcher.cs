@@ -1,7 +1,7 @@
-using CloudAlmBridge.Health;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Health;
 using CloudAlmBridge.Ingestion;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Storage;

@@ -1,6 +1,6 @@
-using CloudAlmBridge.Health;
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Health;
 
 namespace CloudAlmBridge.Storage;
 
