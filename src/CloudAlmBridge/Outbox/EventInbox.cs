@@ -26,11 +26,12 @@ internal sealed class EventInbox(
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
 
-        // A message repeats an accepted one when it has the same subscription, situation, event type and update time,
-        // or when its body is identical; without an update time, only the body can tell.
+        // A message repeats an accepted one when it has the same subscription, situation, event type, update time and
+        // content (a resend, however its JSON is spaced), or when its body is identical. Two messages with one update
+        // time but different content are two events: both are delivered.
         var dedupeKey = message.Resource.TryGetProperty("updateTime", out var updateTime) && updateTime.ValueKind == JsonValueKind.String
                         && updateTime.GetString() is { Length: > 0 } time
-            ? $"updateTime:{time}"
+            ? $"updateTime:{time}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message.Resource)))}"
             : $"body:{hash}";
         var (delivery, duplicate) = await deliveries.AcceptAsync(new NewDelivery(subscription.Name, message.SituationId, message.EventType,
             dedupeKey, hash, Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow()), cancellationToken);

@@ -207,27 +207,35 @@ public abstract class DurableDeliveryTests
     }
 
     [Fact]
-    public async Task DuplicateMessage_IsAnsweredLikeTheOriginal_AndDeliveredOnce()
+    public async Task DuplicateMessage_IsAnsweredLikeTheOriginal_AndDeliveredOnce_ButNewContentAtTheSameUpdateTimeIsDelivered()
     {
         _bridge.ServiceNow.AnswersLookup();
         _bridge.ServiceNow.AnswersCreate("fff666", "INC0020006");
+        _bridge.ServiceNow.AnswersPatch("fff666", "INC0020006", "2");
         using var events = _bridge.EventsClient();
         var situation = Events.NewSituationId();
         var message = Events.Message("created", situation);
-        var sameEventOtherBody = Events.Message("created", situation);
-        sameEventOtherBody["resource"]!["workNotes"] = "sent again with other notes";
+        var sameUpdateTimeOtherContent = Events.Message("created", situation);
+        sameUpdateTimeOtherContent["resource"]!["workNotes"] = "sent again with other notes";
 
         var original = await events.PostEventAsync(Subscription, message);
         var identical = await events.PostEventAsync(Subscription, message);
-        var sameEvent = await events.PostEventAsync(Subscription, sameEventOtherBody);
+        var respaced = await events.PostAsync($"/api/v1/events/{Subscription}", new StringContent(
+            message.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), System.Text.Encoding.UTF8, "application/json"));
+        var otherContent = await events.PostEventAsync(Subscription, sameUpdateTimeOtherContent);
 
         var first = await original.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Created, original.StatusCode);
         Assert.Equal(HttpStatusCode.Created, identical.StatusCode);
-        Assert.Equal(HttpStatusCode.Created, sameEvent.StatusCode);
         Assert.Equal(first, await identical.Content.ReadAsStringAsync());
-        Assert.Equal(first, await sameEvent.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, respaced.StatusCode);
+        Assert.Equal(first, await respaced.Content.ReadAsStringAsync());
+
+        // Same update time, other content: another event, not a resend. The ticket exists, so it is an update.
+        Assert.Equal(HttpStatusCode.OK, otherContent.StatusCode);
         Assert.Single(_bridge.ServiceNow.Calls("POST"));
+        var patch = Assert.Single(_bridge.ServiceNow.Calls("PATCH"));
+        Assert.Contains("sent again with other notes", patch.RequestMessage.Body, StringComparison.Ordinal);
     }
 
     [Fact]
