@@ -96,6 +96,11 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Delivery:AttemptTimeout: must be positive");
         }
 
+        if (delivery.MaxAnswerBytes is < 1024 or > 100 * 1024 * 1024)
+        {
+            errors.Add($"{Root}:Delivery:MaxAnswerBytes: must be between 1024 and 104857600 (is {delivery.MaxAnswerBytes})");
+        }
+
         if (delivery.InlineRetries is < 0 or > 10)
         {
             errors.Add($"{Root}:Delivery:InlineRetries: must be between 0 and 10 (is {delivery.InlineRetries})");

@@ -2,6 +2,12 @@ namespace CloudAlmBridge.Configuration;
 
 public sealed class DeliveryOptions
 {
+    /// <summary>
+    /// The largest answer read from a ticket system (1 MiB). A larger one is not read into memory: the attempt fails
+    /// with that reason (for a create its outcome is unknown, and the look-up before the next attempt finds out).
+    /// </summary>
+    public long MaxAnswerBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Time for one call to the ticket system.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -32,7 +32,9 @@ internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveC
             attempt.CancelAfter(timeout);
             try
             {
-                return await base.SendAsync(request, attempt.Token);
+                var response = await base.SendAsync(request, attempt.Token);
+                await ReadBoundedAsync(response, configuration.Current.Options.Delivery.MaxAnswerBytes, attempt.Token);
+                return response;
             }
             catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -45,6 +47,51 @@ internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveC
             gate.Release();
         }
     }
+
+    /// <summary>
+    /// Reads the answer into memory inside the call's slot and timeout, but never more than <paramref name="limit"/>
+    /// bytes: a ticket system (or something in front of it) answering hundreds of megabytes cannot grow the bridge.
+    /// </summary>
+    private static async Task ReadBoundedAsync(HttpResponseMessage response, long limit, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            response.Dispose();
+            throw new AnswerTooLargeException(status, limit);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                response.Dispose();
+                throw new AnswerTooLargeException(status, limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var content = new ByteArrayContent(buffer.ToArray());
+        foreach (var header in response.Content.Headers)
+        {
+            content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        response.Content.Dispose();
+        response.Content = content;
+    }
+}
+
+/// <summary>The ticket system's answer was larger than <c>Bridge:Delivery:MaxAnswerBytes</c>; it was not read.</summary>
+internal sealed class AnswerTooLargeException(int status, long limit)
+    : HttpRequestException($"answered {status} with more than {limit} bytes (Bridge:Delivery:MaxAnswerBytes); the answer was not read")
+{
+    public int Status { get; } = status;
 }
 
 /// <summary>The slots of each destination, one set per process (message handlers are recreated by the client factory).</summary>

@@ -26,6 +26,12 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
         {
             response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
+        catch (AnswerTooLargeException exception)
+        {
+            // For a create the outcome is unknown: transient, so the next attempt looks the ticket up first.
+            throw new TicketSystemException(
+                $"{request.Method} {request.Url} {exception.Message}", exception.Status, null, exception, transient: true);
+        }
         catch (HttpRequestException exception)
         {
             throw new TicketSystemException(

@@ -130,6 +130,27 @@ public sealed class ThrottlingTests : IDisposable
         Assert.InRange(_serviceNow.ServiceNow.Calls("GET", $"{Incidents}/ping01").Count, 1, 2);
     }
 
+    [Fact]
+    public async Task AnAnswerLargerThanMaxAnswerBytes_IsNotRead_AndTheAttemptFailsSayingSo()
+    {
+        using var factory = Bridge(new() { ["Bridge:Delivery:MaxAnswerBytes"] = "65536" });
+        _serviceNow.ServiceNow.AnswersLookup();
+        _serviceNow.ServiceNow.Given(Request.Create().WithPath(Incidents).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("{\"result\":{\"sys_id\":\"big01\",\"padding\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}"));
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        var accepted = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        await Polling.WaitUntilAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{Polling.DeliveryId(accepted)}")).GetProperty("attempts").GetArrayLength() >= 1,
+            "the first attempt recorded");
+
+        var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{Polling.DeliveryId(accepted)}");
+        Assert.Equal("Retrying", delivery.GetProperty("state").GetString());
+        Assert.Contains("more than 65536 bytes (Bridge:Delivery:MaxAnswerBytes)", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _serviceNow.Dispose();
 
     private BridgeFactory Bridge(Dictionary<string, string?>? changes = null)
