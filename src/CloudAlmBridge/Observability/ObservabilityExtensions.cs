@@ -14,8 +14,7 @@ internal static class ObservabilityExtensions
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate:
-                "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"),
+            .WriteTo.Console(new EscapingTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}")),
             // Each host keeps its own logger instead of replacing the process-wide Log.Logger: two hosts in one
             // process (the integration tests) must not write into each other's sinks.
             preserveStaticLogger: true,
