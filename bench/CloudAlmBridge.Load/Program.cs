@@ -117,7 +117,7 @@ try
 
         // One caller keeps posting new events while the backlog drains: their answer times are the new-event latency.
         var probe = RunAsync(client, 1, TimeSpan.FromSeconds(seconds), int.MaxValue, "new-");
-        while (Drained() < backlog && drain.Elapsed < TimeSpan.FromMinutes(60))
+        while (Drained() < backlog && drain.Elapsed < TimeSpan.FromMinutes(60) && !bridge.HasExited)
         {
             await Task.Delay(250);
         }
