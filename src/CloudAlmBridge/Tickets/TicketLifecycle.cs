@@ -129,23 +129,39 @@ internal sealed class TicketLifecycle(
         var operation = work.Mapping.Document.FindOperation(EventTypes.Created)
             ?? throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null, transient: false);
 
-        // At most one ticket per situation: ServiceNow is asked first whether an incident with this correlation id
-        // exists (a create whose answer was lost, a bridge that crashed before writing the link).
-        if (work.Subscription.Webhook.IsServiceNow && await FindByCorrelationAsync(work, operation, cancellationToken) is var (existing, existingId))
+        // At most one ticket per situation: the ticket system is asked first whether the situation's ticket exists (a
+        // create whose answer was lost, a bridge that crashed before writing the link): ServiceNow by correlation id,
+        // Jira by the situation's label.
+        if (await FindExistingAsync(work, operation, cancellationToken) is var (existing, existingId))
         {
             work.Action = "Link";
             await SaveAsync(work, existing, existingId, closed: false, cancellationToken);
             return work.Done(DeliveryState.Delivered, work.Action);
         }
 
-        var (answer, mapped) = await SendAsync(work, operation, ticketId: null, cancellationToken);
+        TicketSystemAnswer answer;
+        MappedResponse mapped;
+        try
+        {
+            (answer, mapped) = await SendAsync(work, operation, ticketId: null, cancellationToken);
+        }
+        catch (TicketSystemException exception) when (exception.StatusCode is null && exception.IsTransient
+                                                      && !work.Subscription.Webhook.IsServiceNow && !work.Subscription.Webhook.IsJira)
+        {
+            // No answer at all (timeout, connection reset): the target may have created the ticket. Without a way to
+            // look it up, trying again could open a second one, so a person decides.
+            throw new TicketSystemException(
+                $"{exception.Message}; outcome unknown: check the ticket system for this situation's ticket, and replay this delivery only if none was created",
+                null, exception.TargetMessage, exception, transient: false);
+        }
+
         work.Created = true;
         var ticketId = mapped.TicketId;
-        if (ticketId is null && work.Subscription.Webhook.IsServiceNow)
+        if (ticketId is null && (work.Subscription.Webhook.IsServiceNow || work.Subscription.Webhook.IsJira))
         {
-            // A success without a readable id (an answer cut short) leaves the outcome unknown: ask ServiceNow. If it
-            // does not know the incident yet, the attempt fails transiently and the next one looks up again first.
-            if (await FindByCorrelationAsync(work, operation, cancellationToken) is not var (found, foundId) || foundId is null)
+            // A success without a readable id (an answer cut short) leaves the outcome unknown: ask the ticket system.
+            // If it does not know the ticket yet, the attempt fails transiently and the next one looks up again first.
+            if (await FindExistingAsync(work, operation, cancellationToken) is not var (found, foundId) || foundId is null)
             {
                 throw new TicketSystemException(
                     $"{work.Subscription.Webhook.DestinationName} answered the create without a readable ticket id; its outcome is unknown",
@@ -239,6 +255,50 @@ internal sealed class TicketLifecycle(
             operation.RenderRequest(context));
         var answer = await client.SendAsync(request, cancellationToken);
         return (answer, operation.MapResponse(answer.Body, context));
+    }
+
+    private Task<(MappedResponse Mapped, string? TicketId)?> FindExistingAsync(Work work, OperationMapping create,
+        CancellationToken cancellationToken) =>
+        work.Subscription.Webhook.IsServiceNow ? FindByCorrelationAsync(work, create, cancellationToken)
+        : work.Subscription.Webhook.IsJira ? FindJiraIssueAsync(work, create, cancellationToken)
+        : Task.FromResult<(MappedResponse, string?)?>(null);
+
+    /// <summary>
+    /// Jira's search for the label the built-in mapping sets on every issue, <c>calm-situation-&lt;id&gt;</c>. A Jira
+    /// that refuses the search (no such endpoint, no browse permission) is asked no more often than that: the create
+    /// goes ahead as before, with a warning; a Jira that is only away makes the attempt fail transiently.
+    /// </summary>
+    private async Task<(MappedResponse Mapped, string? TicketId)?> FindJiraIssueAsync(Work work, OperationMapping create,
+        CancellationToken cancellationToken)
+    {
+        var webhook = work.Subscription.Webhook;
+        var jql = Uri.EscapeDataString($"labels = \"calm-situation-{work.SituationId}\"");
+        var request = new TicketRequest(webhook, "GET",
+            $"{webhook.Destination.Url!.TrimEnd('/')}/rest/api/2/search?jql={jql}&maxResults=1&fields=status,summary", null);
+        TicketSystemAnswer answer;
+        try
+        {
+            answer = await client.SendAsync(request, cancellationToken);
+        }
+        catch (TicketSystemException exception) when (!exception.IsTransient)
+        {
+            TicketLog.LookupUnavailable(logger, work.Subscription.Name, work.SituationId, exception.Message);
+            return null;
+        }
+
+        if (answer.Body.ValueKind != JsonValueKind.Object
+            || !answer.Body.TryGetProperty("issues", out var issues)
+            || issues.ValueKind != JsonValueKind.Array
+            || issues.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var issue = issues[0];
+        var mapped = create.MapRecord(issue, work.Context(null));
+        var ticketId = mapped.TicketId ?? (issue.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null);
+        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, ticketId ?? "(unknown)");
+        return (mapped, ticketId);
     }
 
     private async Task<(MappedResponse Mapped, string? TicketId)?> FindByCorrelationAsync(Work work, OperationMapping create,

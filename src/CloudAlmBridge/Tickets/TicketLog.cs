@@ -23,4 +23,8 @@ internal static partial class TicketLog
         Message = "Jira issue {IssueId} on {Subscription} closes through transition {TransitionId} '{TransitionName}' to status {Status}")]
     public static partial void JiraTransitionFound(ILogger logger, string subscription, string issueId, string transitionId,
         string transitionName, string status);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning,
+        Message = "Subscription {Subscription}, situation {SituationId}: the ticket system refused the look-up before the create ({Reason}); the issue is created without it, so a create whose answer is lost could open a second one")]
+    public static partial void LookupUnavailable(ILogger logger, string subscription, string situationId, string reason);
 }

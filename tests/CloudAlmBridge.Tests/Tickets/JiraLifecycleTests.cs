@@ -96,6 +96,34 @@ public sealed class JiraLifecycleTests : IClassFixture<ServiceNowBridgeFixture>
     }
 
     [Fact]
+    public async Task ACreateWhoseAnswerIsLost_IsFoundByItsLabel_AndNoSecondIssueIsOpened()
+    {
+        // Jira makes the issue, but the answer breaks off; the next attempt searches for the situation's label first.
+        var situation = Events.NewSituationId();
+        var label = $"calm-situation-{situation}";
+        _bridge.Jira.Given(Request.Create().WithPath("/rest/api/2/search").UsingGet()).InScenario($"lost-{situation}")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"issues":[]}"""));
+        _bridge.Jira.Given(Request.Create().WithPath(Issues).UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher($"*{label}*")))
+            .InScenario($"lost-{situation}").WillSetStateTo("made")
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"10077","key":"OPS-77"}""").WithFault(FaultType.MALFORMED_RESPONSE_CHUNK));
+        _bridge.Jira.Given(Request.Create().WithPath("/rest/api/2/search").UsingGet()).InScenario($"lost-{situation}").WhenStateIs("made")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"issues":[{"id":"10077","key":"OPS-77","fields":{"status":{"statusCategory":{"key":"new"}}}}]}"""));
+        using var events = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+
+        await events.PostEventAsync(TestSettings.JiraSubscription, Events.Message("created", situation));
+        var ticket = await Polling.WaitForSituationAsync(admin, TestSettings.JiraSubscription, situation, events: 1);
+
+        Assert.Equal("OPS-77", ticket.GetProperty("ticketNumber").GetString());
+        Assert.Equal("10077", ticket.GetProperty("ticketId").GetString());
+        Assert.Single(_bridge.Jira.Calls("POST", Issues), c => c.RequestMessage.Body!.Contains(label, StringComparison.Ordinal));
+        var searches = _bridge.Jira.Calls("GET", "/rest/api/2/search");
+        Assert.True(searches.Count >= 2, $"{searches.Count} searches");
+        Assert.Contains(label, Uri.UnescapeDataString(searches[0].RequestMessage.Url), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task JiraErrors_ReachTheProblem_WithJirasOwnMessages()
     {
         _bridge.Jira.Given(Request.Create().WithPath(Issues).UsingPost())
