@@ -150,9 +150,18 @@ internal sealed class DeliveryDispatcher(
             // A delivery still running here whose lease ran out (this process was starved, or the storage was away)
             // and that this instance claimed again: the running attempt takes the new claim over, and no second
             // attempt starts beside it.
-            if (_running.TryGetValue(delivery.Id, out var running) && running.TryAdopt(delivery.Claim, until))
+            if (_running.TryGetValue(delivery.Id, out var running) && !running.Task.IsCompleted)
             {
-                OutboxLog.ClaimAdopted(logger, delivery.Id);
+                if (running.TryAdopt(delivery.Claim, until))
+                {
+                    OutboxLog.ClaimAdopted(logger, delivery.Id);
+                }
+                else
+                {
+                    // The earlier run gave its claim up and is still ending: it finishes before another starts.
+                    await store.ReleaseAsync(delivery.Claim, stoppingToken);
+                }
+
                 continue;
             }
 

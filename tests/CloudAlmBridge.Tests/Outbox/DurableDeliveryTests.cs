@@ -316,11 +316,12 @@ public abstract class DurableDeliveryTests
     [Fact]
     public async Task DeliveriesWaitingLongerThanTheirLease_ForTheDestinationSlot_AreEachDeliveredOnce()
     {
-        // One slot, a slow ServiceNow and a one-second lease: most deliveries wait for the slot far longer than the
-        // lease. Their owner renews the lease meanwhile, so none is claimed and run a second time.
+        // One slot, a slow ServiceNow and a three-second lease: the later deliveries wait for the slot longer than the
+        // lease (twelve creates of 0.3 s each, after their look-ups). Their owner renews the lease meanwhile, so none
+        // is claimed and run a second time.
         await _bridge.RestartAsync(new Dictionary<string, string?>
         {
-            ["Bridge:Delivery:LeaseDuration"] = "00:00:01",
+            ["Bridge:Delivery:LeaseDuration"] = "00:00:03",
             ["Bridge:Delivery:MaxConcurrencyPerDestination"] = "1",
             ["Bridge:Inbound:WaitForDeliverySeconds"] = "0",
         });
