@@ -21,8 +21,8 @@ internal static class EventEndpoints
             .RequireAuthorization(Roles.Events);
 
         group.MapPost("/{subscription}", (string subscription, HttpRequest request, ActiveConfiguration configuration,
-                EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
-                HandleAsync(subscription, null, request, configuration, inbox, lifecycle, metrics, cancellationToken))
+                EventInbox inbox, TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken) =>
+                HandleAsync(subscription, null, request, configuration, inbox, lifecycle, pings, metrics, cancellationToken))
             .AcceptsJsonBody<ChangeMessage>()
             .WithName("PostEvent")
             .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
@@ -34,8 +34,8 @@ internal static class EventEndpoints
             var verb = method[0] + method[1..].ToLowerInvariant();
             group.MapMethods("/{subscription}/{externalId}", [method],
                     (string subscription, string externalId, HttpRequest request, ActiveConfiguration configuration,
-                        EventInbox inbox, TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken) =>
-                        HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, metrics, cancellationToken))
+                        EventInbox inbox, TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken) =>
+                        HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, pings, metrics, cancellationToken))
                 .AcceptsJsonBody<ChangeMessage>()
                 .WithName($"{verb}EventForTicket")
                 .WithSummary($"The same as {HttpMethods.Post} /{{subscription}}, for Cloud ALM mappings that address an existing ticket with path '/#{{externalId}}' and operation {method}.");
@@ -50,7 +50,7 @@ internal static class EventEndpoints
 
     private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult>> HandleAsync(
         string subscriptionName, string? externalId, HttpRequest request, ActiveConfiguration configuration, EventInbox inbox,
-        TicketLifecycle lifecycle, BridgeMetrics metrics, CancellationToken cancellationToken)
+        TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken)
     {
         var model = configuration.Current;
         if (CheckSubscription(model, subscriptionName) is { } notUsable)
@@ -92,7 +92,7 @@ internal static class EventEndpoints
             // A PING reads the ticket and changes nothing: answered directly, never queued.
             metrics.EventReceived(subscription.Name, message.EventType);
             var resource = message.Resource.Clone();
-            var ping = await request.HttpContext.RequestServices.GetRequiredService<PingCoalescer>().RunAsync(subscription.Name, message.SituationId,
+            var ping = await pings.RunAsync(subscription.Name, message.SituationId,
                 () => lifecycle.HandleAsync(subscription, message.EventType, message.SituationId, resource, 0, CancellationToken.None));
             return Answer(subscription, message.SituationId, message.EventType, ping);
         }
@@ -136,7 +136,7 @@ internal static class EventEndpoints
 
     private static async Task<Results<Ok<EventAnswer>, ProblemHttpResult>> GetTicketAsync(
         string subscription, string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle, PingCoalescer pings,
-        BridgeMetrics metrics, CancellationToken cancellationToken)
+        BridgeMetrics metrics)
     {
         var model = configuration.Current;
         if (CheckSubscription(model, subscription) is { } notUsable)

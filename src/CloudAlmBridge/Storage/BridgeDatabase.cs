@@ -38,7 +38,6 @@ internal sealed class BridgeDatabase : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await _provider.ConnectionOpenedAsync(connection, cancellationToken);
         }
         catch
         {

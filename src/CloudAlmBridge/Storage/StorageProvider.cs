@@ -21,9 +21,6 @@ internal abstract class StorageProvider
     /// <summary>True where the database takes one writer at a time: then the bridge group-commits its writes itself.</summary>
     public virtual bool TakesOneWriterAtATime => false;
 
-    /// <summary>After every open of a (pooled) connection: settings that live per connection.</summary>
-    public virtual Task ConnectionOpenedAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
-
     /// <summary>Once per process before the schema is touched (SQLite: the file's folder and journal mode).</summary>
     public virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

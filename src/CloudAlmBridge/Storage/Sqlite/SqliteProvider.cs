@@ -56,16 +56,6 @@ internal sealed class SqliteProvider : StorageProvider
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// A writer that finds the file locked waits inside SQLite, which retries within a millisecond or two, rather than
-    /// in Microsoft.Data.Sqlite's own retry loop, which sleeps far longer between tries (the long tail under load).
-    /// </summary>
-    public override async Task ConnectionOpenedAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand("PRAGMA busy_timeout = 10000;");
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>An immediate transaction takes SQLite's write lock at once: a second process waits, then finds the schema migrated.</summary>
     public override async Task<DbTransaction> BeginSchemaTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
