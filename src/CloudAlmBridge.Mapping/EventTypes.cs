@@ -11,4 +11,8 @@ public static class EventTypes
     public const string Ping = "EVENT-SITUATION.PING";
 
     public static IReadOnlyList<string> All { get; } = [Created, Updated, Closed, Deleted, Ping];
+
+    /// <summary><c>CREATED</c> for <c>EVENT-SITUATION.CREATED</c>: how a sentence names the event.</summary>
+    public static string ShortName(string eventType) =>
+        eventType.StartsWith(Prefix, StringComparison.Ordinal) ? eventType[Prefix.Length..] : eventType;
 }

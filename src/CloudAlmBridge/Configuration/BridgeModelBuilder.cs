@@ -422,6 +422,37 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         {
             errors.Add($"{key}:Path: '{webhook.Path}' must start with '/'");
         }
+
+        if (webhook.Lookup is { } lookup)
+        {
+            CompileLookup(key, webhook, lookup, errors);
+        }
+    }
+
+    /// <summary>The generic look-up's path, compiled; null (with errors) when it is wrong.</summary>
+    private static PathTemplate? CompileLookup(string key, WebhookOptions webhook, WebhookLookupOptions lookup, List<string> errors)
+    {
+        if (!string.Equals(webhook.DestinationType, WebhookOptions.Generic, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{key}:Lookup: only a GENERIC webhook takes a look-up; {webhook.DestinationType} webhooks look their tickets up by themselves (ServiceNow by correlation_id, Jira by label); remove it");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(lookup.Path) || lookup.Path[0] is not ('/' or '?'))
+        {
+            errors.Add($"{key}:Lookup:Path: {(string.IsNullOrWhiteSpace(lookup.Path) ? "required" : $"'{lookup.Path}' must start with '/' or '?'")}; "
+                + "it is appended to the webhook's URL with the mapping's placeholders, e.g. '?externalRef=#{id}'");
+            return null;
+        }
+
+        if (!JsonPointer.IsValid(lookup.ResultsPointer))
+        {
+            errors.Add($"{key}:Lookup:ResultsPointer: '{lookup.ResultsPointer}' is not a JSON pointer; write '/{lookup.ResultsPointer}'");
+        }
+
+        var template = PathTemplate.Compile(lookup.Path, "path", out var templateErrors);
+        errors.AddRange(templateErrors.Select(e => $"{key}:Lookup:Path: {e.Message}{(e.Hint is null ? string.Empty : $"; {e.Hint}")}"));
+        return template;
     }
 
     private Dictionary<string, MappingEntry> LoadMappings(BridgeOptions options, List<string> errors)
@@ -529,7 +560,10 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             return null;
         }
 
-        return new ResolvedSubscription(name, subscription, new ResolvedWebhook(subscription.Webhook!, webhook, webhook.Destination!, destination), mappingName);
+        // Compiled once per subscription: a webhook's errors were reported when the webhook was validated.
+        var lookup = webhook.Lookup is { } lookupOptions ? CompileLookup(string.Empty, webhook, lookupOptions, []) : null;
+        return new ResolvedSubscription(name, subscription,
+            new ResolvedWebhook(subscription.Webhook!, webhook, webhook.Destination!, destination, lookup), mappingName);
     }
 
     private static bool IsHttpUrl(string value) =>

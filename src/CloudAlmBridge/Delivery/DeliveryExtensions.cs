@@ -3,6 +3,7 @@ using CloudAlmBridge.Delivery.Tls;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 
 namespace CloudAlmBridge.Delivery;
 
@@ -14,14 +15,30 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<DestinationSlotRegistry>();
         builder.Services.AddTransient<DestinationSlots>();
         builder.Services.AddSingleton<OAuthTokenCache>();
+        builder.Services.AddSingleton<TlsRejections>();
+        builder.Services.AddSingleton<DestinationHealth>();
+        builder.Services.AddHealthChecks().AddCheck<DestinationHealthCheck>("destinations", tags: ["ready"]);
+
+        // An expected failure of a ticket system is one line per retry, written by the retry below, and one line for
+        // the attempt's outcome: Polly's own retry and attempt events carry the exception's stack trace, so they are
+        // not logged.
+        builder.Services.Configure<TelemetryOptions>(telemetry =>
+        {
+            var previous = telemetry.SeverityProvider;
+            telemetry.SeverityProvider = args => args.Event.EventName is "OnRetry" or "ExecutionAttempt"
+                ? ResilienceEventSeverity.None
+                : previous?.Invoke(args) ?? args.Event.Severity;
+        });
 
         // Token requests go straight to the token endpoint: no retries (a refused secret will not change by retrying).
         // The same socket handler as the tickets: no redirects, and a token URL on the destination's host is trusted
         // and presented certificates as that destination is.
         builder.Services.AddHttpClient(OAuthTokenCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))
-            .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(services.GetRequiredService<ActiveConfiguration>()));
+            .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(
+                services.GetRequiredService<ActiveConfiguration>(), services.GetRequiredService<TlsRejections>()));
         var client = builder.Services.AddHttpClient<TicketSystemClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(services.GetRequiredService<ActiveConfiguration>()));
+            .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(
+                services.GetRequiredService<ActiveConfiguration>(), services.GetRequiredService<TlsRejections>()));
         client.AddResilienceHandler("ticket-system", static (pipeline, context) =>
             {
                 var delivery = context.ServiceProvider.GetRequiredService<IOptions<BridgeOptions>>().Value.Delivery;
@@ -41,12 +58,23 @@ internal static class DeliveryExtensions
                 // backoff and never beyond MaxInlineRetryDelay: a longer wait ends the attempt, and the outbox's
                 // schedule takes the delivery over (no wait of minutes inside an attempt). The default predicate
                 // covers 408, 429, 5xx, timeouts and connection failures.
+                // A certificate that is not trusted will not be trusted a second later: not retried.
                 var timeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 var handles = retry.ShouldHandle;
                 retry.ShouldHandle = args =>
                     args.Outcome.Result is { } answer && RetryAfterHeader.Read(answer, timeProvider.GetUtcNow()) > delivery.MaxInlineRetryDelay
+                    || args.Outcome.Exception is HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException }
                         ? PredicateResult.False()
                         : handles(args);
+                var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<TicketSystemClient>();
+                retry.OnRetry = args =>
+                {
+                    var request = args.Context.GetRequestMessage();
+                    DeliveryLog.Retrying(logger, request?.Method.Method ?? "?", request?.RequestUri?.GetLeftPart(UriPartial.Path) ?? "?",
+                        args.Outcome.Result is { } answer ? $"answered {(int)answer.StatusCode}" : args.Outcome.Exception?.Message.TrimEnd('.') ?? "no answer",
+                        args.AttemptNumber + 1, delivery.InlineRetries, (long)args.RetryDelay.TotalMilliseconds);
+                    return default;
+                };
                 retry.DelayGenerator = args =>
                 {
                     var backoff = delivery.InlineRetryDelay * Math.Pow(2, args.AttemptNumber);

@@ -2,5 +2,20 @@ using CloudAlmBridge.Configuration;
 
 namespace CloudAlmBridge.Delivery;
 
-/// <summary>One call to a ticket system: a mapped operation with its absolute URL and body.</summary>
-internal sealed record TicketRequest(ResolvedWebhook Webhook, string Method, string Url, byte[]? Body);
+/// <summary>
+/// One call to a ticket system: a mapped operation with its absolute URL and body. <see cref="Step"/> says what the call
+/// was for when that is not the event's own operation (the look-up before a create), so an error names it.
+/// </summary>
+internal sealed record TicketRequest(ResolvedWebhook Webhook, string Method, string Url, byte[]? Body, string? Step = null)
+{
+    /// <summary>
+    /// How an error names the call: <c>POST https://acme.service-now.com/api/now/table/incident</c>, with the step.
+    /// The query is left out: it holds the look-up's search, not where the call went, and it can be long.
+    /// </summary>
+    public string Describe()
+    {
+        var query = Url.IndexOf('?', StringComparison.Ordinal);
+        var call = $"{Method} {(query < 0 ? Url : Url[..query])}";
+        return Step is null ? call : $"{call} ({Step})";
+    }
+}

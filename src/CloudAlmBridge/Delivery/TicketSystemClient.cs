@@ -1,11 +1,17 @@
 using System.Net.Http.Headers;
+using System.Security.Authentication;
 using System.Text.Json;
+using CloudAlmBridge.Delivery.Tls;
 using Polly.Timeout;
 
 namespace CloudAlmBridge.Delivery;
 
-/// <summary>The typed client for every ticket system: sends a mapped request and returns its answer or a clear error.</summary>
-internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider timeProvider)
+/// <summary>
+/// The typed client for every ticket system: sends a mapped request and returns its answer or a clear error that names
+/// the call (<c>POST https://acme.service-now.com/api/now/table/incident answered 404: …</c>). Every outcome is noted
+/// in <see cref="DestinationHealth"/>.
+/// </summary>
+internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider timeProvider, TlsRejections tlsRejections, DestinationHealth health)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
@@ -21,6 +27,23 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
             message.Content.Headers.ContentType = Json;
         }
 
+        try
+        {
+            var answer = await SendCoreAsync(request, message, cancellationToken);
+            health.RecordSuccess(request.Webhook.DestinationName);
+            return answer;
+        }
+        catch (TicketSystemException exception)
+        {
+            health.RecordFailure(request.Webhook.DestinationName, exception.Message, answered: exception.StatusCode is not null,
+                exception.IsConfigurationProblem ? exception.Message : null);
+            throw;
+        }
+    }
+
+    private async Task<TicketSystemAnswer> SendCoreAsync(TicketRequest request, HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        var call = request.Describe();
         HttpResponseMessage response;
         try
         {
@@ -29,18 +52,29 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
         catch (AnswerTooLargeException exception)
         {
             // For a create the outcome is unknown: transient, so the next attempt looks the ticket up first.
+            throw new TicketSystemException($"{call} {exception.Message}", exception.Status, null, exception, transient: true) { AnswerUnread = true };
+        }
+        catch (HttpRequestException exception) when (FindTlsFailure(exception) is not null)
+        {
+            // A certificate the bridge does not trust will not become trusted by waiting: a configuration error, said
+            // with the chain's own reason (the exception only says the validation callback refused).
+            var host = message.RequestUri!.IdnHost;
+            var reason = tlsRejections.Find(host) ?? FindTlsFailure(exception)!.Message;
             throw new TicketSystemException(
-                $"{request.Method} {request.Url} {exception.Message}", exception.Status, null, exception, transient: true);
+                $"{call} failed: the certificate of {host} is not trusted ({reason}); set Bridge:Destinations:{request.Webhook.DestinationName}:TrustedCaFile "
+                    + "to the certificate authority that issued it, or correct the destination's URL",
+                null, reason, exception, transient: false)
+            { IsConfigurationProblem = true };
         }
         catch (HttpRequestException exception)
         {
             throw new TicketSystemException(
-                $"{request.Webhook.DestinationName} could not be reached: {exception.Message}", null, exception.Message, exception);
+                $"{call} failed: {request.Webhook.DestinationName} could not be reached: {Innermost(exception)}", null, exception.Message, exception);
         }
         catch (TimeoutRejectedException exception)
         {
             throw new TicketSystemException(
-                $"{request.Webhook.DestinationName} did not answer in time", null, exception.Message, exception);
+                $"{call} failed: {request.Webhook.DestinationName} did not answer in time", null, exception.Message, exception);
         }
 
         using (response)
@@ -58,13 +92,40 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
                     ? ServiceNowDataPolicy.Explain(targetMessage, request.Webhook.Options.Path, request.Body)
                     : null;
                 throw new TicketSystemException(
-                    $"{request.Webhook.DestinationName} answered {status} to {request.Method}: {targetMessage ?? response.ReasonPhrase}"
-                        + (policy is null ? string.Empty : $". {policy}"),
+                    $"{call} answered {status}: {targetMessage ?? response.ReasonPhrase}" + (policy is null ? string.Empty : $". {policy}"),
                     status, targetMessage, retryAfter: RetryAfterHeader.Read(response, timeProvider.GetUtcNow()));
             }
 
             return new TicketSystemAnswer(status, ParseBody(body));
         }
+    }
+
+    private static AuthenticationException? FindTlsFailure(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException tls)
+            {
+                return tls;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The most specific reason: <c>Connection refused (acme.service-now.com:443)</c>, not the wrapper's text.</summary>
+    private static string Innermost(HttpRequestException exception)
+    {
+        var message = exception.Message;
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!string.IsNullOrWhiteSpace(inner.Message) && !inner.Message.Contains("see inner exception", StringComparison.OrdinalIgnoreCase))
+            {
+                message = inner.Message;
+            }
+        }
+
+        return message;
     }
 
     private static JsonElement ParseBody(string body)

@@ -28,6 +28,15 @@ internal sealed class TicketSystemException : Exception
     /// <summary>The ticket system's HTTP status; null when there was no answer (timeout, connection failure).</summary>
     public int? StatusCode { get; }
 
+    /// <summary>
+    /// The bridge's configuration is wrong for this destination (its certificate is not trusted): no retry helps, and the
+    /// destination is reported Degraded until a call succeeds.
+    /// </summary>
+    public bool IsConfigurationProblem { get; init; }
+
+    /// <summary>The ticket system answered, but the answer could not be read (larger than MaxAnswerBytes): for a create, its outcome is unknown.</summary>
+    public bool AnswerUnread { get; init; }
+
     /// <summary>The ticket system's own error message, as it wrote it.</summary>
     public string? TargetMessage { get; }
 }

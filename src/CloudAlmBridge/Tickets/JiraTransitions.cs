@@ -73,7 +73,7 @@ internal sealed class JiraTransitions(TicketSystemClient client, ILogger<JiraTra
     {
         var webhook = subscription.Webhook;
         var answer = await client.SendAsync(
-            new TicketRequest(webhook, "GET", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(issueId)}/transitions", null), cancellationToken);
+            new TicketRequest(webhook, "GET", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(issueId)}/transitions", null, "the look-up of the close transition"), cancellationToken);
         var offered = Read(answer.Body);
         var wanted = subscription.Options.UserVariables.GetValueOrDefault(NameVariable);
         var chosen = string.IsNullOrWhiteSpace(wanted)

@@ -11,7 +11,7 @@ namespace CloudAlmBridge.Tickets;
 /// <param name="TargetStatusCode">The ticket system's HTTP status of a failure; null when it did not answer.</param>
 /// <param name="Transient">For a failure: worth another attempt later (no answer, 408, 429, 5xx).</param>
 /// <param name="RetryAfter">For a failure: what the ticket system asked for with Retry-After.</param>
-/// <param name="Note">Why nothing was sent, for a skip whose reason the delivery's record should show.</param>
+/// <param name="Note">What the delivery's record should say besides its state: why nothing was sent, or what is missing.</param>
 internal sealed record LifecycleOutcome(
     TicketLink? Link,
     DeliveryState DeliveryState,

@@ -50,8 +50,7 @@ internal sealed class TicketLifecycle(
         }
 
         metrics.RecordDelivery(subscription.Name, outcome.DeliveryState.ToString(), timeProvider.GetElapsedTime(started));
-        TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome.Action, outcome.DeliveryState.ToString(),
-            outcome.Link?.TicketNumber);
+        TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome);
         if (outcome.Error is not null)
         {
             TicketLog.DeliveryFailed(logger, subscription.Name, situationId, deliveryId, outcome.Error);
@@ -131,8 +130,8 @@ internal sealed class TicketLifecycle(
 
         // At most one ticket per situation: the ticket system is asked first whether the situation's ticket exists (a
         // create whose answer was lost, a bridge that crashed before writing the link): ServiceNow by correlation id,
-        // Jira by the situation's label.
-        if (await FindExistingAsync(work, operation, cancellationToken) is var (existing, existingId))
+        // Jira by the situation's label, a generic target by the webhook's configured look-up.
+        if (await FindExistingAsync(work, operation, LookupBeforeCreate, cancellationToken) is var (existing, existingId))
         {
             work.Action = "Link";
             await SaveAsync(work, existing, existingId, closed: false, cancellationToken);
@@ -145,11 +144,11 @@ internal sealed class TicketLifecycle(
         {
             (answer, mapped) = await SendAsync(work, operation, ticketId: null, cancellationToken);
         }
-        catch (TicketSystemException exception) when (exception.StatusCode is null && exception.IsTransient
-                                                      && !work.Subscription.Webhook.IsServiceNow && !work.Subscription.Webhook.IsJira)
+        catch (TicketSystemException exception) when ((exception.StatusCode is null || exception.AnswerUnread) && exception.IsTransient
+                                                      && !work.Subscription.Webhook.CanLookUp)
         {
-            // No answer at all (timeout, connection reset): the target may have created the ticket. Without a way to
-            // look it up, trying again could open a second one, so a person decides.
+            // No answer at all (timeout, connection reset) or one too large to read: the target may have created the
+            // ticket. Without a way to look it up, trying again could open a second one, so a person decides.
             throw new TicketSystemException(
                 $"{exception.Message}; outcome unknown: check the ticket system for this situation's ticket, and replay this delivery only if none was created",
                 null, exception.TargetMessage, exception, transient: false);
@@ -157,26 +156,39 @@ internal sealed class TicketLifecycle(
 
         work.Created = true;
         var ticketId = mapped.TicketId;
-        if (ticketId is null && (work.Subscription.Webhook.IsServiceNow || work.Subscription.Webhook.IsJira))
+        var webhook = work.Subscription.Webhook;
+        if (ticketId is null && (webhook.IsServiceNow || webhook.IsJira))
         {
             // A success without a readable id (an answer cut short) leaves the outcome unknown: ask the ticket system.
             // If it does not know the ticket yet, the attempt fails transiently and the next one looks up again first.
-            if (await FindExistingAsync(work, operation, cancellationToken) is not var (found, foundId) || foundId is null)
+            if (await FindExistingAsync(work, operation, LookupAfterCreate, cancellationToken) is not var (found, foundId) || foundId is null)
             {
                 throw new TicketSystemException(
-                    $"{work.Subscription.Webhook.DestinationName} answered the create without a readable ticket id; its outcome is unknown",
+                    $"{operation.Method} {webhook.ResourceUrl} answered {answer.StatusCode} without a readable ticket id; its outcome is unknown",
                     null, null);
             }
 
             (mapped, ticketId) = (found, foundId);
         }
-        else if (ticketId is null)
+        else if (ticketId is null && webhook.LookupPath is not null
+                 && await FindExistingAsync(work, operation, LookupAfterCreate, cancellationToken) is var (generic, genericId) && genericId is not null)
         {
+            // A generic target's 2xx says the ticket exists: its id, if the answer did not carry it, comes from the look-up.
+            (mapped, ticketId) = (generic, genericId);
+        }
+
+        string? note = null;
+        if (ticketId is null)
+        {
+            // Created (the 2xx says so), so never created again; but later events cannot address the ticket.
             TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, operation.ExternalIdProperty ?? "(none)", answer.StatusCode);
+            note = $"created, but the answer ({answer.StatusCode}) had no readable ticket id at '{operation.ExternalIdProperty ?? "(no externalIdProperty)"}': "
+                + "later events of this situation cannot address the ticket; check the mapping's externalIdProperty"
+                + (webhook.CanLookUp ? string.Empty : $", or configure Bridge:Webhooks:{webhook.Name}:Lookup");
         }
 
         await SaveAsync(work, mapped, ticketId, closed: false, cancellationToken);
-        return work.Done(DeliveryState.Delivered, work.Action);
+        return work.Done(DeliveryState.Delivered, work.Action, note);
     }
 
     private async Task<LifecycleOutcome> RunOnTicketAsync(Work work, string eventType, string action, CancellationToken cancellationToken)
@@ -194,6 +206,15 @@ internal sealed class TicketLifecycle(
             }
 
             return work.Done(DeliveryState.Skipped, "None");
+        }
+
+        if (link.TicketId is null && work.Subscription.Webhook.CanLookUp
+            && work.Mapping.Document.FindOperation(EventTypes.Created) is { } create
+            && await FindExistingAsync(work, create, LookupOfTicketId, cancellationToken) is var (found, foundId) && foundId is not null)
+        {
+            // The create's answer had no id; the ticket system knows it now.
+            await SaveAsync(work, found, foundId, link.IsClosed, cancellationToken);
+            link = work.Link!;
         }
 
         if (link.TicketId is null)
@@ -257,24 +278,78 @@ internal sealed class TicketLifecycle(
         return (answer, operation.MapResponse(answer.Body, context));
     }
 
-    private Task<(MappedResponse Mapped, string? TicketId)?> FindExistingAsync(Work work, OperationMapping create,
+    private const string LookupBeforeCreate = "the look-up before a create";
+    private const string LookupAfterCreate = "the look-up after a create whose answer had no ticket id";
+    private const string LookupOfTicketId = "the look-up of the ticket id the create answer lacked";
+
+    private Task<(MappedResponse Mapped, string? TicketId)?> FindExistingAsync(Work work, OperationMapping create, string step,
         CancellationToken cancellationToken) =>
-        work.Subscription.Webhook.IsServiceNow ? FindByCorrelationAsync(work, create, cancellationToken)
-        : work.Subscription.Webhook.IsJira ? FindJiraIssueAsync(work, create, cancellationToken)
+        work.Subscription.Webhook.IsServiceNow ? FindByCorrelationAsync(work, create, step, cancellationToken)
+        : work.Subscription.Webhook.IsJira ? FindJiraIssueAsync(work, create, step, cancellationToken)
+        : work.Subscription.Webhook.LookupPath is not null ? FindByConfiguredLookupAsync(work, create, step, cancellationToken)
         : Task.FromResult<(MappedResponse, string?)?>(null);
+
+    /// <summary>
+    /// A generic target's look-up (<c>Bridge:Webhooks:x:Lookup</c>): a GET of the configured path; the first match below
+    /// <c>ResultsPointer</c> is read like the create's answer. An empty list, no match or a <c>404</c> means none.
+    /// </summary>
+    private async Task<(MappedResponse Mapped, string? TicketId)?> FindByConfiguredLookupAsync(Work work, OperationMapping create, string step,
+        CancellationToken cancellationToken)
+    {
+        var webhook = work.Subscription.Webhook;
+        var request = new TicketRequest(webhook, "GET", TicketUrl.Compose(webhook, webhook.LookupPath!.Render(work.Context(null))), null, step);
+        TicketSystemAnswer answer;
+        try
+        {
+            answer = await client.SendAsync(request, cancellationToken);
+        }
+        catch (TicketSystemException exception) when (exception.StatusCode == 404)
+        {
+            return null;
+        }
+
+        if (!JsonPointer.TryResolve(answer.Body, webhook.Options.Lookup!.ResultsPointer, out var results))
+        {
+            return null;
+        }
+
+        var record = results.ValueKind switch
+        {
+            JsonValueKind.Array when results.GetArrayLength() > 0 => results[0],
+            JsonValueKind.Object => results,
+            _ => default,
+        };
+        if (record.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var mapped = create.MapRecord(record, work.Context(null));
+        if (mapped.TicketId is null)
+        {
+            // A match whose id the create's externalIdProperty cannot read: the ticket exists, but it is not linked blind.
+            throw new TicketSystemException(
+                $"{request.Describe()} found the situation's ticket, but no ticket id at the create's externalIdProperty '{create.ExternalIdProperty ?? "(none)"}'; "
+                    + $"point Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer at the matches, or fix the mapping",
+                null, null, transient: false);
+        }
+
+        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, mapped.TicketId);
+        return (mapped, mapped.TicketId);
+    }
 
     /// <summary>
     /// Jira's search for the label the built-in mapping sets on every issue, <c>calm-situation-&lt;id&gt;</c>. A Jira
     /// that refuses the search (no such endpoint, no browse permission) is asked no more often than that: the create
     /// goes ahead as before, with a warning; a Jira that is only away makes the attempt fail transiently.
     /// </summary>
-    private async Task<(MappedResponse Mapped, string? TicketId)?> FindJiraIssueAsync(Work work, OperationMapping create,
+    private async Task<(MappedResponse Mapped, string? TicketId)?> FindJiraIssueAsync(Work work, OperationMapping create, string step,
         CancellationToken cancellationToken)
     {
         var webhook = work.Subscription.Webhook;
         var jql = Uri.EscapeDataString($"labels = \"calm-situation-{work.SituationId}\"");
         var request = new TicketRequest(webhook, "GET",
-            $"{webhook.Destination.Url!.TrimEnd('/')}/rest/api/2/search?jql={jql}&maxResults=1&fields=status,summary", null);
+            $"{webhook.Destination.Url!.TrimEnd('/')}/rest/api/2/search?jql={jql}&maxResults=1&fields=status,summary", null, step);
         TicketSystemAnswer answer;
         try
         {
@@ -301,12 +376,12 @@ internal sealed class TicketLifecycle(
         return (mapped, ticketId);
     }
 
-    private async Task<(MappedResponse Mapped, string? TicketId)?> FindByCorrelationAsync(Work work, OperationMapping create,
+    private async Task<(MappedResponse Mapped, string? TicketId)?> FindByCorrelationAsync(Work work, OperationMapping create, string step,
         CancellationToken cancellationToken)
     {
         var webhook = work.Subscription.Webhook;
         var query = Uri.EscapeDataString($"correlation_id={work.SituationId}");
-        var request = new TicketRequest(webhook, "GET", $"{webhook.ResourceUrl}?sysparm_query={query}&sysparm_limit=1", null);
+        var request = new TicketRequest(webhook, "GET", $"{webhook.ResourceUrl}?sysparm_query={query}&sysparm_limit=1", null, step);
         var answer = await client.SendAsync(request, cancellationToken);
         if (answer.Body.ValueKind != JsonValueKind.Object
             || !answer.Body.TryGetProperty("result", out var result)

@@ -1,11 +1,41 @@
+using CloudAlmBridge.Mapping;
+
 namespace CloudAlmBridge.Tickets;
 
 internal static partial class TicketLog
 {
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
-        Message = "{EventType} for situation {SituationId} on {Subscription}: delivery {DeliveryId} {Action} {DeliveryState}, ticket {TicketNumber}")]
-    public static partial void EventHandled(ILogger logger, string subscription, string situationId, string eventType, long deliveryId,
-        string action, string deliveryState, string? ticketNumber);
+    /// <summary>One sentence per handled event: <c>UPDATED of situation … on calm-to-snow: ticket INC0010002 updated (delivery 12)</c>.</summary>
+    public static void EventHandled(ILogger logger, string subscription, string situationId, string eventType, long deliveryId,
+        LifecycleOutcome outcome)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var ticket = outcome.Link?.TicketNumber ?? outcome.Link?.TicketId;
+        var named = ticket is null ? "the ticket" : $"ticket {ticket}";
+        var result = (outcome.DeliveryState, outcome.Action) switch
+        {
+            (DeliveryState.Failed, _) => $"the {outcome.Action.ToLowerInvariant()} failed",
+            (DeliveryState.Skipped, _) => outcome.Note is null ? "nothing to send" : $"nothing to send: {outcome.Note}",
+            (_, "Create") => ticket is null ? "ticket created, without a ticket id" : $"{named} created",
+            (_, "Link") => $"{named} already existed in the ticket system and is linked",
+            (_, "Update") => $"{named} updated",
+            (_, "Close") => $"{named} closed",
+            (_, "Delete") => $"{named} deleted",
+            (_, "Note") => $"{named} noted as deleted",
+            (_, "Ping") => $"{named} read: status {outcome.Link?.TicketStatus ?? "unknown"}",
+            _ => $"{named}: {outcome.Action}",
+        };
+        var delivery = deliveryId > 0 ? $" (delivery {deliveryId})" : string.Empty;
+        EventHandledCore(logger, EventTypes.ShortName(eventType), situationId, subscription, result, delivery, outcome.DeliveryState.ToString(),
+            outcome.Link?.TicketNumber);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{EventType} of situation {SituationId} on {Subscription}: {Result}{Delivery}")]
+    private static partial void EventHandledCore(ILogger logger, string eventType, string situationId, string subscription, string result,
+        string delivery, string deliveryState, string? ticketNumber);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
         Message = "Delivery {DeliveryId} for situation {SituationId} on {Subscription} failed: {Error}")]

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using WireMock.Server;
@@ -59,22 +61,38 @@ public sealed class ClientCertificateDestinationTests : IDisposable
     }
 
     [Fact]
-    public async Task WithoutTrustedCaFile_TheUnknownServerCertificateIsRefused_NothingIsSent_TheEventIsKept()
+    public async Task WithoutTrustedCaFile_TheUnknownServerCertificateIsRefused_DeadLetteredAtOnceWithTheReason_AndReadinessSaysDegraded()
     {
         var settings = Settings();
         Configure(settings, "pfx-file");
         settings["Bridge:Destinations:servicenow:TrustedCaFile"] = null;
-        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "1";
         using var factory = new BridgeFactory(settings);
         using var calm = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
         _serviceNow.AnswersLookup();
         _serviceNow.AnswersCreate("never", "INC0091002");
 
         using var response = await calm.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
 
-        // Kept for a retry, as with any unreachable ticket system: the event is not lost, nothing reached the impostor.
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        // A configuration error, not an outage: no retry for a day, the chain's own reason and what to set. Nothing
+        // reached the impostor, and the event is kept as a dead letter to replay once the CA is configured.
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var detail = problem.GetProperty("detail").GetString()!;
+        var host = new Uri(_serviceNow.Url!).Host;
+        Assert.Contains($"the certificate of {host} is not trusted (", detail, StringComparison.Ordinal);
+        Assert.Matches(@"not trusted \((UntrustedRoot|PartialChain)", detail);
+        Assert.Contains("set Bridge:Destinations:servicenow:TrustedCaFile", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("see inner exception", detail, StringComparison.Ordinal);
+        var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{problem.GetProperty("deliveryId").GetInt64()}");
+        Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
+        Assert.Equal(1, delivery.GetProperty("attemptCount").GetInt32());
         Assert.Empty(_serviceNow.LogEntries);
+
+        var ready = await (await calm.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        var destinations = ready.GetProperty("checks").GetProperty("destinations");
+        Assert.Equal("Degraded", destinations.GetProperty("status").GetString());
+        Assert.Contains("servicenow:", destinations.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

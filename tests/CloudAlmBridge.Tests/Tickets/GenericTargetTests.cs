@@ -1,10 +1,16 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using CloudAlmBridge.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
 namespace CloudAlmBridge.Tests.Tickets;
 
-/// <summary>A GENERIC REST target has no look-up: a create whose outcome is unknown is never sent blindly again.</summary>
+/// <summary>
+/// A GENERIC REST target without a look-up: a create whose outcome is unknown is never sent blindly again. With
+/// <c>Bridge:Webhooks:x:Lookup</c> the bridge asks the target first, as it asks ServiceNow and Jira.
+/// </summary>
 public sealed class GenericTargetTests : IDisposable
 {
     private readonly IsolatedServiceNow _target = new();
@@ -38,10 +44,142 @@ public sealed class GenericTargetTests : IDisposable
         Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
     }
 
+    [Fact]
+    public async Task ACreateAnsweredLargerThanMaxAnswerBytes_IsDeadLetteredAsOutcomeUnknown_NotSentAgain()
+    {
+        var settings = GenericSettings();
+        settings["Bridge:Delivery:MaxAnswerBytes"] = "65536";
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("{\"id\":\"T-2\",\"padding\":\"" + new string('x', 256 * 1024) + "\"}"));
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        var accepted = await events.PostEventAsync("generic", Events.Message("created", Events.NewSituationId()));
+        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+
+        Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
+        Assert.Contains("MaxAnswerBytes", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Contains("outcome unknown", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
+    }
+
+    [Fact]
+    public async Task WithALookup_ACreateWhoseAnswerWasLost_IsLookedUpAndLinked_NeverSentTwice()
+    {
+        var settings = GenericSettings();
+        settings["Bridge:Webhooks:tickets:Lookup:Path"] = "?reference=#{id}";
+        settings["Bridge:Webhooks:tickets:Lookup:ResultsPointer"] = "/items";
+        var situation = Events.NewSituationId();
+
+        // The target makes the ticket but answers too late (the attempt gives up after 2 s). Its search finds nothing
+        // the first time (before the create) and the ticket every time after.
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-7"}""").WithDelay(TimeSpan.FromSeconds(5)));
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet().WithParam("reference", situation))
+            .InScenario("lost answer").WillSetStateTo("searched")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"items":[]}"""));
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet().WithParam("reference", situation))
+            .InScenario("lost answer").WhenStateIs("searched")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"items":[{"id":"T-7","title":"found"}]}"""));
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        var accepted = await events.PostEventAsync("generic", Events.Message("created", situation));
+        var ticket = await Polling.WaitForSituationAsync(admin, "generic", situation, 1);
+
+        Assert.Equal("T-7", ticket.GetProperty("ticketId").GetString());
+        var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{Polling.DeliveryId(accepted)}");
+        Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
+        await Polling.WaitUntilAsync(() => Task.FromResult(_target.ServiceNow.Calls("POST", "/api/tickets").Count >= 1), "the delayed create logged");
+        Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
+        Assert.True(_target.ServiceNow.Calls("GET", "/api/tickets").Count >= 2, "looked up before the create and before the retry");
+    }
+
+    [Fact]
+    public async Task ACreateAnswered2xxWithABodyCutShort_IsOneTicket_AndTheDeliverySaysItsIdIsUnknown()
+    {
+        var settings = GenericSettings();
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-"""));
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        var situation = Events.NewSituationId();
+
+        var accepted = await events.PostEventAsync("generic", Events.Message("created", situation));
+        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+        var again = await events.PostEventAsync("generic", Events.Message("updated", situation));
+        var second = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(again));
+
+        // The 2xx says the ticket exists: delivered and linked, never created again, and the note says what is missing.
+        Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
+        var note = delivery.GetProperty("attempts")[0].GetProperty("error").GetString();
+        Assert.Contains("no readable ticket id", note, StringComparison.Ordinal);
+        Assert.Contains("Bridge:Webhooks:tickets:Lookup", note, StringComparison.Ordinal);
+        Assert.Equal("DeadLettered", second.GetProperty("state").GetString());
+        Assert.Contains("has no ticket id", second.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
+    }
+
+    [Fact]
+    public async Task WithALookup_ACreateAnswered2xxWithoutAnId_TakesTheIdFromTheLookup()
+    {
+        var settings = GenericSettings();
+        settings["Bridge:Webhooks:tickets:Lookup:Path"] = "/by-reference/#{id}";
+        var situation = Events.NewSituationId();
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
+            .InScenario("cut short").WillSetStateTo("created")
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-"""));
+        _target.ServiceNow.Given(Request.Create().WithPath($"/api/tickets/by-reference/{situation}").UsingGet())
+            .InScenario("cut short").WhenStateIs("created")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"id":"T-9"}"""));
+        _target.ServiceNow.Given(Request.Create().WithPath($"/api/tickets/by-reference/{situation}").UsingGet()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(404));
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        await events.PostEventAsync("generic", Events.Message("created", situation));
+        var ticket = await Polling.WaitForSituationAsync(admin, "generic", situation, 1);
+
+        Assert.Equal("T-9", ticket.GetProperty("ticketId").GetString());
+        Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
+    }
+
+    [Fact]
+    public void ALookupThatCannotWork_StopsTheStart_NamingTheKey()
+    {
+        var settings = GenericSettings();
+        settings["Bridge:Webhooks:tickets:Lookup:Path"] = "@evil.example/#{id}";
+        settings["Bridge:Webhooks:tickets:Lookup:ResultsPointer"] = "items";
+        settings["Bridge:Webhooks:snow-incident:Lookup:Path"] = "?q=#{id}";
+        using var factory = new BridgeFactory(settings);
+
+        var errors = Assert.Throws<OptionsValidationException>(() => factory.Server).Failures.ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Webhooks:tickets:Lookup:Path: '@evil.example/#{id}' must start with '/' or '?'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Bridge:Webhooks:snow-incident:Lookup: only a GENERIC webhook takes a look-up", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         _target.Dispose();
         _directory.Dispose();
+    }
+
+    private Dictionary<string, string?> GenericSettings()
+    {
+        var settings = _target.Settings();
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "0";
+        settings["Bridge:Webhooks:tickets:Destination"] = "servicenow";
+        settings["Bridge:Webhooks:tickets:Path"] = "/api/tickets";
+        settings["Bridge:Webhooks:tickets:DestinationType"] = "GENERIC";
+        settings["Bridge:Mappings:generic-ticket:File"] = WriteMapping();
+        settings["Bridge:Subscriptions:generic:Webhook"] = "tickets";
+        settings["Bridge:Subscriptions:generic:Mapping"] = "generic-ticket";
+        return settings;
     }
 
     private string WriteMapping()
@@ -49,7 +187,9 @@ public sealed class GenericTargetTests : IDisposable
         var file = _directory.File("generic-ticket.json");
         File.WriteAllText(file, """
             { "structure": { "request": { "title": "#{subject}", "reference": "#{id}" }, "response": { "externalId": "#{id}" } },
-              "eventTypeMapping": { "operationMappings": [ { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" } ] } }
+              "eventTypeMapping": { "operationMappings": [
+                { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" },
+                { "eventType": "EVENT-SITUATION.UPDATED", "operation": "PATCH", "path": "/#{externalId}" } ] } }
             """);
         return file;
     }

@@ -40,7 +40,7 @@ public sealed class ServiceNowDataPolicyTests : IClassFixture<ServiceNowBridgeFi
         Assert.Equal("DeadLettered", dead.GetProperty("state").GetString());
         Assert.Equal(403, dead.GetProperty("lastStatus").GetInt32());
         var error = dead.GetProperty("lastError").GetString();
-        Assert.Contains("servicenow answered 403 to PATCH: Operation Failed: Data Policy Exception:", error);
+        Assert.Contains($"PATCH {snow.Url}{ServiceNowStubs.IncidentPath}/ddd444 answered 403: Operation Failed: Data Policy Exception:", error);
         Assert.Contains(
             "ServiceNow's data policy wants: "
             + "Resolution code (field close_code, sent as 'Solved (Permanently)'; the built-in mappings fill it from the user variable closeCode; ServiceNow drops a value that is not one of the field's choices or records); "
@@ -63,6 +63,6 @@ public sealed class ServiceNowDataPolicyTests : IClassFixture<ServiceNowBridgeFi
 
         Assert.Equal(HttpStatusCode.BadGateway, created.StatusCode);
         var detail = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
-        Assert.EndsWith("servicenow answered 403 to POST: User Not Authorized: ACL restricts the record", detail);
+        Assert.EndsWith($"POST {snow.Url}{ServiceNowStubs.IncidentPath} answered 403: User Not Authorized: ACL restricts the record", detail);
     }
 }

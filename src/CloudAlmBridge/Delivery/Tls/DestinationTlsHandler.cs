@@ -15,7 +15,7 @@ namespace CloudAlmBridge.Delivery.Tls;
 /// </remarks>
 internal static class DestinationTlsHandler
 {
-    public static SocketsHttpHandler Create(ActiveConfiguration configuration) => new()
+    public static SocketsHttpHandler Create(ActiveConfiguration configuration, TlsRejections rejections) => new()
     {
         // .NET drops only Authorization on a redirect: an API key header or a token request's client secret would
         // follow it to whatever host the Location names. A ticket system's API does not redirect; a 3xx is an error.
@@ -26,22 +26,32 @@ internal static class DestinationTlsHandler
             LocalCertificateSelectionCallback = (_, targetHost, _, _, _) =>
                 configuration.Current.TlsFor(targetHost)?.ClientCertificate!,
             RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
-                IsTrusted(configuration.Current.TlsFor((sender as SslStream)?.TargetHostName), certificate, chain, errors),
+            {
+                var host = (sender as SslStream)?.TargetHostName;
+                var (trusted, status) = IsTrusted(configuration.Current.TlsFor(host), certificate, chain, errors);
+                if (!trusted && host is not null)
+                {
+                    rejections.Record(host, errors, status);
+                }
+
+                return trusted;
+            },
         },
     };
 
-    private static bool IsTrusted(DestinationTls? tls, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private static (bool Trusted, X509ChainStatus[] Status) IsTrusted(DestinationTls? tls, X509Certificate? certificate, X509Chain? chain,
+        SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
         {
-            return true;
+            return (true, []);
         }
 
         // A wrong host name or a missing certificate is never forgiven; only an unknown authority can be, by the
         // destination's own trusted CAs.
         if (errors != SslPolicyErrors.RemoteCertificateChainErrors || tls?.TrustedCas is not { Count: > 0 } authorities || certificate is null)
         {
-            return false;
+            return (false, chain?.ChainStatus ?? []);
         }
 
         using var custom = new X509Chain();
@@ -59,6 +69,6 @@ internal static class DestinationTlsHandler
         }
 
         using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(presented);
+        return custom.Build(presented) ? (true, []) : (false, custom.ChainStatus);
     }
 }

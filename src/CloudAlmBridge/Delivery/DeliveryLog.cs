@@ -1,0 +1,8 @@
+namespace CloudAlmBridge.Delivery;
+
+internal static partial class DeliveryLog
+{
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information,
+        Message = "{Method} {Url} failed ({Reason}); quick retry {Retry} of {Retries} in {DelayMilliseconds} ms")]
+    public static partial void Retrying(ILogger logger, string method, string url, string reason, int retry, int retries, long delayMilliseconds);
+}
