@@ -6,8 +6,5 @@ namespace CloudAlmBridge.Mapping;
 /// <param name="Hint">How to fix it, e.g. <c>did you mean 'severity'?</c>.</param>
 public sealed record MappingError(string Path, string Message, string? Hint = null)
 {
-    public override string ToString() =>
-        Hint is null ? $"{Message} at {DisplayPath}" : $"{Message} at {DisplayPath}; {Hint}";
-
-    private string DisplayPath => Path.Length == 0 ? "(document)" : Path;
+    public override string ToString() => $"{Message}{(Path.Length == 0 ? string.Empty : $" at {Path}")}{(Hint is null ? string.Empty : $"; {Hint}")}";
 }

@@ -1,3 +1,4 @@
+using CloudAlmBridge.Check;
 using CloudAlmBridge.CloudAlmSetup;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
@@ -14,7 +15,7 @@ using CloudAlmBridge.Security.Tokens;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(BridgeCheck.WithoutFlag(args));
 
 builder.AddBridgeObservability();
 builder.AddBridgeConfiguration();
@@ -28,8 +29,17 @@ builder.AddBridgeOutbox();
 builder.AddBridgeOpenApi();
 builder.AddServiceNowSandbox();
 
-var app = builder.Build();
-app.ValidateBridgeConfiguration();
+// A configuration that stops the start is reported one error per line, without a stack trace, and exits with 1.
+var check = BridgeCheck.Requested(args);
+if (!ConfigurationReport.TryBuild(builder, check ? Console.Out : Console.Error, out var app))
+{
+    return 1;
+}
+
+if (check)
+{
+    return await BridgeCheck.RunAsync(app.Services, Console.Out);
+}
 
 app.UseBridgeSecurityHeaders();
 app.UseBridgeErrors();
@@ -48,7 +58,8 @@ app.MapMappings();
 app.MapTicketsAndDeliveries();
 app.MapServiceNowSandbox();
 
-app.Run();
+await app.RunAsync();
+return Environment.ExitCode;
 
 /// <summary>The entry point; public so that integration tests can host the bridge with WebApplicationFactory.</summary>
 public partial class Program;

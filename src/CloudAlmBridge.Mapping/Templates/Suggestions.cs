@@ -1,7 +1,7 @@
 namespace CloudAlmBridge.Mapping.Templates;
 
 /// <summary>"Did you mean" hints for misspelt names, by edit distance.</summary>
-internal static class Suggestions
+public static class Suggestions
 {
     public static string? DidYouMean(string name, IEnumerable<string> candidates)
     {

@@ -32,6 +32,7 @@ internal sealed class ActiveConfiguration : IDisposable
         _builder = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains);
         var (model, errors) = _builder.Build(options.Value);
         _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
+        WarnAboutUnknownSettings();
         WarnAboutSecurity(_current);
         _mappingFiles = new MappingFileWatcher(Reload);
         _mappingFiles.Watch(MappingFiles(options.Value));
@@ -88,8 +89,17 @@ internal sealed class ActiveConfiguration : IDisposable
 
         Volatile.Write(ref _current, model);
         RejectedChangeErrors = [];
-        ConfigurationLog.Reloaded(_logger, model.Subscriptions.Count);
+        ConfigurationLog.Reloaded(_logger, InForce.Subscriptions(model));
+        WarnAboutUnknownSettings();
         WarnAboutSecurity(model);
+    }
+
+    private void WarnAboutUnknownSettings()
+    {
+        foreach (var warning in UnknownSettings.Find(_configuration))
+        {
+            ConfigurationLog.UnknownSetting(_logger, warning);
+        }
     }
 
     private IEnumerable<string> MappingFiles(BridgeOptions options) =>

@@ -535,6 +535,12 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         }
 
         var mappingName = subscription.Mapping is { Length: > 0 } ? subscription.Mapping : webhook is null ? null : BuiltInMappings.DefaultFor(webhook);
+        if (mappingName is not null && options.Mappings.ContainsKey(mappingName) && !mappings.ContainsKey(mappingName))
+        {
+            // The mapping is configured but its file failed, with its own errors: "unknown mapping" would be a false follow-on.
+            return null;
+        }
+
         if (mappingName is not null && !mappings.ContainsKey(mappingName) && !isStored(mappingName))
         {
             errors.Add(subscription.Mapping is { Length: > 0 }

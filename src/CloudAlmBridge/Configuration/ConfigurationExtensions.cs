@@ -16,18 +16,8 @@ internal static class ConfigurationExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>();
         builder.Services.AddSingleton<ActiveConfiguration>();
+        builder.Services.AddHostedService<StartupSummary>();
         builder.Services.AddHealthChecks().AddCheck<ConfigurationHealthCheck>("configuration", tags: ["ready"]);
         return builder;
-    }
-
-    /// <summary>
-    /// Runs the start validation now, before the host runs. An invalid configuration then ends the process with every
-    /// error listed before anything started; thrown from inside <c>Run</c>, the same error would arrive while the host
-    /// is being torn down, racing anyone (a test host among them) still reaching for its services.
-    /// </summary>
-    public static WebApplication ValidateBridgeConfiguration(this WebApplication app)
-    {
-        app.Services.GetRequiredService<IStartupValidator>().Validate();
-        return app;
     }
 }

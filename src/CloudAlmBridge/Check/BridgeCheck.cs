@@ -1,0 +1,66 @@
+using System.Data.Common;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Storage;
+
+namespace CloudAlmBridge.Check;
+
+/// <summary>
+/// <c>--check</c>: validates the configuration and the mapping files, reaches the storage, prints what would be in
+/// force (each subscription → webhook → destination → mapping) and exits 0 or 1, serving nothing. For a change before it
+/// is rolled out, and for a container's first run.
+/// </summary>
+internal static class BridgeCheck
+{
+    public const string Flag = "--check";
+
+    public static bool Requested(string[] args) => args.Any(a => string.Equals(a, Flag, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The arguments without the flag: the command line's configuration provider would read it as a key.</summary>
+    public static string[] WithoutFlag(string[] args) => args.Where(a => !string.Equals(a, Flag, StringComparison.OrdinalIgnoreCase)).ToArray();
+
+    public static async Task<int> RunAsync(IServiceProvider services, TextWriter output)
+    {
+        var configuration = services.GetRequiredService<ActiveConfiguration>();
+        var model = configuration.Current;
+        var warnings = UnknownSettings.Find(services.GetRequiredService<IConfiguration>());
+        foreach (var warning in warnings)
+        {
+            output.WriteLine($"  warning: {warning}");
+        }
+
+        output.WriteLine($"Configuration: valid; {InForce.Subscriptions(model)}.");
+        foreach (var chain in InForce.Chains(model))
+        {
+            output.WriteLine($"  {chain}");
+        }
+
+        if (model.Subscriptions.Count == 0)
+        {
+            output.WriteLine("  warning: no subscription is configured: every event would be answered 404");
+        }
+
+        var storage = InForce.Storage(model.Options.Storage);
+        var provider = services.GetRequiredService<StorageProvider>();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await provider.PrepareAsync(timeout.Token);
+            await using var connection = provider.CreateConnection();
+            await connection.OpenAsync(timeout.Token);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(timeout.Token);
+            output.WriteLine($"Storage: {storage} reachable.");
+        }
+        catch (Exception exception) when (exception is DbException or IOException or UnauthorizedAccessException or OperationCanceledException
+                                              or InvalidOperationException or ArgumentException)
+        {
+            output.WriteLine($"Storage: {storage} cannot be reached: {exception.Message}");
+            output.WriteLine("Check failed.");
+            return 1;
+        }
+
+        output.WriteLine(warnings.Count == 0 ? "Check passed." : $"Check passed with {warnings.Count} warning(s).");
+        return 0;
+    }
+}

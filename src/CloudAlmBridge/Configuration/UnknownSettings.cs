@@ -1,0 +1,82 @@
+using System.Collections;
+using System.Reflection;
+using CloudAlmBridge.Mapping.Templates;
+
+namespace CloudAlmBridge.Configuration;
+
+/// <summary>
+/// Keys under <c>Bridge</c> that no option reads: a misspelt key (<c>Enable</c> for <c>Enabled</c>,
+/// <c>Subscription</c> for <c>Subscriptions</c>) binds to nothing and would change nothing, silently. Found by walking
+/// the configuration against the option classes themselves, so a new option is known the moment it exists.
+/// </summary>
+internal static class UnknownSettings
+{
+    /// <summary>One warning per unknown key: <c>Bridge:Subscriptions:x:Enable is not a setting the bridge reads; did you mean 'Enabled'?</c></summary>
+    public static IReadOnlyList<string> Find(IConfiguration configuration)
+    {
+        var warnings = new List<string>();
+        WalkObject(configuration.GetSection(BridgeOptions.SectionName), typeof(BridgeOptions), warnings);
+        return warnings;
+    }
+
+    private static void WalkObject(IConfigurationSection section, Type type, List<string> warnings)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0)
+            .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+        {
+            if (properties.TryGetValue(child.Key, out var property))
+            {
+                WalkValue(child, property.PropertyType, warnings);
+                continue;
+            }
+
+            var hint = Suggestions.DidYouMean(child.Key, properties.Keys);
+            warnings.Add($"{child.Path} is not a setting the bridge reads, so it changes nothing; "
+                + (hint ?? $"the settings here are {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))}"));
+        }
+    }
+
+    private static void WalkValue(IConfigurationSection section, Type type, List<string> warnings)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (IsScalar(type))
+        {
+            return;
+        }
+
+        if (ElementType(type) is { } element)
+        {
+            // A dictionary's keys are names the user chooses, a list's are indexes: only what is below them is checked.
+            foreach (var item in section.GetChildren())
+            {
+                WalkValue(item, element, warnings);
+            }
+
+            return;
+        }
+
+        WalkObject(section, type, warnings);
+    }
+
+    private static bool IsScalar(Type type) =>
+        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan)
+        || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(Uri) || type == typeof(Guid);
+
+    private static Type? ElementType(Type type)
+    {
+        if (type.IsArray)
+        {
+            return type.GetElementType();
+        }
+
+        if (!typeof(IEnumerable).IsAssignableFrom(type) || !type.IsGenericType)
+        {
+            return null;
+        }
+
+        var arguments = type.GetGenericArguments();
+        return arguments.Length == 2 ? arguments[1] : arguments[0];
+    }
+}
