@@ -30,13 +30,13 @@ internal sealed class BasicAuthenticationHandler(
         if (!TryDecode(header.Parameter, out var clientName, out var secret))
         {
             SecurityLog.MalformedCredentials(Logger, Request.Path);
-            return Task.FromResult(AuthenticateResult.Fail("Malformed Basic credentials."));
+            return Task.FromResult(AccessProblems.Refused(Context, "Malformed Basic credentials."));
         }
 
         if (credentials.Verify(clientName, secret) is not { } client)
         {
             SecurityLog.AuthenticationFailed(Logger, clientName, Request.Path, Context.Connection.RemoteIpAddress?.ToString());
-            return Task.FromResult(AuthenticateResult.Fail("Unknown client or wrong secret."));
+            return Task.FromResult(AccessProblems.Refused(Context, "Unknown client or wrong secret."));
         }
 
         var principal = BridgePrincipal.Create(clientName, client.Roles, SchemeName);

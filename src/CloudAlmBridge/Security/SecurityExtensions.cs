@@ -29,6 +29,15 @@ internal static class SecurityExtensions
             .AddScheme<AuthenticationSchemeOptions, ClientCertificateAuthenticationHandler>(AuthenticationSchemes.ClientCertificate, null)
             .AddBridgeTokens()
             .AddExternalIssuer();
+        builder.Services.PostConfigure<ProblemDetailsOptions>(options =>
+        {
+            var earlier = options.CustomizeProblemDetails;
+            options.CustomizeProblemDetails = context =>
+            {
+                earlier?.Invoke(context);
+                AccessProblems.Explain(context);
+            };
+        });
         builder.Services.AddSingleton<VerifiedSecrets>();
         builder.Services.AddSingleton<ClientCredentials>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BridgeOptions>>((kestrel, bridge) =>

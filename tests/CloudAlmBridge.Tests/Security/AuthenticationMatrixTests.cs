@@ -49,6 +49,26 @@ public sealed class AuthenticationMatrixTests(TlsBridge bridge) : IClassFixture<
         if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+
+            // Issue 13: the problem says why: no credentials, not accepted (a secret: never which half was wrong), or
+            // the role the route needs.
+            var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+            if (expected == HttpStatusCode.Unauthorized)
+            {
+                Assert.StartsWith(credential == "none" ? "No credentials: send Basic credentials" : "The credentials were not accepted: ", detail,
+                    StringComparison.Ordinal);
+            }
+
+            if (scheme == "Basic" && credential == "refused")
+            {
+                Assert.Contains("unknown client or wrong secret", detail, StringComparison.Ordinal);
+            }
+
+            if (expected == HttpStatusCode.Forbidden)
+            {
+                Assert.StartsWith($"This route needs the role '{(route == "events" ? "events" : "admin")}'; client '", detail, StringComparison.Ordinal);
+                Assert.Contains($"has the role(s) '{credential}'", detail, StringComparison.Ordinal);
+            }
         }
     }
 

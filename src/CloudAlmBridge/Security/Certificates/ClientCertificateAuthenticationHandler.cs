@@ -32,7 +32,7 @@ internal sealed class ClientCertificateAuthenticationHandler(
         if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
         {
             SecurityLog.CertificateRefused(Logger, sha1, Request.Path, $"outside its validity {certificate.NotBefore:u} to {certificate.NotAfter:u}");
-            return Task.FromResult(AuthenticateResult.Fail("The client certificate is expired or not yet valid."));
+            return Task.FromResult(AccessProblems.Refused(Context, "The client certificate is expired or not yet valid."));
         }
 
         foreach (var (name, client) in configuration.Current.Options.Security.Clients)
@@ -45,6 +45,6 @@ internal sealed class ClientCertificateAuthenticationHandler(
         }
 
         SecurityLog.CertificateRefused(Logger, sha1, Request.Path, "its thumbprint is not registered for any client");
-        return Task.FromResult(AuthenticateResult.Fail("The client certificate is not registered."));
+        return Task.FromResult(AccessProblems.Refused(Context, "The client certificate is not registered."));
     }
 }

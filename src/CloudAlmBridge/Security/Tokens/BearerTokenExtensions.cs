@@ -43,7 +43,7 @@ internal static class BearerTokenExtensions
                     }
                     else
                     {
-                        context.Fail("The token's client is no longer registered.");
+                        context.Fail(AccessProblems.Remember(context.HttpContext, "The token's client is no longer registered."));
                     }
 
                     return Task.CompletedTask;
@@ -122,6 +122,10 @@ internal static class BearerTokenExtensions
         };
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BearerTokenExtensions));
         SecurityLog.TokenRefused(logger, context.Request.Path, reason);
+
+        // The caller's 401 says why in the same words (AccessProblems), not in the exception's.
+        context.Fail(AccessProblems.Remember(context.HttpContext,
+            $"The bearer token was refused: {(reason.EndsWith("Exception", StringComparison.Ordinal) ? "not valid" : reason)}."));
         return Task.CompletedTask;
     }
 }
