@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
 namespace CloudAlmBridge.Configuration;
@@ -9,6 +11,7 @@ internal static class ConfigurationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBridgeConfiguration(this IHostApplicationBuilder builder)
     {
+        WatchSettingsFilesByPolling(builder.Configuration);
         // Bound without a change-token source on purpose: reloads go through ActiveConfiguration, which keeps the last
         // good configuration instead of throwing on the configuration watcher's thread.
         builder.Services.AddOptions<BridgeOptions>()
@@ -19,5 +22,25 @@ internal static class ConfigurationExtensions
         builder.Services.AddHostedService<StartupSummary>();
         builder.Services.AddHealthChecks().AddCheck<ConfigurationHealthCheck>("configuration", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>
+    /// <c>appsettings*.json</c> are watched by polling their own time stamps every few seconds instead of by a file
+    /// system watcher on the content root: that watcher takes the whole tree, and the SQLite file lives in it by default
+    /// (<c>data/bridge.db</c>, <c>/app/data</c> in the container), so it woke up at every commit of the database.
+    /// </summary>
+    private static void WatchSettingsFilesByPolling(IConfigurationBuilder configuration)
+    {
+        var sources = configuration.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is JsonConfigurationSource { ReloadOnChange: true, FileProvider: PhysicalFileProvider physical } json)
+            {
+                json.FileProvider = new PhysicalFileProvider(physical.Root) { UsePollingFileWatcher = true, UseActivePolling = true };
+
+                // Set again, so that the configuration builds its provider anew with the polling file provider.
+                sources[i] = json;
+            }
+        }
     }
 }

@@ -6,9 +6,10 @@ namespace CloudAlmBridge.Storage;
 /// <summary>Commands with typed parameters, written once for every provider (<c>@name</c> placeholders).</summary>
 internal static class DbCommandExtensions
 {
+    /// <summary>A command for <paramref name="sql"/>: the prepared one when the connection keeps a <see cref="CommandCache"/>.</summary>
     public static DbCommand CreateCommand(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {
-        var command = connection.CreateCommand();
+        var command = CommandCache.Find(connection, sql) ?? connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
         return command;

@@ -32,6 +32,13 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         LIMIT @limit
         """;
 
+    private const string AcceptInsert = """
+        INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
+        VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
+        ON CONFLICT DO NOTHING
+        RETURNING id;
+        """;
+
     private readonly string _claim = database.Provider.ClaimStatement(Claimable(database.Provider.DueIndexHint), Columns);
 
 
@@ -46,18 +53,27 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         {
             // Dedupe by constraint, never check-then-insert: a duplicate of either unique index (also one written
             // earlier in the same batch) inserts nothing, and the original is read back in the same transaction.
-            await using var insert = connection.CreateCommand($"""
-                    INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
-                    VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
-                    ON CONFLICT DO NOTHING
-                    RETURNING {Columns};
-                    """, transaction)
+            await using var insert = connection.CreateCommand(AcceptInsert, transaction)
                 .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
                 .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
                 .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
-            if ((await ReadAllAsync(insert, CancellationToken.None)).FirstOrDefault() is { } accepted)
+
+            // Only the id comes back: the rest is what was just written (the message is not read back a second time).
+            if (await insert.ExecuteScalarAsync(CancellationToken.None) is { } id and not DBNull)
             {
-                return (accepted, false);
+                return (new DeliveryRecord
+                {
+                    Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture),
+                    Subscription = delivery.Subscription,
+                    SituationId = delivery.SituationId,
+                    EventType = delivery.EventType,
+                    Message = delivery.Message,
+                    State = DeliveryState.Queued,
+                    Attempts = 0,
+                    AcceptedAt = delivery.AcceptedAt,
+                    QueuedAt = delivery.AcceptedAt,
+                    NextAttemptAt = delivery.AcceptedAt,
+                }, false);
             }
 
             await using var existing = connection.CreateCommand($"""

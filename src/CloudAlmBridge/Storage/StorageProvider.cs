@@ -21,6 +21,12 @@ internal abstract class StorageProvider
     /// <summary>True where the database takes one writer at a time: then the bridge group-commits its writes itself.</summary>
     public virtual bool TakesOneWriterAtATime => false;
 
+    /// <summary>
+    /// Opens the one writer's connection, kept open for the process with its commands prepared once
+    /// (<see cref="CommandCache"/>); only for a provider that <see cref="TakesOneWriterAtATime"/>.
+    /// </summary>
+    public virtual CommandCache AttachCommandCache(DbConnection connection) => throw new NotSupportedException();
+
     /// <summary>Once per process before the schema is touched (SQLite: the file's folder and journal mode).</summary>
     public virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -17,6 +17,10 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
     private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _startLock = new();
     private Task? _writer;
+    private DbConnection? _connection;
+    private CommandCache? _commands;
+    private DbCommand? _savepoint;
+    private DbCommand? _release;
 
     public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -61,24 +65,55 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                // The transaction itself failed (disk full, file gone): nothing of the batch was written.
+                // The transaction itself failed (disk full, file gone): nothing of the batch was written. The
+                // connection is opened afresh for the next batch.
+                await CloseAsync();
                 foreach (var write in batch)
                 {
                     write.Fail(exception);
                 }
             }
         }
+
+        await CloseAsync();
+    }
+
+    /// <summary>
+    /// The writer's own connection, open for the process: its commands stay prepared across batches (the stores' SQL is
+    /// the same every time), which saves SQLite's prepare on every write.
+    /// </summary>
+    private async Task<DbConnection> ConnectionAsync()
+    {
+        if (_connection is null)
+        {
+            _connection = await database.OpenAsync(CancellationToken.None);
+            _commands = database.Provider.AttachCommandCache(_connection);
+        }
+
+        return _connection;
+    }
+
+    private async Task CloseAsync()
+    {
+        _commands?.Dispose();
+        (_commands, _savepoint, _release) = (null, null, null);
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
     }
 
     private async Task CommitAsync(List<IWrite> batch)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var connection = await ConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
         var succeeded = new List<IWrite>(batch.Count);
 
-        // Prepared once per batch, run around every write.
-        await using var savepoint = connection.CreateCommand("SAVEPOINT write;", transaction);
-        await using var release = connection.CreateCommand("RELEASE write;", transaction);
+        // Prepared once, run around every write.
+        var savepoint = _savepoint ??= connection.CreateCommand("SAVEPOINT write;");
+        var release = _release ??= connection.CreateCommand("RELEASE write;");
+        savepoint.Transaction = release.Transaction = transaction;
         foreach (var write in batch)
         {
             await savepoint.ExecuteNonQueryAsync(CancellationToken.None);

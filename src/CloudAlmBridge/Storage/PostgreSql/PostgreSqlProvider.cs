@@ -24,6 +24,14 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
     public PostgreSqlProvider(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            // The stores send the same few statements all the time: Npgsql prepares each on the server once it has
+            // been used twice on a connection, instead of parsing and planning it for every call.
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         Location = $"'{builder.Database}' on {builder.Host}:{builder.Port}";
         _lockConnections = new SemaphoreSlim(Math.Max(1, builder.MaxPoolSize / 2));
         _dataSource = NpgsqlDataSource.Create(builder);

@@ -37,6 +37,9 @@ internal sealed class SqliteProvider : StorageProvider
 
     public override bool TakesOneWriterAtATime => true;
 
+    public override CommandCache AttachCommandCache(DbConnection connection) =>
+        CommandCache.Attach(connection, sql => new ReusableSqliteCommand(sql, (SqliteConnection)connection), command => ((ReusableSqliteCommand)command).Retire());
+
     /// <summary>Without statistics SQLite would scan every pending delivery by state and sort them, at every claim.</summary>
     public override string DueIndexHint => " INDEXED BY ix_deliveries_due";
 
