@@ -26,7 +26,7 @@ internal static class DeliveryEndpoints
 
         group.MapGet("/tickets", ListTicketsAsync)
             .AnswersProblem(StatusCodes.Status400BadRequest, "invalidPage", InvalidPageWhen, "Invalid page", "Pages are numbered from 1.")
-            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "page is not a whole number.", null)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "The page is not a whole number.", null)
             .WithName("ListTickets")
             .WithSummary("Situation-to-ticket links, 50 a page (page=1, 2, ...), filtered by subscription and ticket status.");
         group.MapGet("/tickets/{subscription}/{situationId}", GetTicketAsync)
@@ -36,7 +36,7 @@ internal static class DeliveryEndpoints
             .WithSummary("One link with its event history: every delivery of the situation, in acceptance order.");
         group.MapGet("/deliveries", ListDeliveriesAsync)
             .AnswersProblem(StatusCodes.Status400BadRequest, "invalidPage", InvalidPageWhen, "Invalid page", "Pages are numbered from 1.")
-            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "page is not a whole number.", null)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "The page is not a whole number.", null)
             .AnswersProblem(StatusCodes.Status400BadRequest, "invalidState", "The state is not one of the delivery states.", "Invalid state",
                 $"'Sent' is not a delivery state; use one of {string.Join(", ", States)}.")
             .WithName("ListDeliveries")

@@ -58,7 +58,7 @@ internal static class ServiceNowSandboxEndpoints
             .WithSummary("Creates a record: 201 with {\"result\":{...}}, a new sys_id and the table's next number.");
 
         table.MapGet("/", QueryAsync)
-            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "sysparm_limit is not a whole number.", null)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "The sysparm_limit is not a whole number.", null)
             .WithName("SandboxQueryRecords")
             .WithSummary("Lists records in the order they were created; sysparm_query takes field=value terms joined by ^ (e.g. correlation_id=...).");
 
