@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
@@ -21,11 +22,14 @@ internal static class CloudAlmSetupEndpoints
             .WithName("GetCloudAlmMapping")
             .WithSummary("The payload-based mapping to paste into Cloud ALM's Mappings Management for this subscription.")
             .WithDescription("Its operations send the complete change message to the bridge's routes (CREATED: POST to the webhook path; UPDATED: PATCH, CLOSED and DELETED: POST, PING: GET to /{externalId}) and its response section reads externalId, externalNumber, externalStatus and displayUrl from the bridge's answer.")
-            .Produces<JsonElement>(StatusCodes.Status200OK, "application/json");
+            .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownSubscription", "No subscription of this name is configured.",
+                "Unknown subscription", "No subscription 'calm-to-snow' is configured.");
         return group;
     }
 
-    private static Results<ContentHttpResult, ProblemHttpResult> GetMapping(string name, ActiveConfiguration configuration)
+    private static Results<ContentHttpResult, ProblemHttpResult> GetMapping(
+        [Description("The subscription's name under Bridge:Subscriptions, e.g. demo.")] string name, ActiveConfiguration configuration)
     {
         if (configuration.Current.FindSubscription(name) is not { } subscription)
         {

@@ -9,6 +9,10 @@ internal static class ErrorHandlingExtensions
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier));
+
+        // A request a route cannot bind (a typed JSON body that is not JSON, page=abc) is the caller's 400 in every
+        // environment. Development's default throws it instead, and the exception handler would answer 500.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         return builder;
     }
 

@@ -12,6 +12,8 @@ internal static class JsonBodyExtensions
     /// </summary>
     public static RouteHandlerBuilder AcceptsJsonBody<T>(this RouteHandlerBuilder builder) => builder
         .WithMetadata(new JsonBodyMetadata(typeof(T)))
+        .AnswersProblem(StatusCodes.Status415UnsupportedMediaType, "notJson", "The body is not sent as JSON.", "Unsupported Media Type",
+            "The body must be JSON with Content-Type: application/json; the request had Content-Type 'text/plain'.")
         .AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;

@@ -1,7 +1,7 @@
 namespace CloudAlmBridge.Ingestion;
 
 /// <summary>
-/// The flat object every Cloud ALM-facing call answers, readable by a Cloud ALM response mapping (contract §2).
+/// The flat object every Cloud ALM-facing call answers, readable by a Cloud ALM response mapping.
 /// </summary>
 public sealed record EventAnswer
 {
@@ -11,13 +11,18 @@ public sealed record EventAnswer
     /// <summary>The ticket number, e.g. <c>INC0010002</c>.</summary>
     public string? ExternalNumber { get; init; }
 
+    /// <summary>The ticket's status as the mapping's response section reads it, e.g. <c>NEW</c>, <c>IN_PROCESS</c>, <c>RESOLVED</c>.</summary>
     public string? ExternalStatus { get; init; }
 
+    /// <summary>The ticket's page in the ticket system (ServiceNow's form, Jira's browse page), for Cloud ALM to link to.</summary>
     public string? DisplayUrl { get; init; }
 
     /// <summary>The ticket system's own id (ServiceNow sys_id, Jira id).</summary>
     public string? TicketId { get; init; }
 
-    /// <summary><c>Delivered</c>, <c>Skipped</c> or <c>Failed</c>.</summary>
+    /// <summary>
+    /// <c>Delivered</c>, <c>Skipped</c> (nothing had to be sent), or, in a 202, <c>Queued</c> or <c>Retrying</c>. A dead
+    /// letter or a failed PING is a 502 problem instead, with <c>deliveryState</c> <c>DeadLettered</c> or <c>Failed</c>.
+    /// </summary>
     public required string DeliveryState { get; init; }
 }

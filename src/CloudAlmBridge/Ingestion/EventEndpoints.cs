@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
@@ -14,39 +15,84 @@ namespace CloudAlmBridge.Ingestion;
 /// <summary>The Cloud ALM-facing API (contract §2): a Cloud ALM webhook's path is <c>/api/v1/events/{subscription}</c>.</summary>
 internal static class EventEndpoints
 {
+    private const string SubscriptionParameter =
+        "The subscription's name under Bridge:Subscriptions: the last segment of the Cloud ALM webhook's path, e.g. demo.";
+
+    private const string SituationId = "cd0cb7ea-c4ed-43f5-aaf7-e12259483184";
+
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/events")
             .WithTags("Events")
-            .RequireAuthorization(Roles.Events);
+            .RequireAuthorization(Roles.Events)
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownSubscription", "No subscription of this name is configured.",
+                "Unknown subscription", "No subscription 'calm-to-snow' is configured; the Cloud ALM webhook's path must be /api/v1/events/{subscription} with a name under Bridge:Subscriptions.")
+            .AnswersProblem(StatusCodes.Status409Conflict, "subscriptionDisabled", "The subscription is disabled; nothing was stored or sent.",
+                "Subscription disabled", "Subscription 'demo' is disabled (Bridge:Subscriptions:demo:Enabled); nothing was stored or sent.");
 
-        group.MapPost("/{subscription}", (string subscription, HttpRequest request, ActiveConfiguration configuration,
+        group.MapPost("/{subscription}", ([Description(SubscriptionParameter)] string subscription, HttpRequest request, ActiveConfiguration configuration,
                 EventInbox inbox, TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken) =>
                 HandleAsync(subscription, null, request, configuration, inbox, lifecycle, pings, metrics, cancellationToken))
             .AcceptsJsonBody<ChangeMessage>()
+            .AnswersChangeMessageProblems()
             .WithName("PostEvent")
             .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
-            .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds; always the flat object a Cloud ALM response mapping reads.");
+            .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds; always the flat object a Cloud ALM response mapping reads. A duplicate of an accepted message is answered like the original and not delivered twice. A PING is answered from the ticket system at once and not stored.");
 
         // One endpoint per method: an endpoint name is the OpenAPI operationId, which must be unique.
         foreach (var method in new[] { HttpMethods.Post, HttpMethods.Patch, HttpMethods.Put })
         {
             var verb = method[0] + method[1..].ToLowerInvariant();
             group.MapMethods("/{subscription}/{externalId}", [method],
-                    (string subscription, string externalId, HttpRequest request, ActiveConfiguration configuration,
+                    ([Description(SubscriptionParameter)] string subscription,
+                        [Description("The event situation's id, as a Cloud ALM mapping with path '/#{externalId}' writes it; it must be the body's resource.id.")] string externalId,
+                        HttpRequest request, ActiveConfiguration configuration,
                         EventInbox inbox, TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken) =>
                         HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, pings, metrics, cancellationToken))
                 .AcceptsJsonBody<ChangeMessage>()
+                .AnswersChangeMessageProblems()
+                .AnswersProblem(StatusCodes.Status400BadRequest, "pathMismatch", "The path's externalId is not the body's resource.id.",
+                    "Invalid change message", $"The path addresses situation '{SituationId}' but resource.id is '4e1d8a52-0b6f-4c3e-9a7d-5f2c1b8e6d90'.",
+                    [$"resource.id: '4e1d8a52-0b6f-4c3e-9a7d-5f2c1b8e6d90' does not match the path's externalId '{SituationId}'"])
                 .WithName($"{verb}EventForTicket")
                 .WithSummary($"The same as {HttpMethods.Post} /{{subscription}}, for Cloud ALM mappings that address an existing ticket with path '/#{{externalId}}' and operation {method}.");
         }
 
         group.MapGet("/{subscription}/{externalId}", GetTicketAsync)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidSituationId", "The path's externalId is not a situation id.",
+                "Invalid situation id", "The path's externalId is not a situation id; nothing was asked of the ticket system.",
+                [$"externalId: {ChangeMessageReader.SituationIdRule}"])
+            .AnswersProblem(StatusCodes.Status404NotFound, "noTicket", "The situation has no ticket on this subscription.",
+                "No ticket", $"Situation '{SituationId}' has no ticket on subscription 'demo'.")
+            .AnswersProblem(StatusCodes.Status502BadGateway, "ticketSystemError", "The ticket system refused the read or could not be reached; the problem carries its own error.",
+                "Ticket system error", "GET https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e answered 404: No Record found: Record doesn't exist or ACL restricts the record retrieval",
+                extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = nameof(DeliveryState.Failed), ["targetStatus"] = 404 })
             .WithName("GetTicketStatus")
             .WithSummary("PING: reads the ticket from the ticket system and answers its current number and status.");
 
         return group;
     }
+
+    /// <summary>What every route that takes a change message can refuse, besides the subscription's own problems.</summary>
+    private static RouteHandlerBuilder AnswersChangeMessageProblems(this RouteHandlerBuilder builder) => builder
+        .AnswersProblem(StatusCodes.Status400BadRequest, "invalidMessage", "The change message is malformed or invalid: every problem is listed, nothing was stored or sent.",
+            "Invalid change message", "The change message is malformed or invalid; nothing was stored or sent.",
+            ["resourceType: required, a non-empty string",
+                "eventType: 'EVENT-SITUATION.OPENED' is not one of EVENT-SITUATION.CREATED, EVENT-SITUATION.UPDATED, EVENT-SITUATION.CLOSED, EVENT-SITUATION.DELETED, EVENT-SITUATION.PING",
+                "resource.id: required, the event situation's id as a non-empty string"])
+        .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "bodyTooLarge", "The body is over Bridge:Inbound:MaxBodyBytes.",
+            "Body too large", "A change message may have at most 1048576 bytes (Bridge:Inbound:MaxBodyBytes).")
+        .AnswersProblem(StatusCodes.Status422UnprocessableEntity, "resourceTypeNotHandled", "The subscription does not handle the message's resource type.",
+            "Resource type not handled", "Subscription 'demo' handles 'EVENT-SITUATION', not 'WORKFLOWS'.")
+        .AnswersProblem(StatusCodes.Status502BadGateway, "deadLettered", "The ticket system refused the change for good: the delivery is dead-lettered (replay it once the cause is fixed), and the problem carries the ticket system's own error.",
+            "Ticket system error", "PATCH https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e answered 403: Operation Failed: Data Policy Exception: The following fields are mandatory: Resolution code",
+            extensions: new Dictionary<string, object?>
+            {
+                ["externalId"] = SituationId,
+                ["deliveryState"] = nameof(DeliveryState.DeadLettered),
+                ["deliveryId"] = 42,
+                ["targetStatus"] = 403,
+            });
 
     private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult>> HandleAsync(
         string subscriptionName, string? externalId, HttpRequest request, ActiveConfiguration configuration, EventInbox inbox,
@@ -135,7 +181,8 @@ internal static class EventEndpoints
     }
 
     private static async Task<Results<Ok<EventAnswer>, ProblemHttpResult>> GetTicketAsync(
-        string subscription, string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle, PingCoalescer pings,
+        [Description(SubscriptionParameter)] string subscription,
+        [Description("The event situation's id (resource.id) whose ticket is read.")] string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle, PingCoalescer pings,
         BridgeMetrics metrics)
     {
         var model = configuration.Current;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CloudAlmBridge.Configuration;
@@ -13,6 +14,14 @@ namespace CloudAlmBridge.Mappings;
 /// <summary>The mapping management API (contract §4): list, read, put, delete, and the dry-run preview.</summary>
 internal static partial class MappingEndpoints
 {
+    private const string NameParameter = "The mapping's name: a built-in (servicenow-incident, servicenow-case, jira-issue), a key under Bridge:Mappings, or one put over this API; compared ignoring case.";
+    private const string UnknownMappingWhen = "No mapping of this name exists.";
+    private const string UnknownMappingDetail = "No mapping 'acme-incident' exists.";
+    private const string ReadOnlyWhen = "The mapping is built in or comes from the configuration: only mappings put over this API can be changed.";
+    private const string ReadOnlyDetail = "'servicenow-incident' is a built-in mapping; copy it under another name to change it.";
+    private const string StaleWhen = "If-Match does not match the stored version (or the mapping does not exist): read it again.";
+    private const string StaleDetail = "Mapping 'acme-incident' is at \"api-18\", not the version in If-Match; read it again before changing it.";
+
     public static IHostApplicationBuilder AddBridgeMappings(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<StoredMappings>();
@@ -38,31 +47,64 @@ internal static partial class MappingEndpoints
             .WithName("ListMappings")
             .WithSummary("All mappings: name, origin (builtin, configuration, api), version, updated at.");
         group.MapGet("/{name}", Get)
+            .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownMapping", UnknownMappingWhen, "Unknown mapping", UnknownMappingDetail)
             .WithName("GetMapping")
             .WithSummary("The mapping document as stored, with its ETag.");
         group.MapPut("/{name}", PutAsync)
             .AcceptsJsonBody<JsonElement>()
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidName", "The name is not a valid mapping name.", "Invalid mapping name",
+                "'acme incidents' is not a valid mapping name: use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit.")
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidMapping", "The document is not JSON or not a valid mapping: every error is listed with its JSON path; the stored version stays.",
+                "Invalid mapping", "The mapping document has 1 error(s); the stored version is unchanged.",
+                ["unknown switch 'switchUrgncy' at structure.request.urgency; did you mean 'switchUrgency'?"])
+            .AnswersProblem(StatusCodes.Status409Conflict, "readOnly", ReadOnlyWhen, "Mapping is read-only", ReadOnlyDetail)
+            .AnswersProblem(StatusCodes.Status412PreconditionFailed, "stale", StaleWhen, "Mapping changed", StaleDetail)
+            .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "bodyTooLarge", "The document is over Bridge:Inbound:MaxBodyBytes.", "Body too large",
+                "A mapping document may have at most 1048576 bytes.")
             .WithName("PutMapping")
             .WithSummary("Creates or replaces a mapping (an SAP-format document, unchanged); If-Match is honoured.")
-            .WithDescription("400 lists every error with its JSON path and the stored version stays; 409 for built-in and configuration mappings; 412 when If-Match is stale.");
+            .WithDescription("201 when the mapping is new, 200 when it replaced one; both with the new ETag. Without If-Match the write is unconditional; with If-Match: * the mapping must exist; with an ETag it must still be that version. 400 lists every error with its JSON path and the stored version stays; 409 for built-in and configuration mappings; 412 when If-Match does not match.");
         group.MapDelete("/{name}", DeleteAsync)
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownMapping", UnknownMappingWhen, "Unknown mapping", UnknownMappingDetail)
+            .AnswersProblem(StatusCodes.Status409Conflict, "readOnly", ReadOnlyWhen, "Mapping is read-only", ReadOnlyDetail)
+            .AnswersProblem(StatusCodes.Status409Conflict, "inUse", "A subscription uses the mapping.", "Mapping in use",
+                "Mapping 'acme-incident' is used by subscription(s) calm-to-snow; point them at another mapping first.")
+            .AnswersProblem(StatusCodes.Status412PreconditionFailed, "stale", StaleWhen, "Mapping changed", StaleDetail)
             .WithName("DeleteMapping")
             .WithSummary("Deletes a mapping put over the API; 409 while a subscription uses it.");
         group.MapPost("/{name}/preview", PreviewNamedAsync)
             .AcceptsJsonBody<PreviewRequest>()
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownMapping", UnknownMappingWhen, "Unknown mapping", UnknownMappingDetail)
+            .AnswersPreviewProblems()
             .WithName("PreviewMapping")
             .WithSummary("A dry run that sends nothing: the request the mapping makes for a message, and what it reads from a sample answer.");
         group.MapPost("/preview", PreviewInlineAsync)
             .AcceptsJsonBody<PreviewRequest>()
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidMapping", "The inline mapping is missing or invalid: every error is listed with its JSON path.",
+                "Invalid mapping", "The mapping document has 1 error(s).",
+                ["mapping.unknown switch 'switchUrgncy' at structure.request.urgency; did you mean 'switchUrgency'?"])
+            .AnswersPreviewProblems()
             .WithName("PreviewInlineMapping")
             .WithSummary("The same, with the mapping document inline as 'mapping'.");
         return group;
     }
 
+    /// <summary>What both previews can refuse.</summary>
+    private static RouteHandlerBuilder AnswersPreviewProblems(this RouteHandlerBuilder builder) => builder
+        .AnswersProblem(StatusCodes.Status400BadRequest, "invalidPreview", "The preview request is not JSON, or a member is of the wrong type, or its message is invalid.",
+            "Invalid preview", "The preview request is invalid.",
+            ["userVariables.closeCode: not of the expected type (subscription, cloudAlmUrl, externalId and every user variable are strings; message, response and mapping are JSON)"])
+        .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "bodyTooLarge", "The body is over four times Bridge:Inbound:MaxBodyBytes.", "Body too large",
+            "A preview may have at most 4194304 bytes.")
+        .AnswersProblem(StatusCodes.Status422UnprocessableEntity, "noOperation", "The mapping has no operation for the message's event type.",
+            "No operation for this event type",
+            "The mapping has no operation for 'EVENT-SITUATION.DELETED'; it has: EVENT-SITUATION.CREATED, EVENT-SITUATION.UPDATED, EVENT-SITUATION.CLOSED, EVENT-SITUATION.PING.");
+
     private static Ok<MappingSummary[]> List(MappingCatalog catalog) =>
         TypedResults.Ok(catalog.All().Select(Summarize).ToArray());
 
-    private static Results<ContentHttpResult, ProblemHttpResult> Get(string name, MappingCatalog catalog, HttpResponse response)
+    private static Results<ContentHttpResult, ProblemHttpResult> Get([Description(NameParameter)] string name, MappingCatalog catalog, HttpResponse response)
     {
         if (catalog.Find(name) is not { } entry)
         {
@@ -74,7 +116,7 @@ internal static partial class MappingEndpoints
     }
 
     private static async Task<Results<Created<MappingSummary>, Ok<MappingSummary>, ProblemHttpResult>> PutAsync(
-        string name, HttpRequest request, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
+        [Description(NameParameter)] string name, HttpRequest request, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
         TimeProvider timeProvider, ILogger<MappingCatalog> logger, CancellationToken cancellationToken)
     {
         if (!ValidName().IsMatch(name))
@@ -132,7 +174,7 @@ internal static partial class MappingEndpoints
             : TypedResults.Ok(summary);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, HttpRequest request,
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync([Description(NameParameter)] string name, HttpRequest request,
         MappingCatalog catalog, StoredMappings stored, ILogger<MappingCatalog> logger, CancellationToken cancellationToken)
     {
         if (catalog.Find(name) is not { } existing)
@@ -165,7 +207,7 @@ internal static partial class MappingEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<PreviewAnswer>, ProblemHttpResult>> PreviewNamedAsync(string name, HttpRequest request,
+    private static async Task<Results<Ok<PreviewAnswer>, ProblemHttpResult>> PreviewNamedAsync([Description(NameParameter)] string name, HttpRequest request,
         MappingCatalog catalog, ActiveConfiguration configuration, CancellationToken cancellationToken)
     {
         if (catalog.Find(name) is not { } entry)

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace CloudAlmBridge.Mappings;
 
-/// <summary>A dry run of a mapping (contract §4): nothing is sent, nothing is stored.</summary>
+/// <summary>A dry run of a mapping: nothing is sent, nothing is stored.</summary>
 public sealed record PreviewRequest
 {
     /// <summary>A change message, as Cloud ALM sends it.</summary>
@@ -14,6 +14,7 @@ public sealed record PreviewRequest
     /// <summary>Optional: override the subscription's user variables, one by one.</summary>
     public Dictionary<string, string>? UserVariables { get; init; }
 
+    /// <summary>Optional: the value of <c>#{@CLOUD_ALM_URL}</c>, over the subscription's.</summary>
     public string? CloudAlmUrl { get; init; }
 
     /// <summary>Optional: the ticket id for paths (<c>#{externalId}</c>).</summary>

@@ -1,33 +1,47 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using CloudAlmBridge.Errors;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace CloudAlmBridge.OpenApi;
 
 internal static class OpenApiExtensions
 {
+    public const string BasicScheme = "basic";
+    public const string TokenScheme = "token";
+
     private const string DocumentName = "v1";
 
-    /// <summary>The OpenAPI document (Microsoft.AspNetCore.OpenApi) with Basic auth and a ready example change message.</summary>
+    /// <summary>
+    /// The OpenAPI document (Microsoft.AspNetCore.OpenApi): Basic and token login where a route needs it, named
+    /// examples of every event type and of the answers, every problem a route answers, and the delivery states as enums.
+    /// </summary>
     public static IHostApplicationBuilder AddBridgeOpenApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi(DocumentName, options =>
         {
+            // Free-form JSON (a mapping document, a ServiceNow record, a situation) stays inline as "any JSON": a
+            // component named after the .NET type that holds it would mean nothing to a reader.
+            options.CreateSchemaReferenceId = type =>
+                (Nullable.GetUnderlyingType(type.Type) ?? type.Type) is var clr && (clr == typeof(JsonElement) || clr.IsAssignableTo(typeof(JsonNode)))
+                    ? null
+                    : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "CloudAlmBridge";
                 document.Info.Description =
                     "Bridges SAP Cloud ALM event situations to ServiceNow, Jira or any REST ticket system. " +
-                    "Authorize with a client from Bridge:Security:Clients (role 'events' for /api/v1/events, 'admin' for the rest).";
+                    "Authorize with a client configured under Bridge:Security:Clients: role 'events' for /api/v1/events, 'admin' for the management API. " +
+                    "The token endpoint and the ServiceNow sandbox need no login.";
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["basic"] = new OpenApiSecurityScheme
+                document.Components.SecuritySchemes[BasicScheme] = new OpenApiSecurityScheme
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "basic",
                     Description = "A client of Bridge:Security:Clients: its name and secret.",
                 };
-                document.Components.SecuritySchemes["token"] = new OpenApiSecurityScheme
+                document.Components.SecuritySchemes[TokenScheme] = new OpenApiSecurityScheme
                 {
                     Type = SecuritySchemeType.OAuth2,
                     Description = "The bridge's own token endpoint: a client's name and secret as client id and secret.",
@@ -41,45 +55,16 @@ internal static class OpenApiExtensions
                     },
                 };
 
-                // Either one will do (two requirements: OpenAPI reads them as alternatives).
-                document.Security =
-                [
-                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("basic", document)] = [] },
-                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("token", document)] = [] },
-                ];
+                // No requirement for the whole document: each operation says its own (OperationAccess), so the routes
+                // open to anyone show no lock.
+                document.Security = null;
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
-            {
-                // Routes that read their JSON body by hand (AcceptsJsonBody) have no body parameter to describe it.
-                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<JsonBodyMetadata>().FirstOrDefault() is { } body)
-                {
-                    operation.RequestBody = new OpenApiRequestBody
-                    {
-                        Required = true,
-                        Content = new Dictionary<string, OpenApiMediaType>
-                        {
-                            ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken) },
-                        },
-                    };
-                }
-
-                // Swagger UI fills the request body with these, so "Try it out" sends a real message, mapping or preview.
-                var endpoint = metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
-                var example = endpoint switch
-                {
-                    "PostEvent" or "PostEventForTicket" or "PatchEventForTicket" or "PutEventForTicket" => Examples.ChangeMessage,
-                    "PutMapping" => Examples.Mapping,
-                    "PreviewMapping" => Examples.Preview,
-                    "PreviewInlineMapping" => Examples.InlinePreview,
-                    _ => null,
-                };
-                if (example is not null && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var media))
-                {
-                    media.Example = JsonNode.Parse(example);
-                }
-            });
+            options.AddOperationTransformer<OperationAccess>();
+            options.AddOperationTransformer<BodyExamples>();
+            options.AddOperationTransformer<ProblemAnswers>();
+            options.AddOperationTransformer<StateSchemas>();
+            options.AddSchemaTransformer<StateSchemas>();
         });
         return builder;
     }

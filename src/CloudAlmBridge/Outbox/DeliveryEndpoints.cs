@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Security;
 using CloudAlmBridge.Storage;
@@ -10,8 +11,12 @@ namespace CloudAlmBridge.Outbox;
 internal static class DeliveryEndpoints
 {
     private const int PageSize = 50;
-    private static readonly DeliveryState[] States =
-        [DeliveryState.Queued, DeliveryState.Retrying, DeliveryState.Delivered, DeliveryState.Skipped, DeliveryState.DeadLettered];
+    private static readonly IReadOnlyList<DeliveryState> States = DeliveryStateExtensions.Stored;
+
+    private const string PageParameter = "The page, 1 (the default) for the first 50, 2 for the next 50, and so on.";
+    private const string InvalidPageWhen = "The page is below 1.";
+    private const string UnknownDeliveryWhen = "No delivery has this id (finished deliveries are removed after Bridge:Storage:RetentionDays).";
+    private const string DeliveryIdParameter = "The delivery's id, as the deliveries list and a 202 answer's Location show it.";
 
     public static RouteGroupBuilder MapTicketsAndDeliveries(this IEndpointRouteBuilder app)
     {
@@ -20,24 +25,39 @@ internal static class DeliveryEndpoints
             .RequireAuthorization(Roles.Admin);
 
         group.MapGet("/tickets", ListTicketsAsync)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidPage", InvalidPageWhen, "Invalid page", "Pages are numbered from 1.")
+            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "The page is not a whole number.", null)
             .WithName("ListTickets")
             .WithSummary("Situation-to-ticket links, 50 a page (page=1, 2, ...), filtered by subscription and ticket status.");
         group.MapGet("/tickets/{subscription}/{situationId}", GetTicketAsync)
+            .AnswersProblem(StatusCodes.Status404NotFound, "noTicket", "The situation has no ticket on this subscription.", "No ticket",
+                "Situation 'cd0cb7ea-c4ed-43f5-aaf7-e12259483184' has no ticket on subscription 'demo'.")
             .WithName("GetTicket")
             .WithSummary("One link with its event history: every delivery of the situation, in acceptance order.");
         group.MapGet("/deliveries", ListDeliveriesAsync)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidPage", InvalidPageWhen, "Invalid page", "Pages are numbered from 1.")
+            .AnswersProblem(StatusCodes.Status400BadRequest, "notANumber", "The page is not a whole number.", null)
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidState", "The state is not one of the delivery states.", "Invalid state",
+                $"'Sent' is not a delivery state; use one of {string.Join(", ", States)}.")
             .WithName("ListDeliveries")
-            .WithSummary("Deliveries, 50 a page, filtered by state (Queued, Retrying, Delivered, Skipped, DeadLettered).");
+            .WithSummary($"Deliveries in acceptance order, 50 a page, filtered by state ({string.Join(", ", States)}).");
         group.MapGet("/deliveries/{id:long}", GetDeliveryAsync)
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownDelivery", UnknownDeliveryWhen, "Unknown delivery", "No delivery 42 exists.")
             .WithName("GetDelivery")
             .WithSummary("One delivery with every attempt: time, status code, error, next attempt.");
         group.MapPost("/deliveries/{id:long}/retry", RetryAsync)
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownDelivery", UnknownDeliveryWhen, "Unknown delivery", "No delivery 42 exists.")
+            .AnswersProblem(StatusCodes.Status409Conflict, "notDeadLettered", "The delivery is not dead-lettered: only dead letters can be replayed.",
+                "Not dead-lettered", "Delivery 42 is Delivered; only dead-lettered deliveries can be replayed.")
             .WithName("RetryDelivery")
             .WithSummary("Replays a dead-lettered delivery (after the cause was fixed): it is queued again with a fresh attempt budget.");
         return group;
     }
 
-    private static async Task<Results<Ok<TicketView[]>, ProblemHttpResult>> ListTicketsAsync(string? subscription, string? status, int? page,
+    private static async Task<Results<Ok<TicketView[]>, ProblemHttpResult>> ListTicketsAsync(
+        [Description("Only the links of this subscription (its name under Bridge:Subscriptions).")] string? subscription,
+        [Description("Only the links whose ticket status is this, ignoring case: NEW, IN_PROCESS, ON_HOLD, RESOLVED, CLOSED, CANCELED for the built-in ServiceNow mappings.")] string? status,
+        [Description(PageParameter)] int? page,
         ITicketStore tickets, CancellationToken cancellationToken)
     {
         if (page is < 1)
@@ -49,7 +69,9 @@ internal static class DeliveryEndpoints
         return TypedResults.Ok(links.Select(l => ToView(l)).ToArray());
     }
 
-    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(string subscription, string situationId,
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetTicketAsync(
+        [Description("The subscription's name under Bridge:Subscriptions.")] string subscription,
+        [Description("The event situation's id (resource.id, the externalId Cloud ALM knows).")] string situationId,
         ITicketStore tickets, IDeliveryStore deliveries, CancellationToken cancellationToken)
     {
         var link = await tickets.FindLinkAsync(subscription, situationId, cancellationToken);
@@ -63,7 +85,8 @@ internal static class DeliveryEndpoints
         return TypedResults.Ok(ToView(link, history.Select(d => ToView(d)).ToList()));
     }
 
-    private static async Task<Results<Ok<DeliveryView[]>, ProblemHttpResult>> ListDeliveriesAsync(string? state, int? page,
+    private static async Task<Results<Ok<DeliveryView[]>, ProblemHttpResult>> ListDeliveriesAsync(
+        [Description("Only the deliveries in this state, ignoring case.")] string? state, [Description(PageParameter)] int? page,
         IDeliveryStore deliveries, CancellationToken cancellationToken)
     {
         if (page is < 1)
@@ -83,7 +106,7 @@ internal static class DeliveryEndpoints
         return TypedResults.Ok(list.Select(d => ToView(d)).ToArray());
     }
 
-    private static async Task<Results<Ok<DeliveryView>, ProblemHttpResult>> GetDeliveryAsync(long id, IDeliveryStore deliveries,
+    private static async Task<Results<Ok<DeliveryView>, ProblemHttpResult>> GetDeliveryAsync([Description(DeliveryIdParameter)] long id, IDeliveryStore deliveries,
         CancellationToken cancellationToken)
     {
         if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
@@ -98,7 +121,7 @@ internal static class DeliveryEndpoints
         { Message = message.RootElement.Clone() });
     }
 
-    private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync(long id, IDeliveryStore deliveries,
+    private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync([Description(DeliveryIdParameter)] long id, IDeliveryStore deliveries,
         DeliveryDispatcher dispatcher, TimeProvider timeProvider, HttpContext context, ILogger<DeliveryDispatcher> logger,
         CancellationToken cancellationToken)
     {

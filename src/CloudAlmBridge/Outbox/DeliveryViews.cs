@@ -1,9 +1,8 @@
 namespace CloudAlmBridge.Outbox;
 
 /// <summary>
-/// A delivery as the management API shows it (<see cref="Instance"/>: the instance that holds it, or made its last
-/// attempt); <see cref="Attempts"/> and <see cref="Message"/> (the change message as
-/// accepted) only in the single view.
+/// A delivery: one accepted event and what became of it. <c>instance</c> is the bridge instance that holds it, or
+/// made its last attempt; <c>attempts</c> and <c>message</c> (the change message as accepted) are in the single view only.
 /// </summary>
 public sealed record DeliveryView(
     long Id,
@@ -26,8 +25,8 @@ public sealed record DeliveryView(
 public sealed record AttemptView(DateTimeOffset AttemptedAt, string Outcome, int? StatusCode, string? Error, DateTimeOffset? NextAttemptAt);
 
 /// <summary>
-/// A situation's ticket link, with its event history in the single view. <see cref="ClosedWithoutTicket"/>: Cloud ALM
-/// closed the situation before it had a ticket, and none will be opened for it.
+/// A situation's ticket, with its event history (<c>events</c>) in the single view. <c>closedWithoutTicket</c>: Cloud
+/// ALM closed the situation before it had a ticket, and none will be opened for it.
 /// </summary>
 public sealed record TicketView(
     string Subscription,

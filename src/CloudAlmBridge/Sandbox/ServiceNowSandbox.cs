@@ -1,77 +1,63 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CloudAlmBridge.Storage;
 
 namespace CloudAlmBridge.Sandbox;
 
 /// <summary>
-/// An in-memory emulation of ServiceNow's Table API for the demo: sys_id and number generation, partial updates,
-/// encoded-query look-ups, and the data policy that makes resolving without a resolution code fail with 403.
+/// An emulation of ServiceNow's Table API for the demo: sys_id and number generation, partial updates, encoded-query
+/// look-ups, and the data policy that makes resolving without a resolution code fail with 403. Its records are kept
+/// in the bridge's database (<see cref="SandboxStore"/>): the bridge's links point at them, and both must outlive a
+/// restart, or the look-up by correlation_id would miss an incident the bridge still knows.
 /// </summary>
-internal sealed class ServiceNowSandbox(TimeProvider timeProvider)
+internal sealed class ServiceNowSandbox(SandboxStore store, TimeProvider timeProvider)
 {
-    private readonly Dictionary<string, Table> _tables = new(StringComparer.OrdinalIgnoreCase);
-
-    public JsonObject Create(string tableName, JsonObject fields)
+    public Task<JsonObject> CreateAsync(string tableName, JsonObject fields, CancellationToken cancellationToken)
     {
-        var table = GetTable(tableName);
-        lock (table)
+        var now = timeProvider.GetUtcNow();
+        var prefix = Prefix(tableName);
+        return store.CreateAsync(Key(tableName), number =>
         {
             var record = new JsonObject();
             Merge(record, fields);
-            var now = Now();
-            var sysId = Guid.NewGuid().ToString("N");
-            record["sys_id"] = sysId;
-            record["number"] = $"{table.Prefix}{++table.Counter:D7}";
+            record["sys_id"] = Guid.NewGuid().ToString("N");
+            record["number"] = $"{prefix}{number:D7}";
             record["state"] ??= "1";
             record["active"] = "true";
-            record["sys_created_on"] = now;
-            record["sys_updated_on"] = now;
-            table.Records[sysId] = record;
-            table.Order.Add(sysId);
-            return (JsonObject)record.DeepClone();
-        }
+            record["sys_created_on"] = Format(now);
+            record["sys_updated_on"] = Format(now);
+            return record;
+        }, now, cancellationToken);
     }
 
-    public JsonObject? Get(string tableName, string sysId)
-    {
-        var table = GetTable(tableName);
-        lock (table)
-        {
-            return table.Records.TryGetValue(sysId, out var record) ? (JsonObject)record.DeepClone() : null;
-        }
-    }
+    public Task<JsonObject?> GetAsync(string tableName, string sysId, CancellationToken cancellationToken) =>
+        store.FindAsync(Key(tableName), sysId, cancellationToken);
 
     /// <summary>ServiceNow's encoded query, the part the bridge and a user need: <c>field=value</c> terms joined by <c>^</c>.</summary>
-    public IReadOnlyList<JsonObject> Query(string tableName, string? encodedQuery, int limit)
+    public async Task<IReadOnlyList<JsonObject>> QueryAsync(string tableName, string? encodedQuery, int limit, CancellationToken cancellationToken)
     {
         var terms = (encodedQuery ?? string.Empty)
             .Split('^', StringSplitOptions.RemoveEmptyEntries)
             .Select(term => term.Split('=', 2))
             .Where(parts => parts.Length == 2)
             .ToList();
-        var table = GetTable(tableName);
-        lock (table)
-        {
-            return table.Order
-                .Select(id => table.Records[id])
-                .Where(record => terms.All(t => string.Equals(record[t[0]]?.ToString(), t[1], StringComparison.Ordinal)))
-                .Take(limit)
-                .Select(record => (JsonObject)record.DeepClone())
-                .ToList();
-        }
+
+        // The bridge's look-up before every create asks by correlation_id: the database answers that one by its index.
+        var correlationId = terms.FirstOrDefault(t => t[0] == "correlation_id")?[1] is { Length: > 0 } id ? id : null;
+        var records = await store.ListAsync(Key(tableName), correlationId, cancellationToken);
+        return records
+            .Where(record => terms.All(t => string.Equals(record[t[0]]?.ToString(), t[1], StringComparison.Ordinal)))
+            .Take(limit)
+            .ToList();
     }
 
     /// <summary>A partial update; the error is ServiceNow's own wording when a data policy refuses it.</summary>
-    public (JsonObject? Record, string? PolicyError) Update(string tableName, string sysId, JsonObject fields)
+    public async Task<(JsonObject? Record, string? PolicyError)> UpdateAsync(string tableName, string sysId, JsonObject fields,
+        CancellationToken cancellationToken)
     {
-        var table = GetTable(tableName);
-        lock (table)
+        var now = timeProvider.GetUtcNow();
+        return await store.UpdateAsync(Key(tableName), sysId, record =>
         {
-            if (!table.Records.TryGetValue(sysId, out var record))
-            {
-                return (null, null);
-            }
-
             var state = fields["state"]?.ToString();
             if (state is "6" or "7")
             {
@@ -89,26 +75,19 @@ internal sealed class ServiceNowSandbox(TimeProvider timeProvider)
 
                 if (missing.Count > 0)
                 {
-                    return (null, $"Data Policy Exception: The following fields are mandatory: {string.Join(", ", missing)}");
+                    return $"Data Policy Exception: The following fields are mandatory: {string.Join(", ", missing)}";
                 }
             }
 
             Merge(record, fields);
             record["active"] = record["state"]?.ToString() is "6" or "7" or "8" ? "false" : "true";
-            record["sys_updated_on"] = Now();
-            return ((JsonObject)record.DeepClone(), null);
-        }
+            record["sys_updated_on"] = Format(now);
+            return null;
+        }, now, cancellationToken);
     }
 
-    public bool Delete(string tableName, string sysId)
-    {
-        var table = GetTable(tableName);
-        lock (table)
-        {
-            table.Order.Remove(sysId);
-            return table.Records.Remove(sysId);
-        }
-    }
+    public Task<bool> DeleteAsync(string tableName, string sysId, CancellationToken cancellationToken) =>
+        store.DeleteAsync(Key(tableName), sysId, cancellationToken);
 
     private static void Merge(JsonObject record, JsonObject fields)
     {
@@ -130,37 +109,17 @@ internal sealed class ServiceNowSandbox(TimeProvider timeProvider)
         }
     }
 
-    private string Now() => timeProvider.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>ServiceNow's table names are case-insensitive: <c>Incident</c> and <c>incident</c> are one table.</summary>
+    private static string Key(string tableName) => tableName.ToLowerInvariant();
 
-    private Table GetTable(string name)
+    private static string Prefix(string tableName) => Key(tableName) switch
     {
-        lock (_tables)
-        {
-            if (!_tables.TryGetValue(name, out var table))
-            {
-                table = new Table(name.ToLowerInvariant() switch
-                {
-                    "incident" => "INC",
-                    "sn_customerservice_case" => "CS",
-                    "problem" => "PRB",
-                    _ => "TKT",
-                });
-                _tables[name] = table;
-            }
+        "incident" => "INC",
+        "sn_customerservice_case" => "CS",
+        "problem" => "PRB",
+        _ => "TKT",
+    };
 
-            return table;
-        }
-    }
-
-    private sealed class Table(string prefix)
-    {
-        public string Prefix { get; } = prefix;
-
-        // ServiceNow's demo data ends near INC0010000; new numbers continue from there.
-        public int Counter { get; set; } = 10000;
-
-        public Dictionary<string, JsonObject> Records { get; } = new(StringComparer.Ordinal);
-
-        public List<string> Order { get; } = [];
-    }
+    /// <summary>ServiceNow's display format of a date-time, in UTC.</summary>
+    private static string Format(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -13,6 +13,10 @@ namespace CloudAlmBridge.Security;
 
 internal static class SecurityExtensions
 {
+    /// <summary>The detail of the 429 problem a caller over its rate limit gets.</summary>
+    public const string RateLimitDetail =
+        "This caller is over its rate limit (Bridge:Security:PermitsPerMinute, or EventPermitsPerMinute for the events role); try again after Retry-After seconds.";
+
     /// <summary>
     /// Every inbound scheme (Basic, the bridge's own tokens, an external issuer's tokens, client certificates), one
     /// policy per role, and a rate limit per client.
@@ -98,7 +102,7 @@ internal static class SecurityExtensions
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = "This caller is over its rate limit (Bridge:Security:PermitsPerMinute, or EventPermitsPerMinute for the events role); try again after Retry-After seconds.",
+                        Detail = RateLimitDetail,
                     },
                 });
             };

@@ -33,6 +33,20 @@ internal static class DeliveryStateExtensions
     /// </summary>
     public static readonly string PendingSql = $"({(int)DeliveryState.Queued}, {(int)DeliveryState.Retrying})";
 
+    /// <summary>The states a stored delivery is in: the deliveries' <c>state</c>, and what the list filters by.</summary>
+    public static readonly IReadOnlyList<DeliveryState> Stored =
+        [DeliveryState.Queued, DeliveryState.Retrying, DeliveryState.Delivered, DeliveryState.Skipped, DeliveryState.DeadLettered];
+
+    /// <summary>
+    /// The <c>deliveryState</c> of a 2xx answer to Cloud ALM. A dead letter (<c>DeadLettered</c>) and a failed PING
+    /// (<c>Failed</c>) are answered as a 502 problem that carries its <c>deliveryState</c> instead.
+    /// </summary>
+    public static readonly IReadOnlyList<DeliveryState> Answered =
+        [DeliveryState.Queued, DeliveryState.Retrying, DeliveryState.Delivered, DeliveryState.Skipped];
+
+    /// <summary>The outcome of one attempt, as a delivery's attempts list it.</summary>
+    public static readonly IReadOnlyList<DeliveryState> AttemptOutcomes = [DeliveryState.Delivered, DeliveryState.Skipped, DeliveryState.Failed];
+
     public static bool IsPending(this DeliveryState state) => state is DeliveryState.Queued or DeliveryState.Retrying;
 
     public static bool IsFinal(this DeliveryState state) => state is DeliveryState.Delivered or DeliveryState.Skipped or DeliveryState.DeadLettered;

@@ -42,7 +42,8 @@ public sealed class OperationsTests(ServiceNowBridgeFixture bridge) : IClassFixt
         Assert.True(paths.TryGetProperty("/api/v1/events/{subscription}", out var events));
         Assert.True(paths.TryGetProperty("/api/v1/events/{subscription}/{externalId}", out _));
         Assert.True(paths.TryGetProperty("/api/v1/destinations", out _));
-        var example = events.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        var example = events.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("examples").GetProperty("created").GetProperty("value");
         Assert.Equal("EVENT-SITUATION.CREATED", example.GetProperty("eventType").GetString());
         Assert.Equal("cd0cb7ea-c4ed-43f5-aaf7-e12259483184", example.GetProperty("resource").GetProperty("id").GetString());
         Assert.Equal("basic", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("basic").GetProperty("scheme").GetString());

@@ -378,6 +378,65 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         UpdatedAt = created,
     };
 
+    [Fact]
+    public async Task SandboxRecords_AreSharedByInstances_NumberedWithoutReuse_AndChangedOneWriterAtATime()
+    {
+        var a = Harness.Instance("a").Sandbox;
+        var b = Harness.Instance("b").Sandbox;
+
+        // Creates on both instances at once still get distinct numbers, in the order they were given.
+        var created = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? a : b).CreateAsync("incident",
+            number => Record($"sys{i}", number, $"situation-{i}"), T0, CancellationToken.None)));
+        Assert.Equal(Enumerable.Range(10001, 6).Select(n => $"INC{n:D7}"), created.Select(r => r["number"]!.ToString()).Order());
+        Assert.Equal(created.Select(r => r["number"]!.ToString()).Order(), (await b.ListAsync("incident", null, CancellationToken.None)).Select(r => r["number"]!.ToString()));
+
+        var found = Assert.Single(await b.ListAsync("incident", "situation-3", CancellationToken.None));
+        Assert.Equal("sys3", found["sys_id"]!.ToString());
+        Assert.Empty(await a.ListAsync("problem", "situation-3", CancellationToken.None));
+
+        // Concurrent changes of one record each see the other's: none is lost.
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? a : b).UpdateAsync("incident", "sys3", record =>
+        {
+            record["count"] = (int.Parse(record["count"]?.ToString() ?? "0", System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return null;
+        }, T0.AddMinutes(1), CancellationToken.None)));
+        Assert.Equal("10", (await a.FindAsync("incident", "sys3", CancellationToken.None))!["count"]!.ToString());
+
+        // A refusal writes nothing; an unknown record is neither found nor refused.
+        var (refusedRecord, refusal) = await a.UpdateAsync("incident", "sys3", record =>
+        {
+            record["state"] = "6";
+            return "Data Policy Exception";
+        }, T0, CancellationToken.None);
+        Assert.Null(refusedRecord);
+        Assert.Equal("Data Policy Exception", refusal);
+        Assert.Null((await b.FindAsync("incident", "sys3", CancellationToken.None))!["state"]);
+        Assert.Equal((null, null), await a.UpdateAsync("incident", "nobody", _ => null, T0, CancellationToken.None));
+
+        // Moving the correlation id moves the look-up with it.
+        await a.UpdateAsync("incident", "sys3", record =>
+        {
+            record["correlation_id"] = "situation-moved";
+            return null;
+        }, T0, CancellationToken.None);
+        Assert.Empty(await b.ListAsync("incident", "situation-3", CancellationToken.None));
+        Assert.Single(await b.ListAsync("incident", "situation-moved", CancellationToken.None));
+
+        // A deleted record's number is never given again.
+        Assert.True(await b.DeleteAsync("incident", "sys5", CancellationToken.None));
+        Assert.False(await a.DeleteAsync("incident", "sys5", CancellationToken.None));
+        var after = await a.CreateAsync("incident", number => Record("sys6", number, null), T0, CancellationToken.None);
+        Assert.Equal("INC0010007", after["number"]!.ToString());
+        Assert.Null(await a.FindAsync("incident", "sys5", CancellationToken.None));
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Record(string sysId, long number, string? correlationId) => new()
+    {
+        ["sys_id"] = sysId,
+        ["number"] = $"INC{number:D7}",
+        ["correlation_id"] = correlationId,
+    };
+
     private static async Task<long> ScalarAsync(StorageInstance instance, string sql)
     {
         await using var connection = await instance.Database.OpenAsync(CancellationToken.None);

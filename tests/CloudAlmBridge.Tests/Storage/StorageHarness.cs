@@ -27,7 +27,8 @@ public abstract class StorageHarness : IAsyncLifetime
         var database = new BridgeDatabase(provider);
         _databases.Add(database);
         var instance = new BridgeInstance(name);
-        return new StorageInstance(database, new DeliveryStore(database, instance), new TicketStore(database), new MappingStore(database), instance);
+        return new StorageInstance(database, new DeliveryStore(database, instance), new TicketStore(database), new MappingStore(database),
+            new SandboxStore(database), instance);
     }
 
     public abstract Task InitializeAsync();
@@ -49,7 +50,8 @@ public abstract class StorageHarness : IAsyncLifetime
     }
 }
 
-internal sealed record StorageInstance(BridgeDatabase Database, DeliveryStore Deliveries, TicketStore Tickets, MappingStore Mappings, BridgeInstance Identity);
+internal sealed record StorageInstance(BridgeDatabase Database, DeliveryStore Deliveries, TicketStore Tickets, MappingStore Mappings,
+    SandboxStore Sandbox, BridgeInstance Identity);
 
 /// <summary>A real SQLite file in a fresh folder.</summary>
 public sealed class SqliteHarness : StorageHarness

@@ -17,6 +17,10 @@ internal static class TokenEndpoint
     /// <summary>The form holds a grant type, a scope and at most a client id and secret.</summary>
     public const long MaxRequestBytes = 16 * 1024;
 
+    private const string InvalidScope = "Not granted to this client: admin. A scope is a space-separated list of the client's roles.";
+    private const string AuthenticateOnce =
+        "Authenticate the client exactly once: the Authorization header (client_secret_basic) or client_id and client_secret (client_secret_post).";
+
     public static WebApplication MapTokenEndpoint(this WebApplication app)
     {
         app.MapPost(Path, IssueAsync)
@@ -26,12 +30,22 @@ internal static class TokenEndpoint
             .WithTags("Security")
             .WithSummary("Issue an access token (OAuth 2.0 client credentials)")
             .WithDescription("Form body: grant_type=client_credentials, optional scope (space-separated roles). Client credentials "
-                + "in the Authorization header (Basic) or as client_id and client_secret form fields, not both. Errors carry "
-                + "RFC 6749's error and error_description members inside problem+json.")
+                + "in the Authorization header (Basic) or as client_id and client_secret form fields, not both; in Swagger UI, fill "
+                + "in the form fields (this route takes no login of its own). Errors carry RFC 6749's error and error_description "
+                + "members inside problem+json.")
             .Accepts<TokenRequest>("application/x-www-form-urlencoded")
             .Produces<TokenAnswer>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .AnswersProblem(StatusCodes.Status400BadRequest, "unsupportedGrantType", "The grant type is not client_credentials.",
+                "Invalid token request", "Only grant_type=client_credentials is supported.",
+                extensions: OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported."))
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidScope", "A scope asks for a role the client does not have.",
+                "Invalid token request", InvalidScope, extensions: OAuthError("invalid_scope", InvalidScope))
+            .AnswersProblem(StatusCodes.Status400BadRequest, "invalidRequest", "The form is missing or unreadable, or the client authenticated twice or not at all.",
+                "Invalid token request", AuthenticateOnce, extensions: OAuthError("invalid_request", AuthenticateOnce))
+            .AnswersProblem(StatusCodes.Status401Unauthorized, "invalidClient", "Unknown client or wrong secret.",
+                "Unauthorized", "Unknown client or wrong secret.", extensions: OAuthError("invalid_client", "Unknown client or wrong secret."))
+            .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "bodyTooLarge", "The form is over 16 KiB.", "Body too large",
+                $"The request body may have at most {MaxRequestBytes} bytes here.");
         return app;
     }
 
@@ -126,6 +140,9 @@ internal static class TokenEndpoint
         return TypedResults.Ok(new TokenAnswer(token, "Bearer", (int)lifetime.TotalSeconds, string.Join(' ', roles)));
     }
 
+    private static Dictionary<string, object?> OAuthError(string error, string description) =>
+        new() { ["error"] = error, ["error_description"] = description };
+
     private static ProblemHttpResult InvalidClient(HttpContext http, string description)
     {
         // RFC 6749 §5.2: a client that tried the Authorization header is told which scheme to use.
@@ -135,17 +152,18 @@ internal static class TokenEndpoint
 
     private static ProblemHttpResult Error(int status, string error, string description) =>
         Problems.Create(status, status == StatusCodes.Status401Unauthorized ? "Unauthorized" : "Invalid token request", description,
-            extensions: new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
+            extensions: OAuthError(error, description));
 }
 
-/// <summary>The form fields of a token request (documentation only: the endpoint reads the form itself).</summary>
+/// <summary>The form fields of a token request.</summary>
+// Described for the OpenAPI document only: the endpoint reads the form itself.
 internal sealed record TokenRequest(
     [property: JsonPropertyName("grant_type")] string GrantType,
     [property: JsonPropertyName("scope")] string? Scope,
     [property: JsonPropertyName("client_id")] string? ClientId,
     [property: JsonPropertyName("client_secret")] string? ClientSecret);
 
-/// <summary>RFC 6749 §5.1's answer.</summary>
+/// <summary>The access token answer of OAuth 2.0 (RFC 6749, section 5.1).</summary>
 internal sealed record TokenAnswer(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("token_type")] string TokenType,
