@@ -37,7 +37,9 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
 
     private static IReadOnlyList<DeliveryState>? StatesOf(Type type, string property) => property switch
     {
-        "deliveryState" when type == typeof(EventAnswer) => DeliveryStateExtensions.Answered,
+        // Every value: a 2xx answer carries Queued, Retrying, Delivered or Skipped; the 502 problem of a dead letter or
+        // a failed PING carries DeadLettered or Failed in the same field.
+        "deliveryState" when type == typeof(EventAnswer) => Enum.GetValues<DeliveryState>(),
         "state" when type == typeof(DeliveryView) => DeliveryStateExtensions.Stored,
         "outcome" when type == typeof(AttemptView) => DeliveryStateExtensions.AttemptOutcomes,
         _ => null,

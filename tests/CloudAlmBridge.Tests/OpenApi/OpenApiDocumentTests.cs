@@ -159,7 +159,7 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
     {
         var schemas = Root.GetProperty("components").GetProperty("schemas");
 
-        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped" }, Enum(schemas.GetProperty("EventAnswer").GetProperty("properties").GetProperty("deliveryState")));
+        Assert.Equal(System.Enum.GetNames<CloudAlmBridge.Tickets.DeliveryState>().Order(), Enum(schemas.GetProperty("EventAnswer").GetProperty("properties").GetProperty("deliveryState")).Order());
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(schemas.GetProperty("DeliveryView").GetProperty("properties").GetProperty("state")));
         Assert.Equal(new[] { "Delivered", "Skipped", "Failed" }, Enum(schemas.GetProperty("AttemptView").GetProperty("properties").GetProperty("outcome")));
         var filter = Operation("ListDeliveries").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "state");
