@@ -32,6 +32,7 @@ internal static class ConfigurationExtensions
     private static void WatchSettingsFilesByPolling(IConfigurationBuilder configuration)
     {
         var sources = configuration.Sources;
+        var replaced = new HashSet<PhysicalFileProvider>();
         for (var i = 0; i < sources.Count; i++)
         {
             if (sources[i] is JsonConfigurationSource { ReloadOnChange: true, FileProvider: PhysicalFileProvider physical } json)
@@ -40,7 +41,15 @@ internal static class ConfigurationExtensions
 
                 // Set again, so that the configuration builds its provider anew with the polling file provider.
                 sources[i] = json;
+                replaced.Add(physical);
             }
+        }
+
+        // The configuration's own file provider (not the environment's content root provider) had started its file
+        // system watcher for the first load; only disposing it stops that watcher.
+        foreach (var physical in replaced)
+        {
+            physical.Dispose();
         }
     }
 }
