@@ -268,6 +268,8 @@ internal sealed class DeliveryDispatcher(
 
     private async Task DeliverAsync(DeliveryRecord delivery, ClaimedRun claim, CancellationToken cancellationToken)
     {
+        using var activity = BridgeTracing.StartDelivery(delivery.Id, delivery.Subscription, delivery.SituationId, delivery.EventType,
+            delivery.TraceParent);
         var options = configuration.Current.Options.Delivery;
         var subscription = configuration.Current.FindSubscription(delivery.Subscription);
         if (subscription is null)

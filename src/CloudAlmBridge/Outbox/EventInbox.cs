@@ -34,7 +34,7 @@ internal sealed class EventInbox(
             ? $"updateTime:{time}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message.Resource)))}"
             : $"body:{hash}";
         var (delivery, duplicate) = await deliveries.AcceptAsync(new NewDelivery(subscription.Name, message.SituationId, message.EventType,
-            dedupeKey, hash, Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow()), cancellationToken);
+            dedupeKey, hash, Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow(), BridgeTracing.TraceParentToStore()), cancellationToken);
         if (!duplicate)
         {
             metrics.EventReceived(subscription.Name, message.EventType);

@@ -8,7 +8,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 {
     private const string Columns = """
         id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
-        action, ticket_created, last_status, last_error, completed_at, owner, lease_id
+        action, ticket_created, last_status, last_error, completed_at, owner, lease_id, trace_parent
         """;
 
     private static readonly string Pending = DeliveryStateExtensions.PendingSql;
@@ -33,8 +33,8 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         """;
 
     private const string AcceptInsert = """
-        INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
-        VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
+        INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at, trace_parent)
+        VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now, @traceParent)
         ON CONFLICT DO NOTHING
         RETURNING id;
         """;
@@ -56,7 +56,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
             await using var insert = connection.CreateCommand(AcceptInsert, transaction)
                 .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
                 .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
-                .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
+                .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt).Text("@traceParent", delivery.TraceParent);
 
             // Only the id comes back: the rest is what was just written (the message is not read back a second time).
             if (await insert.ExecuteScalarAsync(CancellationToken.None) is { } id and not DBNull)
@@ -73,6 +73,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                     AcceptedAt = delivery.AcceptedAt,
                     QueuedAt = delivery.AcceptedAt,
                     NextAttemptAt = delivery.AcceptedAt,
+                    TraceParent = delivery.TraceParent,
                 }, false);
             }
 
@@ -273,6 +274,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                 CompletedAt = Provider.ReadNullableTime(reader, 14),
                 Owner = reader.GetNullableString(15),
                 LeaseId = reader.GetNullableString(16),
+                TraceParent = reader.GetNullableString(17),
             });
         }
 
