@@ -14,7 +14,7 @@ internal static class ConsoleActions
     public const int MaxBulkReplay = 500;
 
     public static async Task<IResult> ReplayOneAsync(HttpContext context, long id, IDeliveryStore deliveries, DeliveryDispatcher dispatcher,
-        TimeProvider timeProvider, ILogger<ConsoleShell> logger, CancellationToken cancellationToken)
+        TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
         {
@@ -45,7 +45,7 @@ internal static class ConsoleActions
     /// The first POST answers a confirmation that states the count; only the confirmed POST replays.
     /// </summary>
     public static async Task<IResult> ReplayManyAsync(HttpContext context, IDeliveryStore deliveries, DeliveryDispatcher dispatcher,
-        TimeProvider timeProvider, ILogger<ConsoleShell> logger, CancellationToken cancellationToken)
+        TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         var form = await context.Request.ReadFormAsync(cancellationToken);
         var scope = form["scope"].ToString() == "filter" ? "filter" : "selected";
@@ -100,7 +100,7 @@ internal static class ConsoleActions
     }
 
     public static async Task<IResult> TestDestinationAsync(HttpContext context, string name, DestinationProbe probe, ActiveConfiguration configuration,
-        DestinationHealth health, ILogger<ConsoleShell> logger, CancellationToken cancellationToken)
+        DestinationHealth health, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         var result = await probe.TestAsync(name, cancellationToken);
         if (result is null)

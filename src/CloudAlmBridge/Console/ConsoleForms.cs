@@ -33,7 +33,7 @@ internal static class ConsoleForms
         }
         catch (AntiforgeryValidationException exception)
         {
-            ConsoleLog.AntiforgeryRejected(context.RequestServices.GetRequiredService<ILogger<ConsoleShell>>(), context.Request.Path,
+            ConsoleLog.AntiforgeryRejected(context.RequestServices.GetRequiredService<ILogger<ConsoleAudit>>(), context.Request.Path,
                 context.User.Identity?.Name ?? "(anonymous)", exception.Message);
             return Render<ErrorPage>(new
             {

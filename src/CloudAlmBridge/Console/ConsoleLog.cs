@@ -24,3 +24,6 @@ internal static partial class ConsoleLog
     [LoggerMessage(EventId = 8107, Level = LogLevel.Warning, Message = "Console: a POST to {Path} by {User} was refused: {Reason}")]
     public static partial void AntiforgeryRejected(ILogger logger, string path, string user, string reason);
 }
+
+/// <summary>The log category of the console's actions: <c>CloudAlmBridge.Console.ConsoleAudit</c>.</summary>
+internal sealed class ConsoleAudit;

@@ -13,7 +13,7 @@ internal static class ConsoleLogin
     public static IResult Form(HttpContext context, string? returnUrl) =>
         ConsoleForms.Render<LoginPage>(new { Shell = ConsoleForms.Shell(context, "Sign in", "login"), ReturnUrl = ConsoleForms.LocalConsoleUrl(returnUrl) });
 
-    public static async Task<IResult> SubmitAsync(HttpContext context, ClientCredentials credentials, ILogger<ConsoleShell> logger)
+    public static async Task<IResult> SubmitAsync(HttpContext context, ClientCredentials credentials, ILogger<ConsoleAudit> logger)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var name = form["client"].ToString().Trim();
@@ -41,7 +41,7 @@ internal static class ConsoleLogin
         return Results.Redirect(returnUrl);
     }
 
-    public static async Task<IResult> LogoutAsync(HttpContext context, ILogger<ConsoleShell> logger)
+    public static async Task<IResult> LogoutAsync(HttpContext context, ILogger<ConsoleAudit> logger)
     {
         await context.SignOutAsync(ConsoleExtensions.Scheme);
         ConsoleLog.SignedOut(logger, context.User.Identity?.Name ?? "(unknown)");

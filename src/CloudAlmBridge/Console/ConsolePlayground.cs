@@ -55,7 +55,7 @@ internal static class ConsolePlayground
 
     /// <summary><c>action=preview</c> (the default) or <c>action=save</c>; the form comes back with what happened.</summary>
     public static async Task<IResult> SubmitAsync(HttpContext context, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
-        TimeProvider timeProvider, ILogger<ConsoleShell> logger, CancellationToken cancellationToken)
+        TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         var form = await context.Request.ReadFormAsync(cancellationToken);
         var sample = form["sample"].ToString();
@@ -144,7 +144,7 @@ internal static class ConsolePlayground
     }
 
     private static async Task<IResult> SaveAsync(HttpContext context, PlaygroundModel model, MappingDocument document, MappingCatalog catalog,
-        StoredMappings stored, TimeProvider timeProvider, ILogger<ConsoleShell> logger, CancellationToken cancellationToken)
+        StoredMappings stored, TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(model.Name, "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))
         {
