@@ -49,7 +49,6 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.True(session.Secure);
         Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
         Assert.Equal(-1, session.Expires); // a session cookie: gone with the browser; the ticket inside expires after the lifetime
-        await ConsoleFixture.ScreenshotAsync(page, "overview");
 
         await page.ClickAsync("text=Sign out");
         await page.WaitForURLAsync("**/console/login");
@@ -90,6 +89,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     {
         var (situation, id) = await DeadLetterAsync();
         var page = await fixture.SignedInPageAsync();
+        await ConsoleFixture.ScreenshotAsync(page, "overview");
 
         Assert.True(long.Parse(await page.TextContentAsync("#dead-letters .big") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 1);
         await page.ClickAsync("#dead-letters");
