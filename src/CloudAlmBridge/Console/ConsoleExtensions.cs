@@ -55,9 +55,10 @@ internal static class ConsoleExtensions
             options.HeaderName = AntiforgeryHeader;
             options.SuppressXFrameOptionsHeader = true;
         });
+        // SameAsRequest, not Always: antiforgery refuses to work at all on a request that is not HTTPS with Always, and
+        // behind a TLS-terminating proxy the bridge sees http. The token is no credential: it only pairs with the form's.
         builder.Services.AddOptions<AntiforgeryOptions>()
-            .Configure<IHostEnvironment>((options, environment) =>
-                options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+            .Configure(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return builder;
