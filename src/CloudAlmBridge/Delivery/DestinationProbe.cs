@@ -102,7 +102,8 @@ internal static class DestinationProbeEndpoints
             .WithName("TestDestination")
             .WithSummary("A harmless call (ServiceNow: GET of the webhook's table with sysparm_limit=1; Jira: GET /rest/api/2/myself; generic: HEAD of the webhook path) that says whether the destination is reachable, its certificate trusted and the credentials accepted.");
 
-    private static async Task<Results<Ok<DestinationTestResult>, ProblemHttpResult>> TestAsync(string name, DestinationProbe probe,
+    private static async Task<Results<Ok<DestinationTestResult>, ProblemHttpResult>> TestAsync(
+        [System.ComponentModel.Description("The destination's name under Bridge:Destinations, compared ignoring case.")] string name, DestinationProbe probe,
         HttpContext context, ILogger<DestinationProbe> logger, CancellationToken cancellationToken)
     {
         var result = await probe.TestAsync(name, cancellationToken);
