@@ -50,6 +50,19 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
         Assert.Equal(-1, session.Expires); // a session cookie: gone with the browser; the ticket inside expires after the lifetime
 
+        // Keyboard first: the first Tab reaches "Skip to content", the next ones the navigation.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to content", await page.EvaluateAsync<string>("() => document.activeElement.textContent"));
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Overview", await page.EvaluateAsync<string>("() => document.activeElement.textContent"));
+
+        // A signed-in session is not enough to act: a POST without the page's antiforgery token is refused.
+        var forged = await page.APIRequest.PostAsync("/console/deliveries/replay",
+            new APIRequestContextOptions { Form = page.APIRequest.CreateFormData().Append("scope", "filter") });
+        Assert.Equal(400, forged.Status);
+        Assert.Contains("This form has expired or did not come from this console", await forged.TextAsync(), StringComparison.Ordinal);
+
         await page.ClickAsync("text=Sign out");
         await page.WaitForURLAsync("**/console/login");
         await page.GotoAsync("/console/tickets");
