@@ -242,6 +242,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         var untrusted = await (await admin.PostAsync($"/api/v1/destinations/{ConsoleFixture.UntrustedDestination}/test", null))
             .Content.ReadFromJsonAsync<JsonElement>();
         var unknown = await admin.PostAsync("/api/v1/destinations/nowhere/test", null);
+        var jira = await (await admin.PostAsync("/api/v1/destinations/jira/test", null)).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, working.StatusCode);
         var answer = await working.Content.ReadFromJsonAsync<JsonElement>();
@@ -251,6 +252,10 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.False(untrusted.GetProperty("tlsTrusted").GetBoolean());
         Assert.Contains("is not trusted", untrusted.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal($"GET {fixture.ServiceNow.Url}/jira/rest/api/2/myself", jira.GetProperty("call").GetString());
+        Assert.True(jira.GetProperty("reachable").GetBoolean());
+        Assert.False(jira.GetProperty("credentialsAccepted").GetBoolean());
+        Assert.StartsWith("jira is reachable, but it refused the credentials (401)", jira.GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,8 +14,9 @@ using WireMock.Settings;
 namespace CloudAlmBridge.Tests.Console;
 
 /// <summary>
-/// One bridge on real Kestrel over TLS (the session cookie is Secure outside Development), a WireMock ServiceNow, a
-/// destination whose certificate the bridge does not trust, and one headless Debian Chromium for the whole class.
+/// One bridge on real Kestrel over TLS (the session cookie is Secure outside Development), a WireMock ServiceNow (and a
+/// Jira on it that refuses the credentials), a destination whose certificate the bridge does not trust, and one
+/// headless Debian Chromium for the whole class.
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
@@ -71,9 +72,14 @@ public sealed class ConsoleFixture : IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"result":[]}"""));
         ServiceNow.AnswersLookup();
 
+        // A Jira (on the same WireMock) that refuses the bridge's API token: test connection asks GET /rest/api/2/myself.
+        ServiceNow.Given(Request.Create().WithPath("/jira/rest/api/2/myself").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"errorMessages":["You are not authenticated. Authentication required to perform this operation."],"errors":{}}"""));
+
         var serverPfx = _directory.File("server.pfx");
         await File.WriteAllBytesAsync(serverPfx, _bridgeCertificates.IssueServer().Export(X509ContentType.Pkcs12, "console-pfx"));
-        var settings = TestSettings.ForServiceNow(ServiceNow.Url!, _directory.File("console.db"));
+        var settings = TestSettings.ForServiceNowAndJira(ServiceNow.Url!, ServiceNow.Url + "/jira", _directory.File("console.db"));
         // Who did what in the console is logged at Information: the tests read it.
         settings["Serilog:MinimumLevel:Override:CloudAlmBridge.Console"] = "Information";
         settings["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0";
