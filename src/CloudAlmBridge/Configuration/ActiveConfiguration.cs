@@ -41,6 +41,9 @@ internal sealed class ActiveConfiguration : IDisposable
 
     public BridgeModel Current => Volatile.Read(ref _current);
 
+    /// <summary>Raised after a changed configuration was put in force.</summary>
+    public event Action<BridgeModel>? Changed;
+
     /// <summary>The errors of the last rejected reload; empty when the configuration in force is the latest.</summary>
     public IReadOnlyList<string> RejectedChangeErrors { get; private set; } = [];
 
@@ -90,6 +93,7 @@ internal sealed class ActiveConfiguration : IDisposable
         Volatile.Write(ref _current, model);
         RejectedChangeErrors = [];
         ConfigurationLog.Reloaded(_logger, InForce.Subscriptions(model));
+        Changed?.Invoke(model);
         WarnAboutUnknownSettings();
         WarnAboutSecurity(model);
     }

@@ -61,6 +61,17 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         }
 
 
+        if (options.Telemetry.OtlpEndpoint is { Length: > 0 } otlp && !IsHttpUrl(otlp))
+        {
+            errors.Add($"{Root}:Telemetry:OtlpEndpoint: '{otlp}' is not an absolute http(s) URL, e.g. http://otel-collector:4317");
+        }
+
+        if (!string.Equals(options.Telemetry.OtlpProtocol, TelemetryOptions.Grpc, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.Telemetry.OtlpProtocol, TelemetryOptions.HttpProtobuf, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{Root}:Telemetry:OtlpProtocol: '{options.Telemetry.OtlpProtocol}' must be '{TelemetryOptions.Grpc}' or '{TelemetryOptions.HttpProtobuf}'");
+        }
+
         if (options.Inbound.WaitForDeliverySeconds is < 0 or > 120)
         {
             errors.Add($"{Root}:Inbound:WaitForDeliverySeconds: must be between 0 and 120 (is {options.Inbound.WaitForDeliverySeconds})");

@@ -18,6 +18,8 @@ public sealed class BridgeOptions
 
     public LifecycleOptions Lifecycle { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     public Dictionary<string, DestinationOptions> Destinations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, WebhookOptions> Webhooks { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -23,7 +23,7 @@ internal static class DeliveryExtensions
         // An expected failure of a ticket system is one line per retry, written by the retry below, and one line for
         // the attempt's outcome: Polly's own retry and attempt events carry the exception's stack trace, so they are
         // not logged.
-        builder.Services.Configure<TelemetryOptions>(telemetry =>
+        builder.Services.Configure<Polly.Telemetry.TelemetryOptions>(telemetry =>
         {
             var previous = telemetry.SeverityProvider;
             telemetry.SeverityProvider = args => args.Event.EventName is "OnRetry" or "ExecutionAttempt"

@@ -62,21 +62,29 @@ internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveC
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        using var buffer = new MemoryStream(response.Content.Headers.ContentLength is { } length and > 0 ? (int)length : 4096);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                response.Dispose();
-                throw new AnswerTooLargeException(status, limit);
-            }
+                if (buffer.Length + read > limit)
+                {
+                    response.Dispose();
+                    throw new AnswerTooLargeException(status, limit);
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        var content = new ByteArrayContent(buffer.ToArray());
+        // The stream's own array, without a copy: it is not used after this.
+        var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
         foreach (var header in response.Content.Headers)
         {
             content.Headers.TryAddWithoutValidation(header.Key, header.Value);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -57,44 +58,96 @@ internal static class JsonInput
     /// surrogate <c>\ud83d</c>: such JSON parses, but throws when the string is read. An empty
     /// <paramref name="path"/> names the body's own members without a prefix.
     /// </summary>
+    /// <remarks>
+    /// Only a string with an escape can hold one (the bytes were checked as UTF-8 already), so only those are decoded,
+    /// and the path is built only for the string found: checking a body allocates nothing otherwise.
+    /// </remarks>
     private static string? FindUndecodableString(JsonElement element, string path)
+    {
+        var trail = new List<string>();
+        if (!HasUndecodableString(element, trail))
+        {
+            return null;
+        }
+
+        trail.Reverse();
+        var found = path;
+        foreach (var segment in trail)
+        {
+            found = segment.StartsWith('[') ? found + segment : found.Length == 0 ? segment : $"{found}.{segment}";
+        }
+
+        return found.Length == 0 ? "body" : found;
+    }
+
+    /// <summary>True when <paramref name="element"/> holds such a string; <paramref name="trail"/> gets the path to it, innermost first.</summary>
+    private static bool HasUndecodableString(JsonElement element, List<string> trail)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return HasEscape(JsonMarshal.GetRawUtf8Value(element)) && !Decodes(element);
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (HasEscape(JsonMarshal.GetRawUtf8PropertyName(property)) && !Decodes(property))
+                    {
+                        // The name itself cannot be shown: the path is its object's.
+                        return true;
+                    }
+
+                    if (HasUndecodableString(property.Value, trail))
+                    {
+                        trail.Add(property.Name);
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (HasUndecodableString(item, trail))
+                    {
+                        trail.Add($"[{index}]");
+                        return true;
+                    }
+
+                    index++;
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static bool HasEscape(ReadOnlySpan<byte> raw) => raw.Contains((byte)'\\');
+
+    private static bool Decodes(JsonElement element)
     {
         try
         {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    return null;
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        var name = property.Name;
-                        if (FindUndecodableString(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } inner)
-                        {
-                            return inner;
-                        }
-                    }
-
-                    return null;
-                case JsonValueKind.Array:
-                    var index = 0;
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        if (FindUndecodableString(item, $"{path}[{index++}]") is { } inner)
-                        {
-                            return inner;
-                        }
-                    }
-
-                    return null;
-                default:
-                    return null;
-            }
+            _ = element.GetString();
+            return true;
         }
         catch (InvalidOperationException)
         {
-            return path.Length == 0 ? "body" : path;
+            return false;
+        }
+    }
+
+    private static bool Decodes(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 }

@@ -1,115 +1,99 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Delivery;
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Tickets;
 
 namespace CloudAlmBridge.Observability;
 
 /// <summary>
-/// The bridge's own counters, rendered in Prometheus' text format at <c>/metrics</c>: no exporter package, no
-/// background work, and labels bounded by configuration (subscription names, event types, outcomes).
+/// The bridge's instruments on <see cref="System.Diagnostics.Metrics"/> (meter <c>CloudAlmBridge</c>), exported at
+/// <c>/metrics</c> by OpenTelemetry's Prometheus exporter and to any OpenTelemetry backend. Labels are bounded by
+/// configuration: subscription names, event types, outcomes, destination names.
 /// </summary>
+/// <remarks>
+/// Every series a configuration can produce exists from the start with 0 (and after every reload): a dashboard or an
+/// alert on <c>increase(bridge_dead_letters_total[5m])</c> needs the series before its first dead letter.
+/// </remarks>
 internal sealed class BridgeMetrics
 {
-    private static readonly double[] LatencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    public const string MeterName = "CloudAlmBridge";
 
-    private readonly ConcurrentDictionary<(string Subscription, string EventType), long> _eventsReceived = new();
-    private readonly ConcurrentDictionary<(string Subscription, string Outcome), long> _deliveries = new();
-    private readonly ConcurrentDictionary<string, long> _deadLetters = new();
-    private readonly ConcurrentDictionary<string, Histogram> _latency = new();
+    private static readonly string[] Outcomes = [nameof(DeliveryState.Delivered), nameof(DeliveryState.Skipped), nameof(DeliveryState.Failed)];
+
+    private readonly Counter<long> _eventsReceived;
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _deadLetters;
+    private readonly Histogram<double> _duration;
     private long _queueDepth;
 
+    public BridgeMetrics(IMeterFactory meterFactory, ActiveConfiguration configuration, DestinationHealth health)
+    {
+        // From the host's meter factory: two hosts in one process (the integration tests) keep their figures apart.
+        var meter = meterFactory.Create(MeterName);
+        _eventsReceived = meter.CreateCounter<long>("bridge_events_received", description: "Change messages accepted from Cloud ALM.");
+        _deliveries = meter.CreateCounter<long>("bridge_deliveries", description: "Deliveries to ticket systems by outcome (one per attempt).");
+        _deadLetters = meter.CreateCounter<long>("bridge_dead_letters", description: "Deliveries given up after their retries.");
+        _duration = meter.CreateHistogram("bridge_delivery_duration", unit: "s",
+            description: "Time from taking an event to its outcome, look-ups and retries included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        meter.CreateObservableGauge("bridge_queue_depth", () => Interlocked.Read(ref _queueDepth),
+            description: "Events accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.");
+
+        // Destination health, as this instance's calls saw it. The bridge has no circuit breaker: a failing
+        // destination is backed off by the outbox's schedule, and bridge_destination_up says its calls fail now.
+        meter.CreateObservableGauge("bridge_destination_up",
+            () => Destinations(configuration, health, status => status is null || status.ConsecutiveFailures == 0 ? 1 : 0),
+            description: "1 while the destination's last call succeeded (or none was made yet), 0 while its calls fail.");
+        meter.CreateObservableGauge("bridge_destination_consecutive_failures",
+            () => Destinations(configuration, health, status => status?.ConsecutiveFailures ?? 0),
+            description: "Failed calls to the destination since its last success.");
+        meter.CreateObservableGauge("bridge_destination_configuration_problem",
+            () => Destinations(configuration, health, status => status?.ConfigurationProblem is null ? 0 : 1),
+            description: "1 while the destination has a problem waiting will not fix (a certificate the bridge does not trust).");
+
+        StartSeries(configuration.Current);
+        configuration.Changed += StartSeries;
+    }
+
     public void EventReceived(string subscription, string eventType) =>
-        _eventsReceived.AddOrUpdate((subscription, eventType), 1, static (_, count) => count + 1);
+        _eventsReceived.Add(1, new("subscription", subscription), new("event_type", eventType));
 
     public void RecordDelivery(string subscription, string outcome, TimeSpan duration)
     {
-        _deliveries.AddOrUpdate((subscription, outcome), 1, static (_, count) => count + 1);
-        _latency.GetOrAdd(subscription, static _ => new Histogram(LatencyBuckets.Length)).Observe(duration.TotalSeconds);
+        _deliveries.Add(1, new("subscription", subscription), new("outcome", outcome));
+        _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("subscription", subscription));
     }
 
-    public void DeadLettered(string subscription) => _deadLetters.AddOrUpdate(subscription, 1, static (_, count) => count + 1);
+    public void DeadLettered(string subscription) => _deadLetters.Add(1, new KeyValuePair<string, object?>("subscription", subscription));
 
     /// <summary>Deliveries accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.</summary>
     public void SetQueueDepth(long pending) => Interlocked.Exchange(ref _queueDepth, pending);
 
-    public string Render()
+    /// <summary>Adds 0 to every counter series the configuration can produce, so each is exported before its first event.</summary>
+    private void StartSeries(BridgeModel model)
     {
-        var text = new StringBuilder(2048);
-        text.AppendLine("# HELP bridge_events_received_total Change messages accepted from Cloud ALM.");
-        text.AppendLine("# TYPE bridge_events_received_total counter");
-        foreach (var ((subscription, eventType), count) in _eventsReceived.OrderBy(e => e.Key))
+        foreach (var subscription in model.Subscriptions.Keys)
         {
-            text.Append(CultureInfo.InvariantCulture, $"bridge_events_received_total{{subscription=\"{Escape(subscription)}\",event_type=\"{Escape(eventType)}\"}} {count}\n");
+            foreach (var eventType in EventTypes.All)
+            {
+                _eventsReceived.Add(0, new("subscription", subscription), new("event_type", eventType));
+            }
+
+            foreach (var outcome in Outcomes)
+            {
+                _deliveries.Add(0, new("subscription", subscription), new("outcome", outcome));
+            }
+
+            _deadLetters.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
         }
-
-        text.AppendLine("# HELP bridge_deliveries_total Deliveries to ticket systems by outcome.");
-        text.AppendLine("# TYPE bridge_deliveries_total counter");
-        foreach (var ((subscription, outcome), count) in _deliveries.OrderBy(e => e.Key))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"bridge_deliveries_total{{subscription=\"{Escape(subscription)}\",outcome=\"{Escape(outcome)}\"}} {count}\n");
-        }
-
-        text.AppendLine("# HELP bridge_delivery_duration_seconds Time from taking an event to its outcome.");
-        text.AppendLine("# TYPE bridge_delivery_duration_seconds histogram");
-        foreach (var (subscription, histogram) in _latency.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            histogram.Render(text, Escape(subscription), LatencyBuckets);
-        }
-
-        text.AppendLine("# HELP bridge_queue_depth Events accepted and not yet delivered.");
-        text.AppendLine("# TYPE bridge_queue_depth gauge");
-        text.Append(CultureInfo.InvariantCulture, $"bridge_queue_depth {Interlocked.Read(ref _queueDepth)}\n");
-
-        text.AppendLine("# HELP bridge_dead_letters_total Deliveries given up after their retries.");
-        text.AppendLine("# TYPE bridge_dead_letters_total counter");
-        foreach (var (subscription, count) in _deadLetters.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"bridge_dead_letters_total{{subscription=\"{Escape(subscription)}\"}} {count}\n");
-        }
-
-        return text.ToString();
     }
 
-    private static string Escape(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
-    private sealed class Histogram(int bucketCount)
+    private static IEnumerable<Measurement<int>> Destinations(ActiveConfiguration configuration, DestinationHealth health,
+        Func<DestinationStatus?, int> value)
     {
-        private readonly long[] _buckets = new long[bucketCount];
-        private readonly Lock _lock = new();
-        private long _count;
-        private double _sum;
-
-        public void Observe(double value)
-        {
-            lock (_lock)
-            {
-                for (var i = 0; i < _buckets.Length; i++)
-                {
-                    if (value <= LatencyBuckets[i])
-                    {
-                        _buckets[i]++;
-                    }
-                }
-
-                _count++;
-                _sum += value;
-            }
-        }
-
-        public void Render(StringBuilder text, string subscription, double[] bounds)
-        {
-            lock (_lock)
-            {
-                for (var i = 0; i < bounds.Length; i++)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"bridge_delivery_duration_seconds_bucket{{subscription=\"{subscription}\",le=\"{bounds[i]}\"}} {_buckets[i]}\n");
-                }
-
-                text.Append(CultureInfo.InvariantCulture, $"bridge_delivery_duration_seconds_bucket{{subscription=\"{subscription}\",le=\"+Inf\"}} {_count}\n");
-                text.Append(CultureInfo.InvariantCulture, $"bridge_delivery_duration_seconds_sum{{subscription=\"{subscription}\"}} {_sum}\n");
-                text.Append(CultureInfo.InvariantCulture, $"bridge_delivery_duration_seconds_count{{subscription=\"{subscription}\"}} {_count}\n");
-            }
-        }
+        var statuses = health.Snapshot();
+        return configuration.Current.Options.Destinations.Keys.Order(StringComparer.Ordinal).Select(name =>
+            new Measurement<int>(value(statuses.GetValueOrDefault(name)), new KeyValuePair<string, object?>("destination", name)));
     }
 }

@@ -1,10 +1,20 @@
+using CloudAlmBridge.Configuration;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Serilog;
 
 namespace CloudAlmBridge.Observability;
 
 internal static class ObservabilityExtensions
 {
-    /// <summary>Serilog (structured console logs, overridable under <c>Serilog</c> in configuration) and the metrics.</summary>
+    /// <summary>
+    /// Serilog (structured console logs, overridable under <c>Serilog</c> in configuration, with the trace id of the
+    /// work in hand), the metrics (OpenTelemetry, Prometheus format at <c>/metrics</c>), and traces over OTLP when an
+    /// endpoint is configured.
+    /// </summary>
     public static IHostApplicationBuilder AddBridgeObservability(this IHostApplicationBuilder builder)
     {
         // Serilog writes the console; other logging providers (none by default, a capturing one in the tests that
@@ -14,12 +24,40 @@ internal static class ObservabilityExtensions
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
+            .Enrich.With<TraceIdEnricher>()
             .WriteTo.Console(new EscapingTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}")),
             // Each host keeps its own logger instead of replacing the process-wide Log.Logger: two hosts in one
             // process (the integration tests) must not write into each other's sinks.
             preserveStaticLogger: true,
             writeToProviders: true);
         builder.Services.AddSingleton<BridgeMetrics>();
+
+        // Only this host's meter (created by its IMeterFactory): the exporter never mixes in another host's figures.
+        builder.Metrics.EnableMetrics(BridgeMetrics.MeterName, scopes: Microsoft.Extensions.Diagnostics.Metrics.MeterScope.Local);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(Telemetry(builder).ServiceName))
+            .WithMetrics(metrics => metrics.AddPrometheusExporter());
+
+        var endpoint = Telemetry(builder).OtlpEndpoint is { Length: > 0 } configured ? configured
+            : builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (!string.IsNullOrWhiteSpace(endpoint))
+        {
+            var http = string.Equals(Telemetry(builder).OtlpProtocol, TelemetryOptions.HttpProtobuf, StringComparison.OrdinalIgnoreCase);
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(BridgeTracing.SourceName)
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter(otlp =>
+                {
+                    // Set in code, the HTTP endpoint is the whole traces URL (the SDK appends /v1/traces only to the
+                    // environment variable's).
+                    otlp.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                    otlp.Endpoint = http && !endpoint.TrimEnd('/').EndsWith("/v1/traces", StringComparison.Ordinal)
+                        ? new Uri(endpoint.TrimEnd('/') + "/v1/traces")
+                        : new Uri(endpoint);
+                }));
+        }
+
         return builder;
     }
 
@@ -30,13 +68,17 @@ internal static class ObservabilityExtensions
         return app;
     }
 
+    /// <summary>
+    /// <c>/metrics</c> in Prometheus' text format. The metrics are created at once, so every series exists with 0 before
+    /// the first scrape.
+    /// </summary>
     public static WebApplication MapBridgeMetrics(this WebApplication app)
     {
-        app.MapGet("/metrics", (BridgeMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Operations")
-            .WithName("GetMetrics")
-            .WithSummary("Prometheus metrics: events received, deliveries by outcome, latency, queue depth, dead letters.")
-            .ExcludeFromDescription();
+        _ = app.Services.GetRequiredService<BridgeMetrics>();
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         return app;
     }
+
+    private static TelemetryOptions Telemetry(IHostApplicationBuilder builder) =>
+        builder.Configuration.GetSection($"{BridgeOptions.SectionName}:Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
 }

@@ -235,7 +235,15 @@ internal sealed class DeliveryDispatcher(
 
             try
             {
-                await Task.Delay(left < leaseDuration / 3 ? left : leaseDuration / 3, timeProvider, stop);
+                // Most deliveries end long before their first renewal: the wait is cancelled then, and ends without an
+                // exception (one per delivery was most of the exceptions the bridge threw under load).
+                await Task.Delay(left < leaseDuration / 3 ? left : leaseDuration / 3, timeProvider, stop)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 var remaining = expires - margin - timeProvider.GetUtcNow();
                 attempt.CancelAfter(remaining > TimeSpan.FromMilliseconds(100) ? remaining : TimeSpan.FromMilliseconds(100));
@@ -268,6 +276,8 @@ internal sealed class DeliveryDispatcher(
 
     private async Task DeliverAsync(DeliveryRecord delivery, ClaimedRun claim, CancellationToken cancellationToken)
     {
+        using var activity = BridgeTracing.StartDelivery(delivery.Id, delivery.Subscription, delivery.SituationId, delivery.EventType,
+            delivery.TraceParent);
         var options = configuration.Current.Options.Delivery;
         var subscription = configuration.Current.FindSubscription(delivery.Subscription);
         if (subscription is null)

@@ -33,22 +33,25 @@ internal sealed class EventInbox(
                         && updateTime.GetString() is { Length: > 0 } time
             ? $"updateTime:{time}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message.Resource)))}"
             : $"body:{hash}";
-        var (delivery, duplicate) = await deliveries.AcceptAsync(new NewDelivery(subscription.Name, message.SituationId, message.EventType,
-            dedupeKey, hash, Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow()), cancellationToken);
+        var (delivery, duplicate, link) = await deliveries.AcceptWithLinkAsync(new NewDelivery(subscription.Name, message.SituationId,
+            message.EventType, dedupeKey, hash, Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow(), BridgeTracing.TraceParentToStore()),
+            cancellationToken);
         if (!duplicate)
         {
             metrics.EventReceived(subscription.Name, message.EventType);
             dispatcher.Wake();
         }
 
-        if (!delivery.State.IsFinal() && wait > TimeSpan.Zero)
+        if (delivery.State.IsFinal() || wait <= TimeSpan.Zero)
         {
-            await notifications.WaitAsync(delivery.Id,
-                async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
-                wait, timeProvider, cancellationToken);
-            delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
+            // The link as it stood when the event was committed: read with it, no second round trip.
+            return (delivery, link);
         }
 
+        await notifications.WaitAsync(delivery.Id,
+            async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
+            wait, timeProvider, cancellationToken);
+        delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
         return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
     }
 }

@@ -43,6 +43,9 @@ internal sealed record DeliveryRecord
     /// <summary>Set while claimed: the lease every write of the claim is fenced on.</summary>
     public string? LeaseId { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> of the Cloud ALM call that accepted it; its delivery continues that trace.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The claim of a claimed delivery; throws for one that is not claimed.</summary>
     public DeliveryClaim Claim => new(Id, Owner ?? throw new InvalidOperationException($"Delivery {Id} is not claimed."),
         LeaseId ?? throw new InvalidOperationException($"Delivery {Id} is not claimed."));

@@ -8,7 +8,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 {
     private const string Columns = """
         id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
-        action, ticket_created, last_status, last_error, completed_at, owner, lease_id
+        action, ticket_created, last_status, last_error, completed_at, owner, lease_id, trace_parent
         """;
 
     private static readonly string Pending = DeliveryStateExtensions.PendingSql;
@@ -33,8 +33,8 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         """;
 
     private const string AcceptInsert = """
-        INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at)
-        VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now)
+        INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at, trace_parent)
+        VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now, @traceParent)
         ON CONFLICT DO NOTHING
         RETURNING id;
         """;
@@ -48,44 +48,65 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     /// Committed before it returns. With SQLite the insert is group-committed with whatever else waits to be written
     /// (<see cref="WriteQueue"/>), so a flood of events shares commits instead of queuing for the file lock one by one.
     /// </summary>
-    public Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken) =>
+    public async Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken)
+    {
+        var (accepted, duplicate, _) = await AcceptAsync(delivery, withLink: false, cancellationToken);
+        return (accepted, duplicate);
+    }
+
+    public Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptWithLinkAsync(NewDelivery delivery,
+        CancellationToken cancellationToken) =>
+        AcceptAsync(delivery, withLink: true, cancellationToken);
+
+    private Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptAsync(NewDelivery delivery, bool withLink,
+        CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            // Dedupe by constraint, never check-then-insert: a duplicate of either unique index (also one written
-            // earlier in the same batch) inserts nothing, and the original is read back in the same transaction.
-            await using var insert = connection.CreateCommand(AcceptInsert, transaction)
-                .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
-                .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
-                .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt);
+            var (accepted, duplicate) = await InsertAsync(connection, transaction, delivery);
+            var link = withLink
+                ? await TicketStore.FindLinkAsync(Provider, connection, transaction, delivery.Subscription, delivery.SituationId, CancellationToken.None)
+                : null;
+            return (accepted, duplicate, link);
+        }, cancellationToken);
 
-            // Only the id comes back: the rest is what was just written (the message is not read back a second time).
-            if (await insert.ExecuteScalarAsync(CancellationToken.None) is { } id and not DBNull)
+    private async Task<(DeliveryRecord Delivery, bool IsDuplicate)> InsertAsync(DbConnection connection, DbTransaction transaction, NewDelivery delivery)
+    {
+        // Dedupe by constraint, never check-then-insert: a duplicate of either unique index (also one written
+        // earlier in the same batch) inserts nothing, and the original is read back in the same transaction.
+        await using var insert = connection.CreateCommand(AcceptInsert, transaction)
+            .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+            .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
+            .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt).Text("@traceParent", delivery.TraceParent);
+
+        // Only the id comes back: the rest is what was just written (the message is not read back a second time).
+        if (await insert.ExecuteScalarAsync(CancellationToken.None) is { } id and not DBNull)
+        {
+            return (new DeliveryRecord
             {
-                return (new DeliveryRecord
-                {
-                    Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture),
-                    Subscription = delivery.Subscription,
-                    SituationId = delivery.SituationId,
-                    EventType = delivery.EventType,
-                    Message = delivery.Message,
-                    State = DeliveryState.Queued,
-                    Attempts = 0,
-                    AcceptedAt = delivery.AcceptedAt,
-                    QueuedAt = delivery.AcceptedAt,
-                    NextAttemptAt = delivery.AcceptedAt,
-                }, false);
-            }
+                Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture),
+                Subscription = delivery.Subscription,
+                SituationId = delivery.SituationId,
+                EventType = delivery.EventType,
+                Message = delivery.Message,
+                State = DeliveryState.Queued,
+                Attempts = 0,
+                AcceptedAt = delivery.AcceptedAt,
+                QueuedAt = delivery.AcceptedAt,
+                NextAttemptAt = delivery.AcceptedAt,
+                TraceParent = delivery.TraceParent,
+            }, false);
+        }
 
-            await using var existing = connection.CreateCommand($"""
+        await using var existing = connection.CreateCommand($"""
                     SELECT {Columns} FROM deliveries
                     WHERE subscription = @subscription
                       AND ((situation_id = @situation AND event_type = @eventType AND dedupe_key = @dedupe) OR body_hash = @hash)
                     ORDER BY id LIMIT 1;
                     """, transaction)
-                .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
-                .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
-            return ((await ReadAllAsync(existing, CancellationToken.None))[0], true);
-        }, cancellationToken);
+            .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
+            .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
+        return ((await ReadAllAsync(existing, CancellationToken.None))[0], true);
+    }
 
     public Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
         CancellationToken cancellationToken) =>
@@ -304,6 +325,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                 CompletedAt = Provider.ReadNullableTime(reader, 14),
                 Owner = reader.GetNullableString(15),
                 LeaseId = reader.GetNullableString(16),
+                TraceParent = reader.GetNullableString(17),
             });
         }
 

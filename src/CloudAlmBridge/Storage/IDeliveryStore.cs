@@ -13,6 +13,12 @@ internal interface IDeliveryStore
     /// <summary>Stores the message (committed before it returns). A duplicate returns the original with <c>IsDuplicate</c>.</summary>
     Task<(DeliveryRecord Delivery, bool IsDuplicate)> AcceptAsync(NewDelivery delivery, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="AcceptAsync"/>, and the situation's ticket link as it stands, read in the same transaction: an answer
+    /// that does not wait for the delivery needs no second round trip for it.
+    /// </summary>
+    Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptWithLinkAsync(NewDelivery delivery, CancellationToken cancellationToken);
+
     /// <summary>Claims up to <paramref name="limit"/> due deliveries for this instance, each the head of its situation, leased until <paramref name="leaseUntil"/>.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
 

@@ -14,12 +14,21 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
     public Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
         Provider.LockSituationAsync(subscription, situationId, cancellationToken);
 
+    private const string FindLinkSql = $"SELECT {Columns} FROM ticket_links WHERE subscription = @subscription AND situation_id = @situation;";
+
     public async Task<TicketLink?> FindLinkAsync(string subscription, string situationId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT {Columns} FROM ticket_links WHERE subscription = @subscription AND situation_id = @situation;")
+        return await FindLinkAsync(Provider, connection, null, subscription, situationId, cancellationToken);
+    }
+
+    /// <summary>The link read on a connection the caller holds, inside its transaction (an accept reads it with its insert).</summary>
+    public static async Task<TicketLink?> FindLinkAsync(StorageProvider provider, DbConnection connection, DbTransaction? transaction,
+        string subscription, string situationId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(FindLinkSql, transaction)
             .Text("@subscription", subscription).Text("@situation", situationId);
-        return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
+        return (await ReadAllAsync(provider, command, cancellationToken)).FirstOrDefault();
     }
 
     public Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken) =>
@@ -51,7 +60,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                 ORDER BY created_at, subscription, situation_id LIMIT @take OFFSET @skip;
                 """)
             .Text("@subscription", subscription).Text("@status", status).Int32("@take", take).Int32("@skip", skip);
-        return await ReadAllAsync(command, cancellationToken);
+        return await ReadAllAsync(Provider, command, cancellationToken);
     }
 
     public async Task CheckAsync(CancellationToken cancellationToken)
@@ -61,7 +70,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private async Task<List<TicketLink>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
+    private static async Task<List<TicketLink>> ReadAllAsync(StorageProvider provider, DbCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var links = new List<TicketLink>();
@@ -76,8 +85,8 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                 TicketStatus = reader.GetNullableString(4),
                 DisplayUrl = reader.GetNullableString(5),
                 IsClosed = reader.GetBoolean(6),
-                CreatedAt = Provider.ReadTime(reader, 7),
-                UpdatedAt = Provider.ReadTime(reader, 8),
+                CreatedAt = provider.ReadTime(reader, 7),
+                UpdatedAt = provider.ReadTime(reader, 8),
             });
         }
 

@@ -15,6 +15,47 @@ public static class BridgeProcess
 
     public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
+        var start = StartInfo(environment, arguments);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The bridge did not exit within 60 s: {await output}{await error}");
+        }
+
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the bridge and returns once it listens (on a free loopback port); dispose to stop it.</summary>
+    public static async Task<Running> StartAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var process = Process.Start(StartInfo(environment, []))!;
+        var running = new Running(process);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (running.BaseAddress is null)
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var log = running.Output;
+                running.Dispose();
+                throw new InvalidOperationException($"The bridge did not start: {log}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return running;
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -35,20 +76,65 @@ public static class BridgeProcess
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
+        return start;
+    }
+
+    /// <summary>A running bridge: its address (from its "Now listening on" line) and everything it wrote.</summary>
+    public sealed class Running : IDisposable
+    {
+        private readonly Process _process;
+        private readonly System.Text.StringBuilder _output = new();
+
+        public Running(Process process)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The bridge did not exit within 60 s: {await output}{await error}");
+            _process = process;
+            process.OutputDataReceived += (_, line) => Receive(line.Data);
+            process.ErrorDataReceived += (_, line) => Receive(line.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
         }
 
-        return new Result(process.ExitCode, await output, await error);
+        public Uri? BaseAddress { get; private set; }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+
+            _process.Dispose();
+        }
+
+        private void Receive(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+
+            var at = line.IndexOf("Now listening on: ", StringComparison.Ordinal);
+            if (at >= 0 && BaseAddress is null)
+            {
+                BaseAddress = new Uri(line[(at + "Now listening on: ".Length)..].Split(' ')[0]);
+            }
+        }
     }
 }

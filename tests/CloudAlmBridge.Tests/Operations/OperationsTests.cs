@@ -103,10 +103,10 @@ public sealed class OperationsTests(ServiceNowBridgeFixture bridge) : IClassFixt
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Matches("""bridge_events_received_total\{subscription="calm-to-snow",event_type="EVENT-SITUATION.CLOSED"\} [1-9]""", text);
-        Assert.Matches("""bridge_deliveries_total\{subscription="calm-to-snow",outcome="Skipped"\} [1-9]""", text);
-        Assert.Contains("bridge_delivery_duration_seconds_count{subscription=\"calm-to-snow\"}", text, StringComparison.Ordinal);
-        Assert.Contains("bridge_queue_depth 0", text, StringComparison.Ordinal);
+        Assert.Matches("""bridge_events_received_total\{otel_scope_name="CloudAlmBridge",event_type="EVENT-SITUATION.CLOSED",subscription="calm-to-snow"\} [1-9]""", text);
+        Assert.Matches("""bridge_deliveries_total\{otel_scope_name="CloudAlmBridge",outcome="Skipped",subscription="calm-to-snow"\} [1-9]""", text);
+        Assert.Contains("bridge_delivery_duration_seconds_count{otel_scope_name=\"CloudAlmBridge\",subscription=\"calm-to-snow\"}", text, StringComparison.Ordinal);
+        Assert.Matches("""bridge_queue_depth\{otel_scope_name="CloudAlmBridge"\} \d""", text);
         Assert.Contains("# TYPE bridge_dead_letters_total counter", text, StringComparison.Ordinal);
     }
 
