@@ -1,6 +1,7 @@
 using CloudAlmBridge.Check;
 using CloudAlmBridge.CloudAlmSetup;
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Console;
 using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Health;
@@ -21,6 +22,7 @@ builder.AddBridgeObservability();
 builder.AddBridgeConfiguration();
 builder.AddBridgeErrors();
 builder.AddBridgeSecurity();
+builder.AddBridgeConsole();
 builder.AddBridgeStorage();
 builder.AddBridgeMappings();
 builder.AddBridgeDelivery();
@@ -53,10 +55,12 @@ app.MapBridgeMetrics();
 app.MapTokenEndpoint();
 app.MapEvents();
 app.MapConfigurationApi();
+app.MapDestinationTest();
 app.MapCloudAlmSetup();
 app.MapMappings();
 app.MapTicketsAndDeliveries();
 app.MapServiceNowSandbox();
+app.MapBridgeConsole();
 
 await app.RunAsync();
 return Environment.ExitCode;

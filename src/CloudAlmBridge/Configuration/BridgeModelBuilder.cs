@@ -178,6 +178,11 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Security:EventPermitsPerMinute: must be at least 1 (is {security.EventPermitsPerMinute})");
         }
 
+        if (security.ConsoleSessionLifetime < TimeSpan.FromMinutes(1) || security.ConsoleSessionLifetime > TimeSpan.FromHours(12))
+        {
+            errors.Add($"{Root}:Security:ConsoleSessionLifetime: must be between 00:01:00 and 12:00:00 (is {security.ConsoleSessionLifetime})");
+        }
+
         var thumbprintOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, client) in security.Clients)
         {

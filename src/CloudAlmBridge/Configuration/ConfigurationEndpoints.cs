@@ -28,7 +28,7 @@ internal static class ConfigurationEndpoints
 
     private static string? Mask(string? secret) => string.IsNullOrEmpty(secret) ? null : Masked;
 
-    private static Ok<SubscriptionView[]> GetSubscriptions(ActiveConfiguration configuration) =>
+    internal static Ok<SubscriptionView[]> GetSubscriptions(ActiveConfiguration configuration) =>
         TypedResults.Ok(configuration.Current.Options.Subscriptions
             .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
             .Select(s => new SubscriptionView(
@@ -41,14 +41,14 @@ internal static class ConfigurationEndpoints
                 s.Value.Enabled))
             .ToArray());
 
-    private static Ok<WebhookView[]> GetWebhooks(ActiveConfiguration configuration) =>
+    internal static Ok<WebhookView[]> GetWebhooks(ActiveConfiguration configuration) =>
         TypedResults.Ok(configuration.Current.Options.Webhooks
             .OrderBy(w => w.Key, StringComparer.OrdinalIgnoreCase)
             .Select(w => new WebhookView(w.Key, w.Value.Destination ?? string.Empty, w.Value.Path, w.Value.DestinationType.ToUpperInvariant(),
                 w.Value.ExternalResourceType))
             .ToArray());
 
-    private static Ok<DestinationView[]> GetDestinations(ActiveConfiguration configuration)
+    internal static Ok<DestinationView[]> GetDestinations(ActiveConfiguration configuration)
     {
         var model = configuration.Current;
         return TypedResults.Ok(model.Options.Destinations

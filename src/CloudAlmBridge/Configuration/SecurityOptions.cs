@@ -23,6 +23,12 @@ public sealed class SecurityOptions
     /// </summary>
     public int EventPermitsPerMinute { get; set; } = 600_000;
 
+    /// <summary>
+    /// How long an operator console session lasts without use (sliding; at most this long idle). Short by design: the
+    /// console can replay deliveries and change mappings.
+    /// </summary>
+    public TimeSpan ConsoleSessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>The bridge's own token endpoint, <c>POST /oauth/token</c> (Cloud ALM's <c>OAuth2ClientCredentials</c>).</summary>
     public TokenOptions Tokens { get; set; } = new();
 

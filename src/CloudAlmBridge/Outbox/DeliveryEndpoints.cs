@@ -142,11 +142,11 @@ internal static class DeliveryEndpoints
         return TypedResults.Accepted($"/api/v1/deliveries/{id}", ToView(queued));
     }
 
-    private static DeliveryView ToView(DeliveryRecord d, IReadOnlyList<AttemptView>? attempts = null) => new(
+    internal static DeliveryView ToView(DeliveryRecord d, IReadOnlyList<AttemptView>? attempts = null) => new(
         d.Id, d.Subscription, d.SituationId, d.EventType, d.State.ToString(), d.Attempts, d.AcceptedAt,
         d.State.IsPending() ? d.NextAttemptAt : null, d.CompletedAt, d.Action, d.LastStatus, d.LastError, d.Owner, attempts);
 
-    private static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
+    internal static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
         l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.IsClosedWithoutTicket, l.CreatedAt,
         l.UpdatedAt, events);
 

@@ -153,7 +153,8 @@ internal static class SecurityExtensions
 
     /// <summary>
     /// Headers on every answer: no sniffing, no framing, no referrer, no caching of API answers, and a content security
-    /// policy that allows nothing for the API and only the bridge's own scripts and styles for Swagger UI.
+    /// policy that allows nothing for the API, only the bridge's own scripts and styles for Swagger UI, and for the
+    /// console only its own script and style files (no inline script at all). Console pages are not cached either.
     /// </summary>
     public static WebApplication UseBridgeSecurityHeaders(this WebApplication app)
     {
@@ -168,8 +169,12 @@ internal static class SecurityExtensions
                 headers["Cross-Origin-Resource-Policy"] = "same-origin";
                 headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/swagger")
                     ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
-                    : "default-src 'none'; frame-ancestors 'none'";
-                if (context.Request.Path.StartsWithSegments("/api"))
+                    : context.Request.Path.StartsWithSegments("/console")
+                        // The console: its own style sheet and script files, no inline script or style, forms and fetches to itself only.
+                        ? "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+                        : "default-src 'none'; frame-ancestors 'none'";
+                if (context.Request.Path.StartsWithSegments("/api")
+                    || (context.Request.Path.StartsWithSegments("/console") && !context.Request.Path.StartsWithSegments("/console/assets")))
                 {
                     headers.CacheControl = "no-store";
                 }

@@ -250,6 +250,37 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<long> CountAsync(DeliveryState? state, string? subscription, string? situationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("""
+                SELECT COUNT(*) FROM deliveries
+                WHERE (@state IS NULL OR state = @state) AND (@subscription IS NULL OR subscription = @subscription)
+                  AND (@situation IS NULL OR situation_id = @situation);
+                """)
+            .Int32("@state", (int?)state).Text("@subscription", subscription).Text("@situation", situationId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyDictionary<DeliveryState, long>> CountByStateAsync(DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Two texts rather than "@since IS NULL OR": each is a plain, index-friendly statement on both databases.
+        await using var command = since is null
+            ? connection.CreateCommand("SELECT state, COUNT(*) FROM deliveries GROUP BY state;")
+            : connection.CreateCommand("SELECT state, COUNT(*) FROM deliveries WHERE accepted_at >= @since GROUP BY state;")
+                .Time(Provider, "@since", since);
+        var counts = new Dictionary<DeliveryState, long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var state = (DeliveryState)Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+            counts[state] = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
+
     public Task<int> RemoveFinishedAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

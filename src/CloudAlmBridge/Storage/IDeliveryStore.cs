@@ -50,6 +50,12 @@ internal interface IDeliveryStore
 
     Task<long> CountPendingAsync(CancellationToken cancellationToken);
 
+    /// <summary>How many deliveries match the same filter as <see cref="ListAsync"/>: for paging and for a bulk replay's confirmation.</summary>
+    Task<long> CountAsync(DeliveryState? state, string? subscription, string? situationId, CancellationToken cancellationToken);
+
+    /// <summary>Deliveries by state, of those accepted at or after <paramref name="since"/> (all of them when null).</summary>
+    Task<IReadOnlyDictionary<DeliveryState, long>> CountByStateAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+
     /// <summary>
     /// Removes up to <paramref name="batchSize"/> delivered or skipped deliveries finished before <paramref name="cutoff"/>,
     /// with their attempts, oldest first; dead letters and pending deliveries stay. Returns how many were removed.

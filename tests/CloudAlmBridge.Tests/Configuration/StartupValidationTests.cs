@@ -34,6 +34,21 @@ public sealed class StartupValidationTests
         Assert.Equal(8, errors.Count);
     }
 
+    [Theory]
+    [InlineData("00:00:30")]
+    [InlineData("1.00:00:00")]
+    public void AConsoleSessionLifetimeOutsideAMinuteTo12Hours_StopsTheStart(string lifetime)
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Security:ConsoleSessionLifetime"] = lifetime;
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Equal($"Bridge:Security:ConsoleSessionLifetime: must be between 00:01:00 and 12:00:00 (is {TimeSpan.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture)})",
+            Assert.Single(exception.Failures));
+    }
+
     [Fact]
     public void DurationsBeyondWhatTheTimersAccept_StopTheStart_NamingEachKey()
     {

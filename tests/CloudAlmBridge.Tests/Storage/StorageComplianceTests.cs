@@ -295,6 +295,30 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counts_ByStateSinceATime_AndByFilter_AsTheConsoleShowsThem()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var old = (await a.AcceptAsync(New("s1") with { AcceptedAt = T0.AddDays(-2) }, CancellationToken.None)).Delivery;
+        await AcceptAsync(a, "s2");
+        await AcceptAsync(a, "s3");
+        var claimed = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
+        Assert.True(await a.CompleteAttemptAsync(claimed.Single(d => d.Id == old.Id).Claim, Failed(), DeliveryState.DeadLettered, "Create", false,
+            CancellationToken.None));
+
+        var all = await a.CountByStateAsync(null, CancellationToken.None);
+        var lastDay = await a.CountByStateAsync(T0.AddDays(-1), CancellationToken.None);
+
+        Assert.Equal(1, all[DeliveryState.DeadLettered]);
+        Assert.Equal(2, all[DeliveryState.Queued]);
+        Assert.False(lastDay.ContainsKey(DeliveryState.DeadLettered));
+        Assert.Equal(2, lastDay[DeliveryState.Queued]);
+        Assert.Equal(3, await a.CountAsync(null, null, null, CancellationToken.None));
+        Assert.Equal(1, await a.CountAsync(DeliveryState.DeadLettered, "sub", null, CancellationToken.None));
+        Assert.Equal(1, await a.CountAsync(null, "sub", "s2", CancellationToken.None));
+        Assert.Equal(0, await a.CountAsync(DeliveryState.DeadLettered, "other", null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ListAndState_FilterByTheStateType()
     {
         var a = Harness.Instance("a").Deliveries;

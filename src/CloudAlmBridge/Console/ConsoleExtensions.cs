@@ -1,0 +1,112 @@
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace CloudAlmBridge.Console;
+
+/// <summary>
+/// The operator console at <c>/console</c>: server-rendered pages (Razor components rendered to HTML, no circuit, no
+/// WebAssembly), a session cookie of its own, antiforgery on every form, and one small script file for the playground.
+/// </summary>
+internal static class ConsoleExtensions
+{
+    /// <summary>The console's own cookie scheme: only the console's routes use it, so the API never redirects to a login page.</summary>
+    public const string Scheme = "Console";
+
+    /// <summary>The authorization policy of every console route but the login page: an admin signed in to the console.</summary>
+    public const string Policy = "console-admin";
+
+    public const string Path = "/console";
+    public const string LoginPath = "/console/login";
+    public const string SessionCookie = "bridge-console";
+    public const string AntiforgeryCookie = "bridge-console-csrf";
+    public const string AntiforgeryField = "__csrf";
+    public const string AntiforgeryHeader = "X-CSRF-Token";
+
+    public static IHostApplicationBuilder AddBridgeConsole(this IHostApplicationBuilder builder)
+    {
+        // Components rendered to HTML by RazorComponentResult: static server-side rendering, nothing interactive.
+        builder.Services.AddRazorComponents();
+        builder.Services.AddAuthentication().AddCookie(Scheme);
+        builder.Services.AddOptions<CookieAuthenticationOptions>(Scheme)
+            .Configure<IHostEnvironment, IOptions<BridgeOptions>>((options, environment, bridge) =>
+            {
+                options.Cookie.Name = SessionCookie;
+                options.Cookie.Path = Path;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                // Development runs on http://localhost; everywhere else the cookie never travels in clear.
+                options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                options.ExpireTimeSpan = bridge.Value.Security.ConsoleSessionLifetime;
+                options.SlidingExpiration = true;
+                options.LoginPath = LoginPath;
+                options.AccessDeniedPath = LoginPath;
+                options.ReturnUrlParameter = "returnUrl";
+                options.Events.OnValidatePrincipal = ValidateSessionAsync;
+            });
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = AntiforgeryCookie;
+            options.Cookie.Path = Path;
+            options.FormFieldName = AntiforgeryField;
+            options.HeaderName = AntiforgeryHeader;
+            options.SuppressXFrameOptionsHeader = true;
+        });
+        // SameAsRequest, not Always: antiforgery refuses to work at all on a request that is not HTTPS with Always, and
+        // behind a TLS-terminating proxy the bridge sees http. The token is no credential: it only pairs with the form's.
+        builder.Services.AddOptions<AntiforgeryOptions>()
+            .Configure(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    /// <summary>
+    /// A session outlives nothing it was granted on: the client must still exist and still be an admin in the
+    /// configuration in force (a removed operator is out at the next click, not at the cookie's expiry).
+    /// </summary>
+    private static Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var clients = context.HttpContext.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security.Clients;
+        var name = context.Principal?.Identity?.Name;
+        if (name is null || !clients.TryGetValue(name, out var client) || !client.Roles.Contains(Roles.Admin, StringComparer.Ordinal))
+        {
+            context.RejectPrincipal();
+            return context.HttpContext.SignOutAsync(Scheme);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The console's routes: the login page is open, every other page and action needs <see cref="Policy"/>.</summary>
+    public static IEndpointRouteBuilder MapBridgeConsole(this IEndpointRouteBuilder app)
+    {
+        // Every route needs a signed-in admin, except the login form and the style and script files it uses.
+        var console = app.MapGroup(Path)
+            .ExcludeFromDescription()
+            .RequireAuthorization(Policy)
+            // Antiforgery is checked by ConsoleForms on every POST, answered with the console's own page, not the framework's bare 400.
+            .DisableAntiforgery();
+        console.MapGet("/assets/{file}", ConsoleAssets.Serve).AllowAnonymous();
+        console.MapGet("/login", ConsoleLogin.Form).AllowAnonymous();
+        console.MapPost("/login", ConsoleLogin.SubmitAsync).AllowAnonymous().AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+
+        console.MapGet("/", ConsolePages.OverviewAsync);
+        console.MapGet("/deliveries", ConsolePages.DeliveriesAsync);
+        console.MapGet("/deliveries/{id:long}", ConsolePages.DeliveryAsync);
+        console.MapGet("/tickets", ConsolePages.TicketsAsync);
+        console.MapGet("/destinations", ConsolePages.Destinations);
+        console.MapGet("/playground", ConsolePlayground.Page);
+
+        console.MapPost("/logout", ConsoleLogin.LogoutAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/deliveries/{id:long}/replay", ConsoleActions.ReplayOneAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/deliveries/replay", ConsoleActions.ReplayManyAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/destinations/{name}/test", ConsoleActions.TestDestinationAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/playground", ConsolePlayground.SubmitAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/playground/validate", ConsolePlayground.ValidateAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        return app;
+    }
+}

@@ -1,0 +1,104 @@
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Delivery;
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Mappings;
+using CloudAlmBridge.Outbox;
+
+namespace CloudAlmBridge.Console;
+
+// What the pages show: public records of public types only, because Razor components are public classes.
+
+public sealed record StateCount(string State, long Count);
+
+public sealed record OverviewModel(long QueueDepth, long DeadLetters, IReadOnlyList<StateCount> LastHour, IReadOnlyList<StateCount> LastDay,
+    IReadOnlyList<DestinationHealthView> Destinations);
+
+/// <summary>A destination's recent calls in this instance; <see cref="Failing"/> when the last call failed.</summary>
+public sealed record DestinationHealthView(string Name, string Url, string Type, DateTimeOffset? LastSuccess, DateTimeOffset? LastFailure,
+    string? LastFailureMessage, int ConsecutiveFailures, string? ConfigurationProblem)
+{
+    public bool Failing => ConsecutiveFailures > 0;
+}
+
+public sealed record DeliveryFilter(string? State, string? Subscription, string? Situation, int Page)
+{
+    /// <summary>The filter as a query string (without the page), for links and for the bulk replay's return.</summary>
+    public string Query(int? page = null)
+    {
+        var parts = new List<string>();
+        Add(parts, "state", State);
+        Add(parts, "subscription", Subscription);
+        Add(parts, "situation", Situation);
+        if (page is > 1)
+        {
+            parts.Add($"page={page}");
+        }
+
+        return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
+    }
+
+    private static void Add(List<string> parts, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            parts.Add($"{name}={Uri.EscapeDataString(value)}");
+        }
+    }
+}
+
+public sealed record DeliveriesModel(DeliveryFilter Filter, IReadOnlyList<DeliveryView> Items, long Total, int PageSize, long DeadLettersInFilter,
+    IReadOnlyList<string> States, IReadOnlyList<string> Subscriptions);
+
+public sealed record DeliveryModel(DeliveryView Delivery, string Message, TicketView? Ticket);
+
+public sealed record ReplayConfirmModel(string Scope, IReadOnlyList<long> Ids, DeliveryFilter Filter, int Count);
+
+public sealed record TicketsModel(string? Subscription, string? Status, int Page, IReadOnlyList<TicketView> Items, bool HasNext,
+    IReadOnlyList<string> Subscriptions);
+
+public sealed record DestinationsModel(IReadOnlyList<DestinationView> Destinations, IReadOnlyList<WebhookView> Webhooks,
+    IReadOnlyList<DestinationHealthView> Health, DestinationTestResult? Test);
+
+public sealed record MappingChoice(string Name, string Origin, string ETag);
+
+public sealed record SampleMessage(string Key, string Label, string Json);
+
+/// <summary>The playground's form, as sent back, and what came of it.</summary>
+public sealed record PlaygroundModel
+{
+    public required IReadOnlyList<MappingChoice> Mappings { get; init; }
+
+    public required IReadOnlyList<SampleMessage> Samples { get; init; }
+
+    public required IReadOnlyList<string> Subscriptions { get; init; }
+
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>The entity tag of the version loaded: sent back as If-Match when saving.</summary>
+    public string ETag { get; init; } = string.Empty;
+
+    public string Origin { get; init; } = string.Empty;
+
+    public string Json { get; init; } = string.Empty;
+
+    public string Sample { get; init; } = "created";
+
+    public string Message { get; init; } = string.Empty;
+
+    public string Subscription { get; init; } = string.Empty;
+
+    /// <summary>User variables over the subscription's, one <c>name=value</c> a line.</summary>
+    public string Variables { get; init; } = string.Empty;
+
+    public string Response { get; init; } = string.Empty;
+
+    public IReadOnlyList<MappingError> Errors { get; init; } = [];
+
+    public PreviewAnswer? Preview { get; init; }
+
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    public string? Saved { get; init; }
+
+    public string? SaveError { get; init; }
+}

@@ -1,0 +1,229 @@
+using System.Text.Json;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Console.Pages;
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Mappings;
+using CloudAlmBridge.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CloudAlmBridge.Console;
+
+/// <summary>
+/// The mapping playground: edit a mapping, see its errors at their JSON path, preview the request for a sample message
+/// and what the response section reads from a sample answer, and save with If-Match. It runs the same code as the
+/// REST routes: <see cref="MappingDocument.Compile(string)"/> (PUT's validation), <see cref="MappingPreview.Run"/>
+/// (the preview routes) and <see cref="StoredMappings.SaveAsync"/> with the loaded version as the expected revision
+/// (PUT with If-Match).
+/// </summary>
+internal static class ConsolePlayground
+{
+    /// <summary>A sample answer for the response section: what ServiceNow's Table API returns for a new incident.</summary>
+    private const string SampleAnswer = """
+        {
+          "result": {
+            "sys_id": "c537bae64f411200adf9f8e18110c76e",
+            "number": "INC0010002",
+            "state": "1"
+          }
+        }
+        """;
+
+    private static readonly IReadOnlyList<SampleMessage> Samples =
+    [
+        .. Examples.ChangeMessages.Select(m => new SampleMessage(m.Name, m.Summary, m.Json)),
+        new SampleMessage("paste", "Paste a message of your own", string.Empty),
+    ];
+
+    public static IResult Page(HttpContext context, string? mapping, MappingCatalog catalog, ActiveConfiguration configuration)
+    {
+        var entry = catalog.Find(mapping ?? string.Empty)
+            ?? catalog.Find(configuration.Current.Subscriptions.Values.Select(s => s.MappingName).FirstOrDefault() ?? string.Empty)
+            ?? catalog.All().First();
+        var subscription = configuration.Current.Subscriptions.Values.FirstOrDefault(s => string.Equals(s.MappingName, entry.Name, StringComparison.OrdinalIgnoreCase));
+        var model = Base(catalog, configuration) with
+        {
+            Name = entry.Name,
+            ETag = entry.ETag,
+            Origin = Origin(entry),
+            Json = entry.Json,
+            Message = Samples[0].Json,
+            Subscription = subscription?.Name ?? string.Empty,
+            Response = SampleAnswer,
+        };
+        return Render(context, model, StatusCodes.Status200OK);
+    }
+
+    /// <summary><c>action=preview</c> (the default) or <c>action=save</c>; the form comes back with what happened.</summary>
+    public static async Task<IResult> SubmitAsync(HttpContext context, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
+        TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
+    {
+        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var sample = form["sample"].ToString();
+        var message = form["message"].ToString();
+        if (message.Trim().Length == 0 && Samples.FirstOrDefault(s => s.Key == sample) is { Json.Length: > 0 } chosen)
+        {
+            message = chosen.Json;
+        }
+
+        var model = Base(catalog, configuration) with
+        {
+            Name = form["name"].ToString().Trim(),
+            ETag = form["etag"].ToString(),
+            Origin = form["origin"].ToString(),
+            Json = form["mapping"].ToString(),
+            Sample = sample,
+            Message = message,
+            Subscription = form["subscription"].ToString(),
+            Variables = form["variables"].ToString(),
+            Response = form["response"].ToString(),
+        };
+
+        await stored.RefreshAsync(cancellationToken);
+        var compilation = MappingDocument.Compile(model.Json);
+        model = model with { Errors = compilation.Errors };
+        if (compilation.Document is null)
+        {
+            return Render(context, model, StatusCodes.Status400BadRequest);
+        }
+
+        return form["action"] == "save"
+            ? await SaveAsync(context, model, compilation.Document, catalog, stored, timeProvider, logger, cancellationToken)
+            : Preview(context, model, compilation.Document, configuration);
+    }
+
+    /// <summary>The errors as the playground's script shows them while the operator types: each with its JSON path.</summary>
+    public static async Task<JsonHttpResult<ValidationAnswer>> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var form = await request.ReadFormAsync(cancellationToken);
+        var compilation = MappingDocument.Compile(form["mapping"].ToString());
+        return TypedResults.Json(new ValidationAnswer(
+            compilation.Document is not null,
+            compilation.Errors.Select(e => new ValidationError(e.Path, e.Message, e.Hint)).ToList(),
+            compilation.Document?.Operations.Select(o => o.EventType).ToList() ?? []));
+    }
+
+    private static IResult Preview(HttpContext context, PlaygroundModel model, MappingDocument document, ActiveConfiguration configuration)
+    {
+        var problems = new List<string>();
+        using var message = ParseJson(model.Message, "message", problems);
+        using var response = model.Response.Trim().Length == 0 ? null : ParseJson(model.Response, "sample answer", problems);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in model.Variables.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                problems.Add($"variables: '{line}' is not name=value");
+                continue;
+            }
+
+            variables[line[..equals].Trim()] = line[(equals + 1)..].Trim();
+        }
+
+        if (problems.Count > 0)
+        {
+            return Render(context, model with { Problems = problems }, StatusCodes.Status400BadRequest);
+        }
+
+        var outcome = MappingPreview.Run(document, new PreviewRequest
+        {
+            Message = message!.RootElement,
+            Subscription = model.Subscription.Length == 0 ? null : model.Subscription,
+            UserVariables = variables,
+            Response = response?.RootElement,
+        }, configuration.Current);
+        if (outcome.Answer is { } answer)
+        {
+            return Render(context, model with { Preview = answer }, StatusCodes.Status200OK);
+        }
+
+        var reasons = outcome.MissingEventType is { } eventType
+            ? [$"The mapping has no operation for '{eventType}'; it has: {string.Join(", ", outcome.KnownEventTypes)}."]
+            : outcome.Problems;
+        return Render(context, model with { Problems = reasons }, StatusCodes.Status422UnprocessableEntity);
+    }
+
+    private static async Task<IResult> SaveAsync(HttpContext context, PlaygroundModel model, MappingDocument document, MappingCatalog catalog,
+        StoredMappings stored, TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(model.Name, "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))
+        {
+            return Render(context, model with { SaveError = $"'{model.Name}' is not a valid mapping name: use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit." },
+                StatusCodes.Status400BadRequest);
+        }
+
+        var existing = catalog.Find(model.Name);
+        if (existing is { Origin: not MappingOrigin.Api })
+        {
+            return Render(context, model with { SaveError = $"'{existing.Name}' is {Origin(existing)} and cannot be changed here: save it under a new name." },
+                StatusCodes.Status409Conflict);
+        }
+
+        // If-Match: the version this form loaded. A mapping that is new here must still be new; one that was loaded
+        // must still be that version, or someone else saved in between.
+        long? expectedRevision = null;
+        if (existing is not null)
+        {
+            if (existing.ETag != model.ETag)
+            {
+                return Render(context, model with
+                {
+                    SaveError = $"Mapping '{existing.Name}' was changed by someone else (it is at {existing.ETag}, this form loaded {(model.ETag.Length == 0 ? "no version" : model.ETag)}): open it again before saving.",
+                }, StatusCodes.Status412PreconditionFailed);
+            }
+
+            expectedRevision = existing.Revision;
+        }
+
+        var entry = await stored.SaveAsync(model.Name, model.Json, document, expectedRevision, timeProvider.GetUtcNow(), cancellationToken);
+        if (entry is null)
+        {
+            return Render(context, model with { SaveError = $"Mapping '{model.Name}' was changed by someone else: open it again before saving." },
+                StatusCodes.Status412PreconditionFailed);
+        }
+
+        ConsoleLog.MappingSaved(logger, context.User.Identity?.Name ?? "(unknown)", entry.Name, entry.Version);
+        return Render(context, model with
+        {
+            ETag = entry.ETag,
+            Origin = Origin(entry),
+            Saved = $"Saved '{entry.Name}' as version {entry.Version}; subscriptions that use it take it for their next event.",
+            Mappings = Base(catalog, null).Mappings,
+        }, StatusCodes.Status200OK);
+    }
+
+    private static JsonDocument? ParseJson(string text, string what, List<string> problems)
+    {
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException exception)
+        {
+            problems.Add($"{what}: not valid JSON at line {(exception.LineNumber ?? 0) + 1}, column {(exception.BytePositionInLine ?? 0) + 1}");
+            return null;
+        }
+    }
+
+    private static PlaygroundModel Base(MappingCatalog catalog, ActiveConfiguration? configuration) => new()
+    {
+        Mappings = catalog.All().Select(m => new MappingChoice(m.Name, Origin(m), m.ETag)).ToList(),
+        Samples = Samples,
+        Subscriptions = configuration is null ? [] : ConsolePages.SubscriptionNames(configuration),
+    };
+
+    private static string Origin(MappingEntry entry) => entry.Origin switch
+    {
+        MappingOrigin.BuiltIn => "built in",
+        MappingOrigin.Configuration => "from the configuration",
+        _ => "put over the API",
+    };
+
+    private static IResult Render(HttpContext context, PlaygroundModel model, int status) =>
+        ConsoleForms.Render<PlaygroundPage>(new { Shell = ConsoleForms.Shell(context, "Mapping playground", "playground", model.Saved, model.SaveError), Model = model },
+            status);
+}
+
+public sealed record ValidationAnswer(bool Valid, IReadOnlyList<ValidationError> Errors, IReadOnlyList<string> Operations);
+
+public sealed record ValidationError(string Path, string Message, string? Hint);
