@@ -11,7 +11,7 @@ internal static class ConfigurationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBridgeConfiguration(this IHostApplicationBuilder builder)
     {
-        WatchSettingsFilesByPolling(builder.Configuration);
+        WatchSettingsFilesByPolling(builder);
         // Bound without a change-token source on purpose: reloads go through ActiveConfiguration, which keeps the last
         // good configuration instead of throwing on the configuration watcher's thread.
         builder.Services.AddOptions<BridgeOptions>()
@@ -29,27 +29,43 @@ internal static class ConfigurationExtensions
     /// system watcher on the content root: that watcher takes the whole tree, and the SQLite file lives in it by default
     /// (<c>data/bridge.db</c>, <c>/app/data</c> in the container), so it woke up at every commit of the database.
     /// </summary>
-    private static void WatchSettingsFilesByPolling(IConfigurationBuilder configuration)
+    private static void WatchSettingsFilesByPolling(IHostApplicationBuilder builder)
     {
-        var sources = configuration.Sources;
-        var replaced = new HashSet<PhysicalFileProvider>();
+        var sources = builder.Configuration.Sources;
+        var polling = new Dictionary<PhysicalFileProvider, PhysicalFileProvider>();
         for (var i = 0; i < sources.Count; i++)
         {
             if (sources[i] is JsonConfigurationSource { ReloadOnChange: true, FileProvider: PhysicalFileProvider physical } json)
             {
-                json.FileProvider = new PhysicalFileProvider(physical.Root) { UsePollingFileWatcher = true, UseActivePolling = true };
+                if (!polling.TryGetValue(physical, out var replacement))
+                {
+                    replacement = new PhysicalFileProvider(physical.Root) { UsePollingFileWatcher = true, UseActivePolling = true };
+                    polling[physical] = replacement;
+                }
+
+                json.FileProvider = replacement;
 
                 // Set again, so that the configuration builds its provider anew with the polling file provider.
                 sources[i] = json;
-                replaced.Add(physical);
             }
         }
 
-        // The configuration's own file provider (not the environment's content root provider) had started its file
-        // system watcher for the first load; only disposing it stops that watcher.
-        foreach (var physical in replaced)
+        // The host's content root provider is the same object as the configuration's default: both are replaced
+        // (later sources and anyone watching through the environment keep working), then the old one, whose file
+        // system watcher the first load started, is disposed to stop that watcher.
+        foreach (var (old, replacement) in polling)
         {
-            physical.Dispose();
+            if (ReferenceEquals(builder.Environment.ContentRootFileProvider, old))
+            {
+                builder.Environment.ContentRootFileProvider = replacement;
+            }
+
+            if (ReferenceEquals(builder.Configuration.Properties.TryGetValue("FileProvider", out var current) ? current : null, old))
+            {
+                builder.Configuration.SetFileProvider(replacement);
+            }
+
+            old.Dispose();
         }
     }
 }

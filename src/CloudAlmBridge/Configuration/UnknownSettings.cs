@@ -23,6 +23,9 @@ internal static class UnknownSettings
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0)
+
+            // A computed value (no setter) is not a setting, unless it is a collection or section filled in place.
+            .Where(p => p.CanWrite || !IsScalar(Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType))
             .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var child in section.GetChildren())
         {

@@ -61,10 +61,12 @@ internal static class DeliveryExtensions
                 // covers 408, 429, 5xx, timeouts and connection failures.
                 // A certificate that is not trusted will not be trusted a second later: not retried.
                 var timeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                var rejections = context.ServiceProvider.GetRequiredService<TlsRejections>();
                 var handles = retry.ShouldHandle;
                 retry.ShouldHandle = args =>
                     args.Outcome.Result is { } answer && RetryAfterHeader.Read(answer, timeProvider.GetUtcNow()) > delivery.MaxInlineRetryDelay
-                    || args.Outcome.Exception is HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException }
+                    || (args.Outcome.Exception is HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException }
+                        && args.Context.GetRequestMessage()?.RequestUri is { } uri && rejections.WasRefused(uri.IdnHost))
                         ? PredicateResult.False()
                         : handles(args);
                 var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<TicketSystemClient>();

@@ -54,12 +54,11 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
             // For a create the outcome is unknown: transient, so the next attempt looks the ticket up first.
             throw new TicketSystemException($"{call} {exception.Message}", exception.Status, null, exception, transient: true) { AnswerUnread = true };
         }
-        catch (HttpRequestException exception) when (FindTlsFailure(exception) is not null)
+        catch (HttpRequestException exception) when (FindTlsFailure(exception) is not null && tlsRejections.Take(message.RequestUri!.IdnHost) is { } reason)
         {
             // A certificate the bridge does not trust will not become trusted by waiting: a configuration error, said
             // with the chain's own reason (the exception only says the validation callback refused).
             var host = message.RequestUri!.IdnHost;
-            var reason = tlsRejections.Find(host) ?? FindTlsFailure(exception)!.Message;
             throw new TicketSystemException(
                 $"{call} failed: the certificate of {host} is not trusted ({reason}); set Bridge:Destinations:{request.Webhook.DestinationName}:TrustedCaFile "
                     + "to the certificate authority that issued it, or correct the destination's URL",

@@ -26,7 +26,8 @@ internal static class BridgeTracing
             return null;
         }
 
-        ActivityContext.TryParse(traceParent, null, out var parent);
+        // Read back from storage, the context is the remote caller's.
+        ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent);
         var activity = Source.StartActivity("deliver " + eventType, ActivityKind.Internal, parent);
         activity?.SetTag("calm.delivery_id", deliveryId);
         activity?.SetTag("calm.subscription", subscription);

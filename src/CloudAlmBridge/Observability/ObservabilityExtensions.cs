@@ -38,11 +38,13 @@ internal static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService(Telemetry(builder).ServiceName))
             .WithMetrics(metrics => metrics.AddPrometheusExporter());
 
-        var endpoint = Telemetry(builder).OtlpEndpoint is { Length: > 0 } configured ? configured
-            : builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        // Bridge:Telemetry first; else OpenTelemetry's own environment variables, endpoint and protocol both.
+        var fromBridge = Telemetry(builder).OtlpEndpoint is { Length: > 0 };
+        var endpoint = fromBridge ? Telemetry(builder).OtlpEndpoint : builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         if (!string.IsNullOrWhiteSpace(endpoint))
         {
-            var http = string.Equals(Telemetry(builder).OtlpProtocol, TelemetryOptions.HttpProtobuf, StringComparison.OrdinalIgnoreCase);
+            var protocol = fromBridge ? Telemetry(builder).OtlpProtocol : builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] ?? TelemetryOptions.Grpc;
+            var http = string.Equals(protocol, TelemetryOptions.HttpProtobuf, StringComparison.OrdinalIgnoreCase);
             telemetry.WithTracing(tracing => tracing
                 .AddSource(BridgeTracing.SourceName)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))

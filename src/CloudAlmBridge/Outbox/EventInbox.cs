@@ -33,19 +33,29 @@ internal sealed class EventInbox(
                         && updateTime.GetString() is { Length: > 0 } time
             ? $"updateTime:{time}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message.Resource)))}"
             : $"body:{hash}";
-        var (delivery, duplicate, link) = await deliveries.AcceptWithLinkAsync(new NewDelivery(subscription.Name, message.SituationId,
-            message.EventType, dedupeKey, hash, Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow(), BridgeTracing.TraceParentToStore()),
-            cancellationToken);
+        var accepted = new NewDelivery(subscription.Name, message.SituationId, message.EventType, dedupeKey, hash,
+            Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow(), BridgeTracing.TraceParentToStore());
+
+        // An answer that will not wait reads the link with the insert; one that waits reads it once the wait is over.
+        var (delivery, duplicate, link) = wait <= TimeSpan.Zero
+            ? await deliveries.AcceptWithLinkAsync(accepted, cancellationToken)
+            : await AcceptAsync(accepted, cancellationToken);
         if (!duplicate)
         {
             metrics.EventReceived(subscription.Name, message.EventType);
             dispatcher.Wake();
         }
 
-        if (delivery.State.IsFinal() || wait <= TimeSpan.Zero)
+        if (wait <= TimeSpan.Zero)
         {
             // The link as it stood when the event was committed: read with it, no second round trip.
             return (delivery, link);
+        }
+
+        if (delivery.State.IsFinal())
+        {
+            // A duplicate of a delivery that has finished: answered like the original, nothing to wait for.
+            return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
         }
 
         await notifications.WaitAsync(delivery.Id,
@@ -53,5 +63,12 @@ internal sealed class EventInbox(
             wait, timeProvider, cancellationToken);
         delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
         return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
+    }
+
+    private async Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptAsync(NewDelivery delivery,
+        CancellationToken cancellationToken)
+    {
+        var (accepted, duplicate) = await deliveries.AcceptAsync(delivery, cancellationToken);
+        return (accepted, duplicate, null);
     }
 }

@@ -65,17 +65,18 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                // The transaction itself failed (disk full, file gone): nothing of the batch was written. The
-                // connection is opened afresh for the next batch.
-                await CloseAsync();
+                // The transaction itself failed (disk full, file gone): nothing of the batch was written. Its callers
+                // hear so first; the connection is opened afresh for the next batch, even if closing it fails too.
                 foreach (var write in batch)
                 {
                     write.Fail(exception);
                 }
+
+                await CloseQuietlyAsync();
             }
         }
 
-        await CloseAsync();
+        await CloseQuietlyAsync();
     }
 
     /// <summary>
@@ -91,6 +92,19 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
         }
 
         return _connection;
+    }
+
+    private async Task CloseQuietlyAsync()
+    {
+        try
+        {
+            await CloseAsync();
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException or IOException)
+        {
+            // The connection is dropped either way; the next batch opens a new one.
+            (_commands, _savepoint, _release, _connection) = (null, null, null, null);
+        }
     }
 
     private async Task CloseAsync()

@@ -171,7 +171,7 @@ internal sealed class TicketLifecycle(
             (mapped, ticketId) = (found, foundId);
         }
         else if (ticketId is null && webhook.LookupPath is not null
-                 && await FindExistingAsync(work, operation, LookupAfterCreate, cancellationToken) is var (generic, genericId) && genericId is not null)
+                 && await TryFindAfterCreateAsync(work, operation, cancellationToken) is var (generic, genericId) && genericId is not null)
         {
             // A generic target's 2xx says the ticket exists: its id, if the answer did not carry it, comes from the look-up.
             (mapped, ticketId) = (generic, genericId);
@@ -278,6 +278,25 @@ internal sealed class TicketLifecycle(
         return (answer, operation.MapResponse(answer.Body, context));
     }
 
+    /// <summary>
+    /// The look-up after a generic 2xx create without an id. The ticket exists whatever the look-up says, so its
+    /// failure must not fail the attempt (a retry would create again): the link is saved without the id, and a later
+    /// event of the situation asks for it again.
+    /// </summary>
+    private async Task<(MappedResponse Mapped, string? TicketId)?> TryFindAfterCreateAsync(Work work, OperationMapping create,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FindExistingAsync(work, create, LookupAfterCreate, cancellationToken);
+        }
+        catch (TicketSystemException exception)
+        {
+            TicketLog.LookupUnavailable(logger, work.Subscription.Name, work.SituationId, exception.Message);
+            return null;
+        }
+    }
+
     private const string LookupBeforeCreate = "the look-up before a create";
     private const string LookupAfterCreate = "the look-up after a create whose answer had no ticket id";
     private const string LookupOfTicketId = "the look-up of the ticket id the create answer lacked";
@@ -308,16 +327,25 @@ internal sealed class TicketLifecycle(
             return null;
         }
 
-        if (!JsonPointer.TryResolve(answer.Body, webhook.Options.Lookup!.ResultsPointer, out var results))
+        // Only a 404, an empty list or a null says "no ticket". An answer that cannot be read (no JSON, a pointer that
+        // leads nowhere, an HTML page) says nothing: taking it for "none" would create a second ticket.
+        var pointer = webhook.Options.Lookup!.ResultsPointer;
+        if (!JsonPointer.TryResolve(answer.Body, pointer, out var results))
         {
-            return null;
+            throw new TicketSystemException(
+                $"{request.Describe()} answered {answer.StatusCode}, but its answer has no JSON at Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer "
+                    + $"'{pointer}': the bridge cannot tell whether the ticket exists, so it creates none; fix the pointer or the look-up path",
+                null, null, transient: false);
         }
 
         var record = results.ValueKind switch
         {
             JsonValueKind.Array when results.GetArrayLength() > 0 => results[0],
+            JsonValueKind.Array or JsonValueKind.Null => default,
             JsonValueKind.Object => results,
-            _ => default,
+            _ => throw new TicketSystemException(
+                $"{request.Describe()} answered {results.ValueKind} at '{pointer}', where a list or an object of matches belongs: fix Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer",
+                null, null, transient: false),
         };
         if (record.ValueKind != JsonValueKind.Object)
         {

@@ -149,6 +149,54 @@ public sealed class GenericTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task ALookupAnswerTheBridgeCannotRead_IsNeverTakenForNoTicket_NothingIsCreated()
+    {
+        var settings = GenericSettings();
+        settings["Bridge:Webhooks:tickets:Lookup:Path"] = "?reference=#{id}";
+        settings["Bridge:Webhooks:tickets:Lookup:ResultsPointer"] = "/itmes";
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"items":[{"id":"T-5"}]}"""));
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-6"}"""));
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        var accepted = await events.PostEventAsync("generic", Events.Message("created", Events.NewSituationId()));
+        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+
+        Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
+        Assert.Contains("Lookup:ResultsPointer '/itmes'", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_target.ServiceNow.Calls("POST", "/api/tickets"));
+    }
+
+    [Fact]
+    public async Task ALookupThatFailsAfterA2xxCreateWithoutId_KeepsTheTicket_AndNeverCreatesAgain()
+    {
+        var settings = GenericSettings();
+        settings["Bridge:Webhooks:tickets:Lookup:Path"] = "?reference=#{id}";
+        var situation = Events.NewSituationId();
+
+        // Before the create the search finds nothing; after it, the search is down.
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet()).InScenario("down after").WillSetStateTo("created")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("[]"));
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet()).InScenario("down after").WhenStateIs("created")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("created"));
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        var accepted = await events.PostEventAsync("generic", Events.Message("created", situation));
+        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+
+        Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
+        Assert.Contains("no readable ticket id", delivery.GetProperty("attempts")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
+    }
+
+    [Fact]
     public void ALookupThatCannotWork_StopsTheStart_NamingTheKey()
     {
         var settings = GenericSettings();

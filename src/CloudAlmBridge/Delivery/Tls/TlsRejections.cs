@@ -35,6 +35,12 @@ internal sealed class TlsRejections
         _reasons[host] = string.Join(", ", reasons);
     }
 
-    /// <summary>The reason recorded for <paramref name="host"/>, e.g. <c>UntrustedRoot</c>; null when none was.</summary>
-    public string? Find(string host) => _reasons.TryGetValue(host, out var reason) ? reason : null;
+    /// <summary>
+    /// Whether the validation callback refused <paramref name="host"/>'s certificate since its reason was last taken:
+    /// a handshake that failed otherwise (a connection cut mid-handshake, a protocol mismatch) is an ordinary failure.
+    /// </summary>
+    public bool WasRefused(string host) => _reasons.ContainsKey(host);
+
+    /// <summary>Takes the reason recorded for <paramref name="host"/>, e.g. <c>UntrustedRoot</c>; null when none was.</summary>
+    public string? Take(string host) => _reasons.TryRemove(host, out var reason) ? reason : null;
 }

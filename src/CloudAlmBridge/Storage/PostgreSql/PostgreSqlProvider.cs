@@ -24,10 +24,11 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
     public PostgreSqlProvider(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        if (!new NpgsqlConnectionStringBuilder(connectionString).ContainsKey("Max Auto Prepare"))
         {
             // The stores send the same few statements all the time: Npgsql prepares each on the server once it has
-            // been used twice on a connection, instead of parsing and planning it for every call.
+            // been used twice on a connection, instead of parsing and planning it for every call. `Max Auto
+            // Prepare=0` in the connection string turns it off (PgBouncer in transaction mode before 1.21 needs that).
             builder.MaxAutoPrepare = 32;
             builder.AutoPrepareMinUsages = 2;
         }
