@@ -51,13 +51,16 @@ internal static class ConsoleActions
         var scope = form["scope"].ToString() == "filter" ? "filter" : "selected";
         var filter = ConsolePages.ReadFilter(form["state"], form["subscription"], form["situation"], null, out _);
         List<long> ids;
-        if (scope == "filter")
+        var confirmed = form["confirmed"] == "yes";
+        if (scope == "filter" && !confirmed)
         {
             var deadLetters = await deliveries.ListAsync(DeliveryState.DeadLettered, filter.Subscription, filter.Situation, 0, MaxBulkReplay, cancellationToken);
             ids = deadLetters.Select(d => d.Id).ToList();
         }
         else
         {
+            // The confirmed POST replays exactly the set the confirmation listed (its ids), never the filter run
+            // again: a dead letter that arrived in between was not confirmed.
             ids = [];
             foreach (var text in form["ids"].Distinct().Take(MaxBulkReplay))
             {
@@ -73,7 +76,7 @@ internal static class ConsoleActions
             return Results.Redirect($"{ConsoleExtensions.Path}/deliveries{filter.Query()}{(filter.Query().Length == 0 ? "?" : "&")}replayed=0");
         }
 
-        if (form["confirmed"] != "yes")
+        if (!confirmed)
         {
             return ConsoleForms.Render<ReplayConfirm>(new
             {

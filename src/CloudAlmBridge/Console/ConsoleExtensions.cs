@@ -21,6 +21,9 @@ internal static class ConsoleExtensions
 
     public const string Path = "/console";
     public const string LoginPath = "/console/login";
+
+    /// <summary>The rate limit policy of <c>POST /console/login</c>.</summary>
+    public const string LoginRateLimit = "console-login";
     public const string SessionCookie = "bridge-console";
     public const string AntiforgeryCookie = "bridge-console-csrf";
     public const string AntiforgeryField = "__csrf";
@@ -59,6 +62,10 @@ internal static class ConsoleExtensions
         // behind a TLS-terminating proxy the bridge sees http. The token is no credential: it only pairs with the form's.
         builder.Services.AddOptions<AntiforgeryOptions>()
             .Configure(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        // Sign-ins are guesses until one works: 30 a minute per address, on top of the bridge's own limit.
+        builder.Services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(options => options.AddPolicy(LoginRateLimit, context =>
+            System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) })));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return builder;
@@ -68,11 +75,29 @@ internal static class ConsoleExtensions
     /// A session outlives nothing it was granted on: the client must still exist and still be an admin in the
     /// configuration in force (a removed operator is out at the next click, not at the cookie's expiry).
     /// </summary>
+    /// <summary>The session's sign-in time (Unix seconds) and a fingerprint of the secret it was opened with.</summary>
+    public const string SignedInAtItem = "bridge.signed_in_at";
+    public const string SecretItem = "bridge.secret";
+
+    /// <summary>However active a session is, it ends this long after its sign-in.</summary>
+    public static readonly TimeSpan MaxSessionAge = TimeSpan.FromHours(12);
+
+    /// <summary>A fingerprint of the client's secret as configured (never the secret): a change of it ends the sessions it opened.</summary>
+    public static string SecretFingerprint(ClientOptions client) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{client.SecretHash}\n{client.Secret}")))[..16];
+
     private static Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
         var clients = context.HttpContext.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security.Clients;
         var name = context.Principal?.Identity?.Name;
-        if (name is null || !clients.TryGetValue(name, out var client) || !client.Roles.Contains(Roles.Admin, StringComparer.Ordinal))
+        var items = context.Properties.Items;
+        var signedIn = items.TryGetValue(SignedInAtItem, out var at) && long.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : (DateTimeOffset?)null;
+        if (name is null || !clients.TryGetValue(name, out var client) || !client.Roles.Contains(Roles.Admin, StringComparer.Ordinal)
+            || signedIn is null || context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - signedIn > MaxSessionAge
+            || !items.TryGetValue(SecretItem, out var fingerprint) || fingerprint != SecretFingerprint(client))
         {
             context.RejectPrincipal();
             return context.HttpContext.SignOutAsync(Scheme);
@@ -92,7 +117,8 @@ internal static class ConsoleExtensions
             .DisableAntiforgery();
         console.MapGet("/assets/{file}", ConsoleAssets.Serve).AllowAnonymous();
         console.MapGet("/login", ConsoleLogin.Form).AllowAnonymous();
-        console.MapPost("/login", ConsoleLogin.SubmitAsync).AllowAnonymous().AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/login", ConsoleLogin.SubmitAsync).AllowAnonymous().AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync)
+            .RequireRateLimiting(LoginRateLimit);
 
         console.MapGet("/", ConsolePages.OverviewAsync);
         console.MapGet("/deliveries", ConsolePages.DeliveriesAsync);

@@ -6,8 +6,8 @@ internal static partial class ConsoleLog
     [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Console: {User} signed in")]
     public static partial void SignedIn(ILogger logger, string user);
 
-    [LoggerMessage(EventId = 8102, Level = LogLevel.Warning, Message = "Console: sign-in refused for client {Client}: {Reason}")]
-    public static partial void SignInRefused(ILogger logger, string client, string reason);
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Warning, Message = "Console: sign-in refused for client {Client}: {Reason} from {RemoteAddress}")]
+    public static partial void SignInRefused(ILogger logger, string client, string reason, string remoteAddress);
 
     [LoggerMessage(EventId = 8103, Level = LogLevel.Information, Message = "Console: {User} signed out")]
     public static partial void SignedOut(ILogger logger, string user);

@@ -10,6 +10,10 @@ namespace CloudAlmBridge.Console;
 /// </summary>
 internal static class ConsoleLogin
 {
+    private const int MaxClientName = 100;
+
+    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "(unknown)";
+
     public static IResult Form(HttpContext context, string? returnUrl) =>
         ConsoleForms.Render<LoginPage>(new { Shell = ConsoleForms.Shell(context, "Sign in", "login"), ReturnUrl = ConsoleForms.LocalConsoleUrl(returnUrl) });
 
@@ -20,23 +24,36 @@ internal static class ConsoleLogin
         var secret = form["secret"].ToString();
         var returnUrl = ConsoleForms.LocalConsoleUrl(form["returnUrl"].ToString());
 
+        // A client name is a short word: anything longer is refused before it reaches a log line or the page.
+        if (name.Length > MaxClientName)
+        {
+            name = name[..MaxClientName];
+            ConsoleLog.SignInRefused(logger, name, "a client name longer than 100 characters", Address(context));
+            return Refused(context, name, returnUrl, "Unknown client or wrong secret.", StatusCodes.Status401Unauthorized);
+        }
+
         var client = name.Length == 0 || secret.Length == 0 ? null : credentials.Verify(name, secret);
         if (client is null)
         {
-            ConsoleLog.SignInRefused(logger, name, "unknown client or wrong secret");
+            ConsoleLog.SignInRefused(logger, name, "unknown client or wrong secret", Address(context));
             return Refused(context, name, returnUrl, "Unknown client or wrong secret.", StatusCodes.Status401Unauthorized);
         }
 
         if (!client.Roles.Contains(Roles.Admin, StringComparer.Ordinal))
         {
             // The Cloud ALM client (role events) knows a valid secret, but the console is for operators.
-            ConsoleLog.SignInRefused(logger, name, "not an admin");
+            ConsoleLog.SignInRefused(logger, name, "not an admin", Address(context));
             return Refused(context, name, returnUrl, $"Client '{name}' is not an admin: the console is for clients with the role admin.",
                 StatusCodes.Status403Forbidden);
         }
 
+        // The session remembers when it began (an absolute lifetime, however busy) and which secret opened it (a
+        // rotated secret ends every session it opened).
         var principal = BridgePrincipal.Create(name, client.Roles, ConsoleExtensions.Scheme);
-        await context.SignInAsync(ConsoleExtensions.Scheme, principal, new AuthenticationProperties { IsPersistent = false });
+        var properties = new AuthenticationProperties { IsPersistent = false };
+        properties.Items[ConsoleExtensions.SignedInAtItem] = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        properties.Items[ConsoleExtensions.SecretItem] = ConsoleExtensions.SecretFingerprint(client);
+        await context.SignInAsync(ConsoleExtensions.Scheme, principal, properties);
         ConsoleLog.SignedIn(logger, name);
         return Results.Redirect(returnUrl);
     }

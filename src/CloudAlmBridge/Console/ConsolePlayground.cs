@@ -78,6 +78,12 @@ internal static class ConsolePlayground
             Response = form["response"].ToString(),
         };
 
+        // The same input checks as PUT /api/v1/mappings/{name}: the size limit, UTF-8 and strings that decode.
+        if (InputProblem(model.Json, configuration) is { } problem)
+        {
+            return Render(context, model with { Errors = [new MappingError(string.Empty, problem)] }, StatusCodes.Status400BadRequest);
+        }
+
         await stored.RefreshAsync(cancellationToken);
         var compilation = MappingDocument.Compile(model.Json);
         model = model with { Errors = compilation.Errors };
@@ -92,9 +98,15 @@ internal static class ConsolePlayground
     }
 
     /// <summary>The errors as the playground's script shows them while the operator types: each with its JSON path.</summary>
-    public static async Task<JsonHttpResult<ValidationAnswer>> ValidateAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<JsonHttpResult<ValidationAnswer>> ValidateAsync(HttpRequest request, ActiveConfiguration configuration,
+        CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(cancellationToken);
+        if (InputProblem(form["mapping"].ToString(), configuration) is { } problem)
+        {
+            return TypedResults.Json(new ValidationAnswer(false, [new ValidationError(string.Empty, problem, null)], []));
+        }
+
         var compilation = MappingDocument.Compile(form["mapping"].ToString());
         return TypedResults.Json(new ValidationAnswer(
             compilation.Document is not null,
@@ -192,17 +204,29 @@ internal static class ConsolePlayground
         }, StatusCodes.Status200OK);
     }
 
+    /// <summary>Why a mapping document typed into the playground cannot be taken at all, as PUT would refuse it; null when it can.</summary>
+    private static string? InputProblem(string json, ActiveConfiguration configuration)
+    {
+        var limit = configuration.Current.Options.Inbound.MaxBodyBytes;
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > limit)
+        {
+            return $"the mapping document has more than {limit} bytes (Bridge:Inbound:MaxBodyBytes)";
+        }
+
+        using var document = CloudAlmBridge.Ingestion.JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(json), string.Empty, out var problem);
+        return problem;
+    }
+
     private static JsonDocument? ParseJson(string text, string what, List<string> problems)
     {
-        try
+        // Checked like a body the bridge receives: UTF-8, depth, strings that decode (a lone surrogate would throw later).
+        var document = CloudAlmBridge.Ingestion.JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(text), string.Empty, out var problem);
+        if (document is null)
         {
-            return JsonDocument.Parse(text);
+            problems.Add($"{what}: {problem}");
         }
-        catch (JsonException exception)
-        {
-            problems.Add($"{what}: not valid JSON at line {(exception.LineNumber ?? 0) + 1}, column {(exception.BytePositionInLine ?? 0) + 1}");
-            return null;
-        }
+
+        return document;
     }
 
     private static PlaygroundModel Base(MappingCatalog catalog, ActiveConfiguration? configuration) => new()
