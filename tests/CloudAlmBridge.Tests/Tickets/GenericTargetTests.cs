@@ -30,12 +30,7 @@ public sealed class GenericTargetTests : IDisposable
         settings["Bridge:Subscriptions:generic:Mapping"] = "generic-ticket";
         _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-1"}""").WithDelay(TimeSpan.FromSeconds(5)));
-        using var factory = new BridgeFactory(settings);
-        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
-        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
-
-        var accepted = await events.PostEventAsync("generic", Events.Message("created", Events.NewSituationId()));
-        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+        var delivery = await DeliverCreatedAsync(settings, Events.NewSituationId());
 
         Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
         Assert.Contains("outcome unknown", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
@@ -51,12 +46,7 @@ public sealed class GenericTargetTests : IDisposable
         settings["Bridge:Delivery:MaxAnswerBytes"] = "65536";
         _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithBody("{\"id\":\"T-2\",\"padding\":\"" + new string('x', 256 * 1024) + "\"}"));
-        using var factory = new BridgeFactory(settings);
-        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
-        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
-
-        var accepted = await events.PostEventAsync("generic", Events.Message("created", Events.NewSituationId()));
-        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+        var delivery = await DeliverCreatedAsync(settings, Events.NewSituationId());
 
         Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
         Assert.Contains("MaxAnswerBytes", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
@@ -158,12 +148,7 @@ public sealed class GenericTargetTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"items":[{"id":"T-5"}]}"""));
         _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-6"}"""));
-        using var factory = new BridgeFactory(settings);
-        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
-        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
-
-        var accepted = await events.PostEventAsync("generic", Events.Message("created", Events.NewSituationId()));
-        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+        var delivery = await DeliverCreatedAsync(settings, Events.NewSituationId());
 
         Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
         Assert.Contains("Lookup:ResultsPointer '/itmes'", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
@@ -184,12 +169,7 @@ public sealed class GenericTargetTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(503));
         _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithBody("created"));
-        using var factory = new BridgeFactory(settings);
-        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
-        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
-
-        var accepted = await events.PostEventAsync("generic", Events.Message("created", situation));
-        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+        var delivery = await DeliverCreatedAsync(settings, situation);
 
         Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
         Assert.Contains("no readable ticket id", delivery.GetProperty("attempts")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -215,6 +195,16 @@ public sealed class GenericTargetTests : IDisposable
     {
         _target.Dispose();
         _directory.Dispose();
+    }
+
+    /// <summary>Starts a bridge with <paramref name="settings"/>, posts a CREATED of the situation, and returns its delivery once finished.</summary>
+    private static async Task<System.Text.Json.JsonElement> DeliverCreatedAsync(Dictionary<string, string?> settings, string situation)
+    {
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        var accepted = await events.PostEventAsync("generic", Events.Message("created", situation));
+        return await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
     }
 
     private Dictionary<string, string?> GenericSettings()
