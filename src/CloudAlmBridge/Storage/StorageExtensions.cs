@@ -1,6 +1,7 @@
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Storage.PostgreSql;
 using CloudAlmBridge.Storage.Sqlite;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace CloudAlmBridge.Storage;
 
@@ -27,6 +28,12 @@ internal static class StorageExtensions
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+
+        // The console's session and antiforgery keys, in the database: shared by the instances, kept by a restart.
+        builder.Services.AddDataProtection().SetApplicationName("CloudAlmBridge");
+        builder.Services.AddSingleton<DataProtectionKeyStore>();
+        builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<DataProtectionKeyStore>((options, store) => options.XmlRepository = store);
         return builder;
     }
 

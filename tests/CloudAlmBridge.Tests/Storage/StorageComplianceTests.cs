@@ -403,6 +403,21 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task DataProtectionKeys_StoredByOneInstance_AreReadByAnother_AndAKeyIsStoredOnce()
+    {
+        var a = new DataProtectionKeyStore(Harness.Instance("a").Database);
+        var b = new DataProtectionKeyStore(Harness.Instance("b").Database);
+        var key = new System.Xml.Linq.XElement("key", new System.Xml.Linq.XAttribute("id", "k1"), new System.Xml.Linq.XElement("secret", "abc"));
+
+        await Task.Run(() => a.StoreElement(key, "key-k1"));
+        await Task.Run(() => a.StoreElement(key, "key-k1"));
+        var read = await Task.Run(() => b.GetAllElements());
+
+        var only = Assert.Single(read);
+        Assert.Equal(key.ToString(), only.ToString());
+    }
+
+    [Fact]
     public async Task SandboxRecords_AreSharedByInstances_NumberedWithoutReuse_AndChangedOneWriterAtATime()
     {
         var a = Harness.Instance("a").Sandbox;
