@@ -71,8 +71,9 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     private async Task<(DeliveryRecord Delivery, bool IsDuplicate)> InsertAsync(DbConnection connection, DbTransaction transaction, NewDelivery delivery)
     {
-        // Dedupe by constraint, never check-then-insert: a duplicate of either unique index (also one written
-        // earlier in the same batch) inserts nothing, and the original is read back in the same transaction.
+        // Dedupe by constraint, never check-then-insert: a duplicate on ux_deliveries_event (also one written earlier in
+        // the same batch) inserts nothing, and the original is read back in the same transaction. An identical body
+        // has the same key, so it is refused by the same index.
         await using var insert = connection.CreateCommand(AcceptInsert, transaction)
             .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
             .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash).Text("@message", delivery.Message)
@@ -100,11 +101,10 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         await using var existing = connection.CreateCommand($"""
                     SELECT {Columns} FROM deliveries
                     WHERE subscription = @subscription
-                      AND ((situation_id = @situation AND event_type = @eventType AND dedupe_key = @dedupe) OR body_hash = @hash)
-                    ORDER BY id LIMIT 1;
+                      AND situation_id = @situation AND event_type = @eventType AND dedupe_key = @dedupe;
                     """, transaction)
             .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
-            .Text("@dedupe", delivery.DedupeKey).Text("@hash", delivery.BodyHash);
+            .Text("@dedupe", delivery.DedupeKey);
         return ((await ReadAllAsync(existing, CancellationToken.None))[0], true);
     }
 
@@ -232,13 +232,8 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"""
-                SELECT {Columns} FROM deliveries
-                WHERE (@state IS NULL OR state = @state) AND (@subscription IS NULL OR subscription = @subscription)
-                  AND (@situation IS NULL OR situation_id = @situation)
-                ORDER BY id LIMIT @take OFFSET @skip;
-                """)
-            .Int32("@state", (int?)state).Text("@subscription", subscription).Text("@situation", situationId)
+        await using var command = Filtered(connection.CreateCommand($"SELECT {Columns} FROM deliveries{Where(state, subscription, situationId)} ORDER BY id LIMIT @take OFFSET @skip;"),
+                state, subscription, situationId)
             .Int32("@take", take).Int32("@skip", skip);
         return await ReadAllAsync(command, cancellationToken);
     }
@@ -253,13 +248,54 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     public async Task<long> CountAsync(DeliveryState? state, string? subscription, string? situationId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand("""
-                SELECT COUNT(*) FROM deliveries
-                WHERE (@state IS NULL OR state = @state) AND (@subscription IS NULL OR subscription = @subscription)
-                  AND (@situation IS NULL OR situation_id = @situation);
-                """)
-            .Int32("@state", (int?)state).Text("@subscription", subscription).Text("@situation", situationId);
+        await using var command = Filtered(connection.CreateCommand($"SELECT COUNT(*) FROM deliveries{Where(state, subscription, situationId)};"),
+            state, subscription, situationId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Only the conditions asked for, never "@x IS NULL OR": a plain condition lets either database use its index
+    /// (ix_deliveries_state for a state, ux_deliveries_event for a situation) instead of reading every delivery.
+    /// </summary>
+    private static string Where(DeliveryState? state, string? subscription, string? situationId)
+    {
+        List<string> conditions = [];
+        if (state is not null)
+        {
+            conditions.Add("state = @state");
+        }
+
+        if (subscription is not null)
+        {
+            conditions.Add("subscription = @subscription");
+        }
+
+        if (situationId is not null)
+        {
+            conditions.Add("situation_id = @situation");
+        }
+
+        return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+    }
+
+    private static DbCommand Filtered(DbCommand command, DeliveryState? state, string? subscription, string? situationId)
+    {
+        if (state is not null)
+        {
+            command.Int32("@state", (int)state);
+        }
+
+        if (subscription is not null)
+        {
+            command.Text("@subscription", subscription);
+        }
+
+        if (situationId is not null)
+        {
+            command.Text("@situation", situationId);
+        }
+
+        return command;
     }
 
     public async Task<IReadOnlyDictionary<DeliveryState, long>> CountByStateAsync(DateTimeOffset? since, CancellationToken cancellationToken)

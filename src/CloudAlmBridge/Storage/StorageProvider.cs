@@ -27,6 +27,9 @@ internal abstract class StorageProvider
     /// </summary>
     public virtual CommandCache AttachCommandCache(DbConnection connection) => throw new NotSupportedException();
 
+    /// <summary>Settings of the one writer's connection, once when it opens; only for a provider that <see cref="TakesOneWriterAtATime"/>.</summary>
+    public virtual Task PrepareWriterAsync(DbConnection connection) => throw new NotSupportedException();
+
     /// <summary>Once per process before the schema is touched (SQLite: the file's folder and journal mode).</summary>
     public virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

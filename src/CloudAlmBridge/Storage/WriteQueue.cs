@@ -88,6 +88,7 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
         if (_connection is null)
         {
             _connection = await database.OpenAsync(CancellationToken.None);
+            await database.Provider.PrepareWriterAsync(_connection);
             _commands = database.Provider.AttachCommandCache(_connection);
         }
 
