@@ -34,10 +34,14 @@ internal static class DeliveryExtensions
         // Token requests go straight to the token endpoint: no retries (a refused secret will not change by retrying).
         // The same socket handler as the tickets: no redirects, and a token URL on the destination's host is trusted
         // and presented certificates as that destination is.
+        // Without the client factory's own loggers: they log below Warning only, and cost a log scope per call; the
+        // bridge logs its calls itself (DeliveryLog).
         builder.Services.AddHttpClient(OAuthTokenCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(
                 services.GetRequiredService<ActiveConfiguration>(), services.GetRequiredService<TlsRejections>()));
         var client = builder.Services.AddHttpClient<TicketSystemClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(services => DestinationTlsHandler.Create(
                 services.GetRequiredService<ActiveConfiguration>(), services.GetRequiredService<TlsRejections>()));
         client.AddResilienceHandler("ticket-system", static (pipeline, context) =>

@@ -58,11 +58,13 @@ internal sealed class EventInbox(
             return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
         }
 
+        // A new event cannot have been finished elsewhere yet: no read before the wait. A duplicate may be running on
+        // another instance.
         await notifications.WaitAsync(delivery.Id,
             async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
-            wait, timeProvider, cancellationToken);
-        delivery = (await deliveries.FindAsync(delivery.Id, cancellationToken))!;
-        return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
+            wait, timeProvider, cancellationToken, askStorageFirst: duplicate);
+        var (finished, finishedLink) = await deliveries.FindWithLinkAsync(delivery.Id, cancellationToken);
+        return (finished!, finishedLink);
     }
 
     private async Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptAsync(NewDelivery delivery,

@@ -197,6 +197,16 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     }
 
+    public async Task<(DeliveryRecord? Delivery, TicketLink? Link)> FindWithLinkAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT {Columns} FROM deliveries WHERE id = @id;").Int64("@id", id);
+        var delivery = (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
+        return delivery is null
+            ? (null, null)
+            : (delivery, await TicketStore.FindLinkAsync(Provider, connection, null, delivery.Subscription, delivery.SituationId, cancellationToken));
+    }
+
     public async Task<DeliveryState?> GetStateAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -40,6 +40,9 @@ internal interface IDeliveryStore
 
     Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>A delivery with its situation's link as they stand now, read on one connection (an answer after the wait).</summary>
+    Task<(DeliveryRecord? Delivery, TicketLink? Link)> FindWithLinkAsync(long id, CancellationToken cancellationToken);
+
     /// <summary>Only the state: what a waiting Cloud ALM call asks while another instance delivers.</summary>
     Task<DeliveryState?> GetStateAsync(long id, CancellationToken cancellationToken);
 
