@@ -26,8 +26,8 @@ internal sealed class DeliveryNotifications
     /// <summary>
     /// Waits until the delivery is finished, or the time is up (no exception either way). The waiter is registered
     /// before <paramref name="isFinished"/> is asked, so a delivery that finishes in between is not missed.
-    /// <paramref name="askStorageFirst"/> false: the caller has just accepted the delivery, so only this process can
-    /// have finished it yet; the storage is asked at the first cross-instance poll.
+    /// <paramref name="askStorageFirst"/> false: the caller has just accepted the delivery, so it is not finished
+    /// anywhere this soon unless here; the storage is asked from the first cross-instance poll on.
     /// </summary>
     public async Task WaitAsync(long deliveryId, Func<Task<bool>> isFinished, TimeSpan timeout, TimeProvider timeProvider,
         CancellationToken cancellationToken, bool askStorageFirst = true)
@@ -43,6 +43,7 @@ internal sealed class DeliveryNotifications
         // Registered, then the recent ones read; Finished writes the recent one, then reads the waiters: one of the two
         // sees the other.
         Interlocked.MemoryBarrier();
+
         // Only a delivery just accepted looks among the recent ones: a duplicate's delivery may have finished before
         // and been replayed since.
         var justAccepted = !askStorageFirst;

@@ -58,8 +58,8 @@ internal sealed class EventInbox(
             return (delivery, await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
         }
 
-        // A new event cannot have been finished elsewhere yet: no read before the wait. A duplicate may be running on
-        // another instance.
+        // A new event is not finished anywhere this soon: its first look at the storage is the first cross-instance
+        // poll, and this process's own finish wakes it. A duplicate's delivery may have finished long ago: asked at once.
         await notifications.WaitAsync(delivery.Id,
             async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
             wait, timeProvider, cancellationToken, askStorageFirst: duplicate);
