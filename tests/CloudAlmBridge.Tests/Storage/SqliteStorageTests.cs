@@ -53,4 +53,58 @@ public sealed class SqliteStorageTests : StorageComplianceTests
         Assert.Equal(("Acme", 4L), (mapping.Name, mapping.Version));
         Assert.True(await instance.Mappings.DeleteAsync("acme", mapping.Revision, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AWriteThatFailsInABatch_IsUndoneAlone_AndTheOthersOfItsBatchAreCommitted()
+    {
+        var database = Harness.Instance("writer").Database;
+        await database.InitializeAsync(CancellationToken.None);
+
+        // The first write holds the one writer until the others are queued, so that they share the next batch.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = database.WriteAsync(async (connection, transaction) =>
+        {
+            await gate.Task;
+            return await InsertKeyAsync(connection, transaction, "first");
+        }, CancellationToken.None);
+        var before = database.WriteAsync((connection, transaction) => InsertKeyAsync(connection, transaction, "before"), CancellationToken.None);
+        var failing = database.WriteAsync(async (connection, transaction) =>
+        {
+            await InsertKeyAsync(connection, transaction, "half-done");
+            return await InsertKeyAsync(connection, transaction, "before");
+        }, CancellationToken.None);
+        var after = database.WriteAsync((connection, transaction) => InsertKeyAsync(connection, transaction, "after"), CancellationToken.None);
+        gate.SetResult();
+
+        // Bounded, so that a writer that never completes them fails the test instead of hanging the run.
+        await Task.WhenAll(first, before, after).WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<SqliteException>(() => failing.WaitAsync(TimeSpan.FromSeconds(30)));
+        await using var read = new SqliteConnection(Harness.ConnectionString);
+        await read.OpenAsync();
+        await using var command = read.CreateCommand();
+        command.CommandText = "SELECT name FROM data_protection_keys ORDER BY name;";
+        var names = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        // The failing write's first insert went with it; the writes around it stand.
+        Assert.Equal(["after", "before", "first"], names);
+    }
+
+    private static async Task<int> InsertKeyAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string name)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO data_protection_keys (name, xml) VALUES (@name, '<key/>');";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@name";
+        parameter.Value = name;
+        command.Parameters.Add(parameter);
+        return await command.ExecuteNonQueryAsync();
+    }
 }
