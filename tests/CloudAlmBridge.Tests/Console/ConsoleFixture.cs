@@ -136,7 +136,17 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.FillAsync("#client", TestSettings.AdminClient);
         await page.FillAsync("#secret", TestSettings.AdminSecret);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/console");
+        try
+        {
+            await page.WaitForURLAsync("**/console");
+        }
+        catch (TimeoutException exception)
+        {
+            // Where the sign-in ended instead, and what that page said: a refused sign-in explains itself.
+            var text = await page.InnerTextAsync("body");
+            throw new TimeoutException($"The sign-in did not reach /console: the page is {page.Url}, saying: {text[..Math.Min(text.Length, 600)]}", exception);
+        }
+
         return page;
     }
 
