@@ -46,11 +46,10 @@ internal sealed class DeliveryNotifications
 
         // Only a delivery just accepted looks among the recent ones: a duplicate's delivery may have finished before
         // and been replayed since.
-        var justAccepted = !askStorageFirst;
         var ask = askStorageFirst;
         try
         {
-            while (!(justAccepted && FinishedRecently(deliveryId)) && !(ask && await isFinished()))
+            while (!(!askStorageFirst && FinishedRecently(deliveryId)) && !(ask && await isFinished()))
             {
                 ask = true;
                 var remaining = timeout - timeProvider.GetElapsedTime(started);

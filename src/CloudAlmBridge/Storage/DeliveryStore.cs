@@ -193,18 +193,21 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     public async Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT {Columns} FROM deliveries WHERE id = @id;").Int64("@id", id);
-        return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
+        return await FindAsync(connection, id, cancellationToken);
     }
 
     public async Task<(DeliveryRecord? Delivery, TicketLink? Link)> FindWithLinkAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await FindAsync(connection, id, cancellationToken) is { } delivery
+            ? (delivery, await TicketStore.FindLinkAsync(Provider, connection, null, delivery.Subscription, delivery.SituationId, cancellationToken))
+            : (null, null);
+    }
+
+    private async Task<DeliveryRecord?> FindAsync(DbConnection connection, long id, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand($"SELECT {Columns} FROM deliveries WHERE id = @id;").Int64("@id", id);
-        var delivery = (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
-        return delivery is null
-            ? (null, null)
-            : (delivery, await TicketStore.FindLinkAsync(Provider, connection, null, delivery.Subscription, delivery.SituationId, cancellationToken));
+        return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     }
 
     public async Task<DeliveryState?> GetStateAsync(long id, CancellationToken cancellationToken)
@@ -242,7 +245,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Filtered(connection.CreateCommand($"SELECT {Columns} FROM deliveries{Where(state, subscription, situationId)} ORDER BY id LIMIT @take OFFSET @skip;"),
+        await using var command = Filtered(connection, $"SELECT {Columns} FROM deliveries", " ORDER BY id LIMIT @take OFFSET @skip;",
                 state, subscription, situationId)
             .Int32("@take", take).Int32("@skip", skip);
         return await ReadAllAsync(command, cancellationToken);
@@ -258,53 +261,39 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     public async Task<long> CountAsync(DeliveryState? state, string? subscription, string? situationId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Filtered(connection.CreateCommand($"SELECT COUNT(*) FROM deliveries{Where(state, subscription, situationId)};"),
-            state, subscription, situationId);
+        await using var command = Filtered(connection, "SELECT COUNT(*) FROM deliveries", ";", state, subscription, situationId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>
-    /// Only the conditions asked for, never "@x IS NULL OR": a plain condition lets either database use its index
+    /// <paramref name="select"/>, the conditions asked for with their parameters, then <paramref name="rest"/>. Only
+    /// those conditions, never "@x IS NULL OR": a plain condition lets either database use its index
     /// (ix_deliveries_state for a state, ux_deliveries_event for a situation) instead of reading every delivery.
     /// </summary>
-    private static string Where(DeliveryState? state, string? subscription, string? situationId)
+    private static DbCommand Filtered(DbConnection connection, string select, string rest, DeliveryState? state, string? subscription,
+        string? situationId)
     {
+        var command = connection.CreateCommand();
         List<string> conditions = [];
         if (state is not null)
         {
             conditions.Add("state = @state");
-        }
-
-        if (subscription is not null)
-        {
-            conditions.Add("subscription = @subscription");
-        }
-
-        if (situationId is not null)
-        {
-            conditions.Add("situation_id = @situation");
-        }
-
-        return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-    }
-
-    private static DbCommand Filtered(DbCommand command, DeliveryState? state, string? subscription, string? situationId)
-    {
-        if (state is not null)
-        {
             command.Int32("@state", (int)state);
         }
 
         if (subscription is not null)
         {
+            conditions.Add("subscription = @subscription");
             command.Text("@subscription", subscription);
         }
 
         if (situationId is not null)
         {
+            conditions.Add("situation_id = @situation");
             command.Text("@situation", situationId);
         }
 
+        command.CommandText = select + (conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions)) + rest;
         return command;
     }
 
