@@ -44,6 +44,14 @@ public sealed class OperationMapping
 
     public bool HasResponse => _response is not null;
 
+    /// <summary>
+    /// The operation reads a ticket id from its answer (<c>externalIdProperty</c>, or an <c>externalId</c> in its
+    /// response section): a 2xx without one was cut short. A mapping that reads none (a target that keeps no ticket
+    /// the bridge could address later) expects none.
+    /// </summary>
+    public bool ReadsTicketId => _externalIdPointer is not null
+        || (_response is ObjectNode section && section.Properties.Any(p => p.Key.Value == "externalId"));
+
     /// <summary>The operation's path with placeholder values percent-encoded; "" when it has none.</summary>
     public string RenderPath(in MappingContext context) => _path?.Render(context, escapeValues: true) ?? string.Empty;
 

@@ -15,6 +15,7 @@ using CloudAlmBridge.Security;
 using CloudAlmBridge.Security.Tokens;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
+using CloudAlmBridge.TicketSystems;
 
 var builder = WebApplication.CreateBuilder(BridgeCheck.WithoutFlag(args));
 
@@ -26,6 +27,7 @@ builder.AddBridgeConsole();
 builder.AddBridgeStorage();
 builder.AddBridgeMappings();
 builder.AddBridgeDelivery();
+builder.AddBridgeTicketSystems();
 builder.AddBridgeTickets();
 builder.AddBridgeOutbox();
 builder.AddBridgeOpenApi();
@@ -59,6 +61,7 @@ app.MapDestinationTest();
 app.MapCloudAlmSetup();
 app.MapMappings();
 app.MapTicketsAndDeliveries();
+app.MapHeldSituations();
 app.MapServiceNowSandbox();
 app.MapBridgeConsole();
 

@@ -1,12 +1,14 @@
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Storage;
+using CloudAlmBridge.TicketSystems;
 
 namespace CloudAlmBridge.Check;
 
 /// <summary>
-/// <c>--check</c>: validates the configuration and the mapping files, reaches the storage, prints what would be in
-/// force (each subscription → webhook → destination → mapping) and exits 0 or 1, serving nothing. For a change before it
+/// <c>--check</c>: validates the configuration and the mapping files, reaches the storage, asks each Jira webhook's Jira
+/// which deployment it is and whether its search works, prints what would be in force (each subscription → webhook →
+/// destination → mapping) and exits 0 or 1, serving nothing. For a change before it
 /// is rolled out, and for a container's first run.
 /// </summary>
 internal static class BridgeCheck
@@ -22,7 +24,7 @@ internal static class BridgeCheck
     {
         var configuration = services.GetRequiredService<ActiveConfiguration>();
         var model = configuration.Current;
-        var warnings = UnknownSettings.Find(services.GetRequiredService<IConfiguration>());
+        var warnings = UnknownSettings.Find(services.GetRequiredService<IConfiguration>()).ToList();
         foreach (var warning in warnings)
         {
             output.WriteLine($"  warning: {warning}");
@@ -56,6 +58,38 @@ internal static class BridgeCheck
                                               or InvalidOperationException or ArgumentException)
         {
             output.WriteLine($"Storage: {storage} cannot be reached: {exception.Message}");
+            output.WriteLine("Check failed.");
+            return 1;
+        }
+
+        // Jira's search differs between Cloud and Data Center: say which one each Jira webhook found, and whether its
+        // look-up before a create works, since a refused one holds every new situation.
+        var failed = false;
+        var systems = services.GetRequiredService<TicketSystemRegistry>();
+        foreach (var webhook in model.Subscriptions.Values.Select(s => s.Webhook).Where(w => w.Kind == TicketSystemKind.Jira)
+                     .DistinctBy(w => w.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var lookup = await DestinationProbe.CheckLookupAsync(systems.For(webhook), webhook, timeout.Token);
+            if (lookup is null)
+            {
+                continue;
+            }
+
+            if (lookup.System is null)
+            {
+                warnings.Add(lookup.Summary);
+                output.WriteLine($"  warning: Jira webhook {webhook.Name}: {lookup.Summary}");
+            }
+            else
+            {
+                failed |= !lookup.Works;
+                output.WriteLine($"Jira webhook {webhook.Name}: {lookup.Summary}");
+            }
+        }
+
+        if (failed)
+        {
             output.WriteLine("Check failed.");
             return 1;
         }

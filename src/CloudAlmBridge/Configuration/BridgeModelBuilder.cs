@@ -439,18 +439,47 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{key}:Path: '{webhook.Path}' must start with '/'");
         }
 
+        if (!string.Equals(webhook.UnknownOutcome, WebhookOptions.Hold, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(webhook.UnknownOutcome, WebhookOptions.CreateAgain, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{key}:UnknownOutcome: '{webhook.UnknownOutcome}' must be '{WebhookOptions.Hold}' (the situation waits for an operator) "
+                + $"or '{WebhookOptions.CreateAgain}' (a possible duplicate instead of a wait)");
+        }
+
+        if (webhook.Jira is { } jira)
+        {
+            if (webhook.Kind != TicketSystemKind.Jira)
+            {
+                errors.Add($"{key}:Jira: only a JIRA webhook takes Jira settings; remove it, or set DestinationType to JIRA");
+            }
+            else if (!JiraWebhookOptions.Deployments.Contains(jira.Deployment, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key}:Jira:Deployment: '{jira.Deployment}' must be one of {string.Join(", ", JiraWebhookOptions.Deployments)} "
+                    + "(Auto asks GET /rest/api/2/serverInfo once)");
+            }
+        }
+
         if (webhook.Lookup is { } lookup)
         {
-            CompileLookup(key, webhook, lookup, errors);
+            if (lookup.SettleTime is { } settle && (settle < TimeSpan.Zero || settle > TimeSpan.FromHours(1)))
+            {
+                errors.Add($"{key}:Lookup:SettleTime: must be between 00:00:00 and 01:00:00 (is {settle})");
+            }
+
+            // A look-up block that only sets the settle time is every system's; a path is a generic target's own.
+            if (webhook.Kind == TicketSystemKind.Generic || lookup.Path is not null || lookup.ResultsPointer.Length > 0)
+            {
+                CompileLookup(key, webhook, lookup, errors);
+            }
         }
     }
 
     /// <summary>The generic look-up's path, compiled; null (with errors) when it is wrong.</summary>
     private static PathTemplate? CompileLookup(string key, WebhookOptions webhook, WebhookLookupOptions lookup, List<string> errors)
     {
-        if (!string.Equals(webhook.DestinationType, WebhookOptions.Generic, StringComparison.OrdinalIgnoreCase))
+        if (webhook.Kind != TicketSystemKind.Generic)
         {
-            errors.Add($"{key}:Lookup: only a GENERIC webhook takes a look-up; {webhook.DestinationType} webhooks look their tickets up by themselves (ServiceNow by correlation_id, Jira by label); remove it");
+            errors.Add($"{key}:Lookup: only a GENERIC webhook takes a look-up path; {webhook.DestinationType} webhooks look their tickets up by themselves (ServiceNow by correlation_id, Jira by label); remove Lookup:Path and Lookup:ResultsPointer (Lookup:SettleTime stays)");
             return null;
         }
 
@@ -583,7 +612,7 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         }
 
         // Compiled once per subscription: a webhook's errors were reported when the webhook was validated.
-        var lookup = webhook.Lookup is { } lookupOptions ? CompileLookup(string.Empty, webhook, lookupOptions, []) : null;
+        var lookup = webhook.Lookup is { Path: not null } lookupOptions ? CompileLookup(string.Empty, webhook, lookupOptions, []) : null;
         return new ResolvedSubscription(name, subscription,
             new ResolvedWebhook(subscription.Webhook!, webhook, webhook.Destination!, destination, lookup), mappingName);
     }

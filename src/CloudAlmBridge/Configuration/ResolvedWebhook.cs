@@ -6,16 +6,19 @@ namespace CloudAlmBridge.Configuration;
 internal sealed record ResolvedWebhook(string Name, WebhookOptions Options, string DestinationName, DestinationOptions Destination,
     PathTemplate? LookupPath = null)
 {
+    /// <summary>The destination's URL without a trailing slash: Jira's own routes (<c>/rest/api/…</c>) are appended to it.</summary>
+    public string DestinationUrl => Destination.Url!.TrimEnd('/');
+
     /// <summary>Destination URL plus webhook path: an operation's <c>path</c> is appended to this.</summary>
-    public string ResourceUrl => Destination.Url!.TrimEnd('/') + Options.Path;
+    public string ResourceUrl => DestinationUrl + Options.Path;
 
-    public bool IsServiceNow => string.Equals(Options.DestinationType, WebhookOptions.ServiceNow, StringComparison.OrdinalIgnoreCase);
-
-    public bool IsJira => string.Equals(Options.DestinationType, WebhookOptions.Jira, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Which ticket system this is: it chooses the webhook's adapter, and nothing else asks it.</summary>
+    public TicketSystemKind Kind { get; } = Options.Kind;
 
     /// <summary>
-    /// The ticket system can be asked whether a situation's ticket exists: ServiceNow by correlation id, Jira by label, a
-    /// generic target by its configured look-up. Only then is a create retried after an answer that was lost.
+    /// <c>UnknownOutcome</c> is <c>CreateAgain</c>: when nothing can settle whether a create made a ticket, the bridge
+    /// creates again (a possible duplicate) instead of holding the situation for an operator.
     /// </summary>
-    public bool CanLookUp => IsServiceNow || IsJira || LookupPath is not null;
+    public bool CreatesAgainWhenUnknown =>
+        string.Equals(Options.UnknownOutcome, WebhookOptions.CreateAgain, StringComparison.OrdinalIgnoreCase);
 }

@@ -4,6 +4,7 @@ using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
+using CloudAlmBridge.TicketSystems;
 
 namespace CloudAlmBridge.Console;
 
@@ -13,7 +14,7 @@ internal static class ConsoleActions
     /// <summary>A bulk replay takes at most this many dead letters at once: the confirmation says so when there are more.</summary>
     public const int MaxBulkReplay = 500;
 
-    public static async Task<IResult> ReplayOneAsync(HttpContext context, long id, IDeliveryStore deliveries, DeliveryDispatcher dispatcher,
+    public static async Task<IResult> ReplayOneAsync(HttpContext context, long id, IDeliveryStore deliveries, ITicketStore tickets, DeliveryDispatcher dispatcher,
         TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
@@ -23,6 +24,15 @@ internal static class ConsoleActions
                 Shell = ConsoleForms.Shell(context, "Unknown delivery", "deliveries"),
                 Message = $"No delivery {id} exists.",
             }, StatusCodes.Status404NotFound);
+        }
+
+        if (delivery.State == DeliveryState.DeadLettered && await tickets.FindLinkAsync(delivery.Subscription, delivery.SituationId, cancellationToken) is { IsHeld: true })
+        {
+            return ConsoleForms.Render<ErrorPage>(new
+            {
+                Shell = ConsoleForms.Shell(context, "Situation held", "held"),
+                Message = $"Situation {delivery.SituationId} is held: nothing can tell whether its create made a ticket. Settle it on the Held situations page instead.",
+            }, StatusCodes.Status409Conflict);
         }
 
         if (!await deliveries.ReplayAsync(id, timeProvider.GetUtcNow(), cancellationToken))
@@ -100,6 +110,43 @@ internal static class ConsoleActions
         dispatcher.Wake();
         var query = filter.Query();
         return Results.Redirect($"{ConsoleExtensions.Path}/deliveries{query}{(query.Length == 0 ? "?" : "&")}replayed={replayed.Count}");
+    }
+
+    /// <summary>Settles a held situation with the same use case as the REST API; a refusal shows on the page.</summary>
+    public static async Task<IResult> SettleAsync(HttpContext context, HeldSituations held, DeliveryDispatcher dispatcher,
+        ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
+    {
+        var form = await context.Request.ReadFormAsync(cancellationToken);
+        Settlement? settlement = form["outcome"].ToString() switch
+        {
+            "ticket" => Settlement.Ticket,
+            "noTicket" => Settlement.NoTicket,
+            "discard" => Settlement.Discard,
+            _ => null,
+        };
+        var result = settlement is null
+            ? SettleResult.Fail(SettleFailure.Invalid, "Choose how to settle the situation.")
+            : await held.SettleAsync(form["subscription"].ToString(), form["situation"].ToString(), settlement.Value, form["ticketId"].ToString(),
+                User(context), cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            var items = await held.ListAsync(null, 0, ConsolePages.PageSize, cancellationToken);
+            return ConsoleForms.Render<HeldPage>(new
+            {
+                Shell = ConsoleForms.Shell(context, "Held situations", "held", error: result.Summary),
+                Model = new HeldModel(items),
+            }, failure switch
+            {
+                SettleFailure.NotHeld => StatusCodes.Status409Conflict,
+                SettleFailure.NoSuchTicket => StatusCodes.Status404NotFound,
+                SettleFailure.TicketSystem => StatusCodes.Status502BadGateway,
+                _ => StatusCodes.Status400BadRequest,
+            });
+        }
+
+        ConsoleLog.Settled(logger, User(context), form["subscription"].ToString(), form["situation"].ToString(), result.Summary);
+        dispatcher.Wake();
+        return Results.Redirect($"{ConsoleExtensions.Path}/held?settled=1");
     }
 
     public static async Task<IResult> TestDestinationAsync(HttpContext context, string name, DestinationProbe probe, ActiveConfiguration configuration,

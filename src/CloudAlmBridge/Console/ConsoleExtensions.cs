@@ -124,12 +124,14 @@ internal static class ConsoleExtensions
         console.MapGet("/deliveries", ConsolePages.DeliveriesAsync);
         console.MapGet("/deliveries/{id:long}", ConsolePages.DeliveryAsync);
         console.MapGet("/tickets", ConsolePages.TicketsAsync);
+        console.MapGet("/held", ConsolePages.HeldAsync);
         console.MapGet("/destinations", ConsolePages.Destinations);
         console.MapGet("/playground", ConsolePlayground.Page);
 
         console.MapPost("/logout", ConsoleLogin.LogoutAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/deliveries/{id:long}/replay", ConsoleActions.ReplayOneAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/deliveries/replay", ConsoleActions.ReplayManyAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/held/settle", ConsoleActions.SettleAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/destinations/{name}/test", ConsoleActions.TestDestinationAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/playground", ConsolePlayground.SubmitAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/playground/validate", ConsolePlayground.ValidateAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);

@@ -23,6 +23,9 @@ internal static partial class ConsoleLog
 
     [LoggerMessage(EventId = 8107, Level = LogLevel.Warning, Message = "Console: a POST to {Path} by {User} was refused: {Reason}")]
     public static partial void AntiforgeryRejected(ILogger logger, string path, string user, string reason);
+
+    [LoggerMessage(EventId = 8108, Level = LogLevel.Information, Message = "Console: {User} settled held situation {SituationId} on {Subscription}: {Summary}")]
+    public static partial void Settled(ILogger logger, string user, string subscription, string situationId, string summary);
 }
 
 /// <summary>The log category of the console's actions: <c>CloudAlmBridge.Console.ConsoleAudit</c>.</summary>

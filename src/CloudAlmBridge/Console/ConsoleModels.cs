@@ -1,8 +1,8 @@
 using CloudAlmBridge.Configuration;
-using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Outbox;
+using CloudAlmBridge.TicketSystems;
 
 namespace CloudAlmBridge.Console;
 
@@ -11,11 +11,14 @@ namespace CloudAlmBridge.Console;
 public sealed record StateCount(string State, long Count);
 
 public sealed record OverviewModel(long QueueDepth, long DeadLetters, IReadOnlyList<StateCount> LastHour, IReadOnlyList<StateCount> LastDay,
-    IReadOnlyList<DestinationHealthView> Destinations);
+    IReadOnlyList<DestinationHealthView> Destinations, long Held = 0);
+
+/// <summary>The held situations page: every held situation (at most a page of them), longest held first.</summary>
+public sealed record HeldModel(IReadOnlyList<CloudAlmBridge.Tickets.HeldSituationView> Items);
 
 /// <summary>A destination's recent calls in this instance; <see cref="Failing"/> when the last call failed.</summary>
 public sealed record DestinationHealthView(string Name, string Url, string Type, DateTimeOffset? LastSuccess, DateTimeOffset? LastFailure,
-    string? LastFailureMessage, int ConsecutiveFailures, string? ConfigurationProblem)
+    string? LastFailureMessage, int ConsecutiveFailures, string? ConfigurationProblem, string? LookupProblem = null)
 {
     public bool Failing => ConsecutiveFailures > 0;
 }

@@ -5,6 +5,7 @@ using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
+using CloudAlmBridge.TicketSystems;
 
 namespace CloudAlmBridge.Console;
 
@@ -16,7 +17,7 @@ internal static class ConsolePages
     // Shown HTML-encoded by the page: the relaxed encoder keeps umlauts and quotes readable instead of \uXXXX.
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<IResult> OverviewAsync(HttpContext context, IDeliveryStore deliveries, ActiveConfiguration configuration,
+    public static async Task<IResult> OverviewAsync(HttpContext context, IDeliveryStore deliveries, ITicketStore tickets, ActiveConfiguration configuration,
         DestinationHealth health, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
@@ -25,7 +26,8 @@ internal static class ConsolePages
             await deliveries.CountAsync(DeliveryState.DeadLettered, null, null, cancellationToken),
             ByState(await deliveries.CountByStateAsync(now.AddHours(-1), cancellationToken)),
             ByState(await deliveries.CountByStateAsync(now.AddDays(-1), cancellationToken)),
-            HealthOf(configuration, health));
+            HealthOf(configuration, health),
+            await tickets.CountHeldAsync(cancellationToken));
         return ConsoleForms.Render<OverviewPage>(new { Shell = ConsoleForms.Shell(context, "Overview", "overview"), Model = model });
     }
 
@@ -95,6 +97,16 @@ internal static class ConsolePages
             problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
+    public static async Task<IResult> HeldAsync(HttpContext context, string? settled, HeldSituations held, CancellationToken cancellationToken)
+    {
+        var items = await held.ListAsync(null, 0, PageSize, cancellationToken);
+        return ConsoleForms.Render<HeldPage>(new
+        {
+            Shell = ConsoleForms.Shell(context, "Held situations", "held", settled is null ? null : "Settled: its events go out now."),
+            Model = new HeldModel(items),
+        });
+    }
+
     public static IResult Destinations(HttpContext context, ActiveConfiguration configuration, DestinationHealth health) =>
         RenderDestinations(context, configuration, health, null);
 
@@ -152,7 +164,7 @@ internal static class ConsolePages
                 .Select(w => w.DestinationType.ToUpperInvariant()).Distinct(StringComparer.Ordinal).DefaultIfEmpty("(no webhook)");
             var status = snapshot.GetValueOrDefault(d.Key);
             return new DestinationHealthView(d.Key, d.Value.Url ?? string.Empty, string.Join(", ", type), status?.LastSuccess, status?.LastFailure,
-                status?.LastFailureMessage, status?.ConsecutiveFailures ?? 0, status?.ConfigurationProblem);
+                status?.LastFailureMessage, status?.ConsecutiveFailures ?? 0, status?.ConfigurationProblem, status?.LookupProblem);
         }).ToList();
     }
 

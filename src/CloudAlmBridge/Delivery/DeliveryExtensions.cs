@@ -17,7 +17,6 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<OAuthTokenCache>();
         builder.Services.AddSingleton<TlsRejections>();
         builder.Services.AddSingleton<DestinationHealth>();
-        builder.Services.AddTransient<DestinationProbe>();
         builder.Services.AddHealthChecks().AddCheck<DestinationHealthCheck>("destinations", tags: ["ready"]);
 
         // An expected failure of a ticket system is one line per retry, written by the retry below, and one line for

@@ -21,6 +21,28 @@ internal sealed class DestinationHealth(TimeProvider timeProvider)
             timeProvider.GetUtcNow());
 
     /// <summary>
+    /// The ticket system refused the look-up before a create (or answered it with something unreadable): a
+    /// configuration problem that keeps the destination Degraded until a look-up works again. Other calls succeeding
+    /// do not clear it: they say nothing about the search.
+    /// </summary>
+    public void RecordLookupRefused(string destination, string message) =>
+        _destinations.AddOrUpdate(destination,
+            static (_, message) => new DestinationStatus { LookupProblem = message },
+            static (_, status, message) => status with { LookupProblem = message },
+            message);
+
+    /// <summary>A look-up was answered as the ticket system answers it: whatever refused it before is fixed.</summary>
+    public void RecordLookupWorks(string destination)
+    {
+        if (_destinations.TryGetValue(destination, out var status) && status.LookupProblem is not null)
+        {
+            _destinations.AddOrUpdate(destination,
+                static _ => new DestinationStatus(),
+                static (_, status) => status with { LookupProblem = null });
+        }
+    }
+
+    /// <summary>
     /// The call failed. <paramref name="configurationProblem"/> is set when waiting will not help (TLS trust): it keeps
     /// the destination Degraded until a call gets through. An HTTP answer, even an error, shows the connection works.
     /// </summary>
@@ -57,18 +79,23 @@ internal sealed record DestinationStatus
 
     /// <summary>A failure that waiting will not fix (an untrusted certificate), until a call succeeds.</summary>
     public string? ConfigurationProblem { get; init; }
+
+    /// <summary>The ticket system refused the look-up before a create, until a look-up works: creates wait meanwhile.</summary>
+    public string? LookupProblem { get; init; }
 }
 
 /// <summary>
-/// Readiness: Degraded while a destination has a configuration problem (events are still accepted and kept, but they
-/// cannot be delivered there until someone fixes it).
+/// Readiness: Degraded while a destination has a configuration problem or refuses its look-up (events are still
+/// accepted and kept, but they cannot be delivered there, or their situations are held, until someone fixes it).
 /// </summary>
 internal sealed class DestinationHealthCheck(DestinationHealth health) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var problems = health.Snapshot().Where(d => d.Value.ConfigurationProblem is not null)
-            .Select(d => $"{d.Key}: {d.Value.ConfigurationProblem}").ToList();
+        var snapshot = health.Snapshot();
+        var problems = snapshot.Where(d => d.Value.ConfigurationProblem is not null).Select(d => $"{d.Key}: {d.Value.ConfigurationProblem}")
+            .Concat(snapshot.Where(d => d.Value.LookupProblem is not null).Select(d => $"{d.Key}: its look-up before a create is refused: {d.Value.LookupProblem}"))
+            .ToList();
         return Task.FromResult(problems.Count == 0
             ? HealthCheckResult.Healthy("no destination has a configuration problem")
             : HealthCheckResult.Degraded(string.Join("; ", problems)));

@@ -63,12 +63,18 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
                 $"{call} failed: the certificate of {host} is not trusted ({reason}); set Bridge:Destinations:{request.Webhook.DestinationName}:TrustedCaFile "
                     + "to the certificate authority that issued it, or correct the destination's URL",
                 null, reason, exception, transient: false)
-            { IsConfigurationProblem = true };
+            { IsConfigurationProblem = true, NeverSent = true };
         }
         catch (HttpRequestException exception)
         {
+            // Before the request was written (no name, no connection, no TLS session) the ticket system cannot have
+            // acted on it; after, a lost answer leaves a create's outcome unknown.
             throw new TicketSystemException(
-                $"{call} failed: {request.Webhook.DestinationName} could not be reached: {Innermost(exception)}", null, exception.Message, exception);
+                $"{call} failed: {request.Webhook.DestinationName} could not be reached: {Innermost(exception)}", null, exception.Message, exception)
+            {
+                NeverSent = exception.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
+                    or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError,
+            };
         }
         catch (TimeoutRejectedException exception)
         {
@@ -86,12 +92,9 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
                 var targetMessage = status is >= 300 and < 400
                     ? $"a redirect to '{TicketSystemErrors.RedirectTarget(response)}', which the bridge does not follow: point the destination at the final URL"
                     : TicketSystemErrors.Extract(body);
-                // ServiceNow names a data policy's mandatory fields by label: say which field it is and where it comes from.
-                var policy = status == 403 && request.Webhook.IsServiceNow
-                    ? ServiceNowDataPolicy.Explain(targetMessage, request.Webhook.Options.Path, request.Body)
-                    : null;
+                // What a refusal means in a ticket system's own terms is its adapter's to explain (TicketSystems/).
                 throw new TicketSystemException(
-                    $"{call} answered {status}: {targetMessage ?? response.ReasonPhrase}" + (policy is null ? string.Empty : $". {policy}"),
+                    $"{call} answered {status}: {targetMessage ?? response.ReasonPhrase}",
                     status, targetMessage, retryAfter: RetryAfterHeader.Read(response, timeProvider.GetUtcNow()));
             }
 

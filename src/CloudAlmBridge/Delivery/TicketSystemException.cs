@@ -37,6 +37,27 @@ internal sealed class TicketSystemException : Exception
     /// <summary>The ticket system answered, but the answer could not be read (larger than MaxAnswerBytes): for a create, its outcome is unknown.</summary>
     public bool AnswerUnread { get; init; }
 
+    /// <summary>
+    /// The request never left the bridge: the host's name did not resolve, the connection or the TLS handshake failed.
+    /// For a create, nothing was made.
+    /// </summary>
+    public bool NeverSent { get; init; }
+
+    /// <summary>
+    /// The ticket system may have acted on the request without the bridge learning how: no answer although the request
+    /// may have been sent (a timeout, a connection reset), or an answer too large to read. For a create: a ticket may exist.
+    /// </summary>
+    public bool MayHaveActed => (StatusCode is null && !NeverSent && !IsConfigurationProblem) || AnswerUnread;
+
     /// <summary>The ticket system's own error message, as it wrote it.</summary>
     public string? TargetMessage { get; }
+
+    /// <summary>The same failure with a sentence that explains it in the ticket system's terms (ServiceNow's data policy).</summary>
+    public TicketSystemException Explained(string explanation) =>
+        new($"{Message}. {explanation}", StatusCode, TargetMessage, this, RetryAfter, _transient)
+        {
+            IsConfigurationProblem = IsConfigurationProblem,
+            AnswerUnread = AnswerUnread,
+            NeverSent = NeverSent,
+        };
 }

@@ -20,7 +20,8 @@ internal static class TicketUrl
         {
             throw new TicketSystemException(
                 $"the mapping's path '{renderedPath}' would send the call to another host than destination {webhook.DestinationName}; nothing was sent",
-                null, null, transient: false);
+                null, null, transient: false)
+            { NeverSent = true };
         }
 
         return url;

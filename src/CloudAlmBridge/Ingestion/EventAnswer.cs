@@ -21,8 +21,13 @@ public sealed record EventAnswer
     public string? TicketId { get; init; }
 
     /// <summary>
-    /// <c>Delivered</c>, <c>Skipped</c> (nothing had to be sent), or, in a 202, <c>Queued</c> or <c>Retrying</c>. A dead
-    /// letter or a failed PING is a 502 problem instead, with <c>deliveryState</c> <c>DeadLettered</c> or <c>Failed</c>.
+    /// <c>Delivered</c>, <c>Skipped</c> (nothing had to be sent), or, in a 202, <c>Queued</c>, <c>Retrying</c> or
+    /// <c>Held</c> (the situation waits for an operator: nothing can tell whether its create made a ticket). A dead
+    /// letter or a failed PING is a 502 problem instead, with <c>deliveryState</c> <c>DeadLettered</c> or <c>Failed</c>;
+    /// a PING of a held situation a 409 problem with <c>Held</c>.
     /// </summary>
     public required string DeliveryState { get; init; }
+
+    /// <summary>The <see cref="DeliveryState"/> of an event whose situation is held.</summary>
+    public const string Held = "Held";
 }

@@ -37,7 +37,7 @@ internal static class EventEndpoints
             .AnswersChangeMessageProblems()
             .WithName("PostEvent")
             .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
-            .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds; always the flat object a Cloud ALM response mapping reads. A duplicate of an accepted message is answered like the original and not delivered twice. A PING is answered from the ticket system at once and not stored.");
+            .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds, or (Held) when the situation waits for an operator to settle whether its create made a ticket; always the flat object a Cloud ALM response mapping reads. A duplicate of an accepted message is answered like the original and not delivered twice. A PING is answered from the ticket system at once and not stored.");
 
         // One endpoint per method: an endpoint name is the OpenAPI operationId, which must be unique.
         foreach (var method in new[] { HttpMethods.Post, HttpMethods.Patch, HttpMethods.Put })
@@ -64,6 +64,9 @@ internal static class EventEndpoints
                 [$"externalId: {ChangeMessageReader.SituationIdRule}"])
             .AnswersProblem(StatusCodes.Status404NotFound, "noTicket", "The situation has no ticket on this subscription.",
                 "No ticket", $"Situation '{SituationId}' has no ticket on subscription 'demo'.")
+            .AnswersProblem(StatusCodes.Status409Conflict, "situationHeld", "The situation is held until an operator settles it: no ticket is known.",
+                "Situation held", $"Situation '{SituationId}' on subscription 'demo' is held: nothing can tell whether its create made a ticket (POST https://tickets.example.com/api/tickets failed: tickets could not be reached: Connection reset by peer; outcome unknown, and webhook tickets has no look-up to find out). Its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
+                extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = EventAnswer.Held })
             .AnswersProblem(StatusCodes.Status502BadGateway, "ticketSystemError", "The ticket system refused the read or could not be reached; the problem carries its own error.",
                 "Ticket system error", "GET https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e answered 404: No Record found: Record doesn't exist or ACL restricts the record retrieval",
                 extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = nameof(DeliveryState.Failed), ["targetStatus"] = 404 })
@@ -159,7 +162,8 @@ internal static class EventEndpoints
             ExternalStatus = link?.TicketStatus,
             DisplayUrl = link?.DisplayUrl,
             TicketId = link?.TicketId,
-            DeliveryState = delivery.State.ToString(),
+            // A pending event of a held situation waits for an operator, not for the ticket system: it says so.
+            DeliveryState = delivery.State.IsPending() && link is { IsHeld: true } ? EventAnswer.Held : delivery.State.ToString(),
         };
 
         return delivery.State switch
@@ -235,6 +239,14 @@ internal static class EventEndpoints
         {
             return Problems.Create(StatusCodes.Status404NotFound, "No ticket",
                 $"Situation '{situationId}' has no ticket on subscription '{subscription.Name}'.");
+        }
+
+        if (outcome.Link is { IsHeld: true } held)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Situation held",
+                $"Situation '{situationId}' on subscription '{subscription.Name}' is held: nothing can tell whether its create made a ticket "
+                + $"({held.HoldNote}). Its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
+                extensions: new Dictionary<string, object?> { ["externalId"] = situationId, ["deliveryState"] = EventAnswer.Held });
         }
 
         var answer = new EventAnswer

@@ -44,10 +44,10 @@ internal static class BuiltInMappings
     /// </summary>
     public static string? DefaultFor(WebhookOptions webhook) => webhook.DestinationType.ToUpperInvariant() switch
     {
-        WebhookOptions.ServiceNow when string.Equals(webhook.ExternalResourceType, "Case", StringComparison.OrdinalIgnoreCase) => ServiceNowCase,
-        WebhookOptions.ServiceNow when webhook.ExternalResourceType is not { Length: > 0 } type
+        WebhookOptions.ServiceNowType when string.Equals(webhook.ExternalResourceType, "Case", StringComparison.OrdinalIgnoreCase) => ServiceNowCase,
+        WebhookOptions.ServiceNowType when webhook.ExternalResourceType is not { Length: > 0 } type
             || string.Equals(type, "Incident", StringComparison.OrdinalIgnoreCase) => ServiceNowIncident,
-        WebhookOptions.Jira => JiraIssue,
+        WebhookOptions.JiraType => JiraIssue,
         _ => null,
     };
 

@@ -26,6 +26,7 @@ internal sealed class BridgeMetrics
     private readonly Counter<long> _deadLetters;
     private readonly Histogram<double> _duration;
     private long _queueDepth;
+    private long _held;
 
     public BridgeMetrics(IMeterFactory meterFactory, ActiveConfiguration configuration, DestinationHealth health)
     {
@@ -39,6 +40,8 @@ internal sealed class BridgeMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         meter.CreateObservableGauge("bridge_queue_depth", () => Interlocked.Read(ref _queueDepth),
             description: "Events accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.");
+        meter.CreateObservableGauge("bridge_situations_held", () => Interlocked.Read(ref _held),
+            description: "Situations held until an operator settles them (a create whose outcome nothing can settle), as the dispatcher last counted them.");
 
         // Destination health, as this instance's calls saw it. The bridge has no circuit breaker: a failing
         // destination is backed off by the outbox's schedule, and bridge_destination_up says its calls fail now.
@@ -49,8 +52,8 @@ internal sealed class BridgeMetrics
             () => Destinations(configuration, health, status => status?.ConsecutiveFailures ?? 0),
             description: "Failed calls to the destination since its last success.");
         meter.CreateObservableGauge("bridge_destination_configuration_problem",
-            () => Destinations(configuration, health, status => status?.ConfigurationProblem is null ? 0 : 1),
-            description: "1 while the destination has a problem waiting will not fix (a certificate the bridge does not trust).");
+            () => Destinations(configuration, health, status => status?.ConfigurationProblem is null && status?.LookupProblem is null ? 0 : 1),
+            description: "1 while the destination has a problem waiting will not fix (a certificate the bridge does not trust, a look-up it refuses).");
 
         StartSeries(configuration.Current);
         configuration.Changed += StartSeries;
@@ -69,6 +72,9 @@ internal sealed class BridgeMetrics
 
     /// <summary>Deliveries accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.</summary>
     public void SetQueueDepth(long pending) => Interlocked.Exchange(ref _queueDepth, pending);
+
+    /// <summary>Situations held, as the dispatcher last counted them.</summary>
+    public void SetHeld(long held) => Interlocked.Exchange(ref _held, held);
 
     /// <summary>Adds 0 to every counter series the configuration can produce, so each is exported before its first event.</summary>
     private void StartSeries(BridgeModel model)

@@ -18,6 +18,11 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
         if (context.JsonPropertyInfo is { } property && StatesOf(property.DeclaringType, property.Name) is { } states)
         {
             schema.Enum = Values(states);
+            if (property.DeclaringType == typeof(EventAnswer))
+            {
+                // Not a delivery's state but its situation's: a pending event of a held situation.
+                schema.Enum.Add(JsonValue.Create(EventAnswer.Held));
+            }
         }
 
         return Task.CompletedTask;

@@ -16,6 +16,7 @@ namespace CloudAlmBridge.Outbox;
 /// </summary>
 internal sealed class DeliveryDispatcher(
     IDeliveryStore store,
+    ITicketStore tickets,
     TicketLifecycle lifecycle,
     ActiveConfiguration configuration,
     DeliveryNotifications notifications,
@@ -89,7 +90,7 @@ internal sealed class DeliveryDispatcher(
     }
 
     /// <summary>
-    /// The queue depth gauge, counted at most every few seconds: counting is proportional to the backlog, and the loop
+    /// The queue depth and held situations gauges, counted at most every few seconds: counting is proportional to the backlog, and the loop
     /// runs at every accepted event.
     /// </summary>
     private async Task UpdateQueueDepthAsync(CancellationToken stoppingToken)
@@ -101,6 +102,7 @@ internal sealed class DeliveryDispatcher(
 
         _queueDepthCountedAt = timeProvider.GetTimestamp();
         metrics.SetQueueDepth(await store.CountPendingAsync(stoppingToken));
+        metrics.SetHeld(await tickets.CountHeldAsync(stoppingToken));
     }
 
     /// <summary>
@@ -196,7 +198,7 @@ internal sealed class DeliveryDispatcher(
             // The worker's last line: whatever went wrong (a storage hiccup, a bug) becomes a failed attempt with a
             // retry, so no accepted delivery is ever stuck or lost silently. It dead-letters after MaxAttempts.
             OutboxLog.DeliveryCrashed(logger, delivery.Id, exception);
-            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, DeliveryState.Failed, "None",
+            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
                 Error: $"internal error: {exception.GetType().Name}", Transient: true), configuration.Current.Options.Delivery);
         }
         finally
@@ -282,7 +284,7 @@ internal sealed class DeliveryDispatcher(
         var subscription = configuration.Current.FindSubscription(delivery.Subscription);
         if (subscription is null)
         {
-            await FinishAsync(delivery, claim, new LifecycleOutcome(null, DeliveryState.Failed, "None",
+            await FinishAsync(delivery, claim, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
                 Error: $"subscription '{delivery.Subscription}' is no longer configured"), options);
             return;
         }
@@ -293,7 +295,7 @@ internal sealed class DeliveryDispatcher(
         if (change is null)
         {
             // Only possible when a newer bridge reads stricter than the one that accepted it: retrying cannot help.
-            await FinishAsync(delivery, claim, new LifecycleOutcome(null, DeliveryState.Failed, "None",
+            await FinishAsync(delivery, claim, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
                 Error: $"the stored message is no longer a valid change message: {string.Join("; ", problems)}"), options);
             return;
         }
@@ -337,7 +339,7 @@ internal sealed class DeliveryDispatcher(
 
         // Recorded even when the host is stopping: the ticket system has already acted on this attempt. Fenced: if the
         // claim was taken over meanwhile, the new owner's result stands and this one is dropped.
-        if (!await store.CompleteAttemptAsync(claimed.Claim, attempt, state, outcome.Action, outcome.TicketCreated, CancellationToken.None))
+        if (!await store.CompleteAttemptAsync(claimed.Claim, attempt, state, outcome.Action.ToString(), outcome.TicketCreated, CancellationToken.None))
         {
             OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, outcome.DeliveryState.ToString());
             return;

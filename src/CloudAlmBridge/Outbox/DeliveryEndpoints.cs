@@ -49,6 +49,8 @@ internal static class DeliveryEndpoints
             .AnswersProblem(StatusCodes.Status404NotFound, "unknownDelivery", UnknownDeliveryWhen, "Unknown delivery", "No delivery 42 exists.")
             .AnswersProblem(StatusCodes.Status409Conflict, "notDeadLettered", "The delivery is not dead-lettered: only dead letters can be replayed.",
                 "Not dead-lettered", "Delivery 42 is Delivered; only dead-lettered deliveries can be replayed.")
+            .AnswersProblem(StatusCodes.Status409Conflict, "situationHeld", "The delivery's situation is held: settle the situation instead.",
+                "Situation held", "Situation 'cd0cb7ea-c4ed-43f5-aaf7-e12259483184' on subscription 'demo' is held: nothing can tell whether its create made a ticket. Settle it instead (POST /api/v1/held-situations/demo/cd0cb7ea-c4ed-43f5-aaf7-e12259483184/settle, or the console's Held situations): name its ticket, say that no ticket was made, or discard its events.")
             .WithName("RetryDelivery")
             .WithSummary("Replays a dead-lettered delivery (after the cause was fixed): it is queued again with a fresh attempt budget.");
         return group;
@@ -122,12 +124,19 @@ internal static class DeliveryEndpoints
     }
 
     private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync([Description(DeliveryIdParameter)] long id, IDeliveryStore deliveries,
-        DeliveryDispatcher dispatcher, TimeProvider timeProvider, HttpContext context, ILogger<DeliveryDispatcher> logger,
+        ITicketStore tickets, DeliveryDispatcher dispatcher, TimeProvider timeProvider, HttpContext context, ILogger<DeliveryDispatcher> logger,
         CancellationToken cancellationToken)
     {
         if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
         {
             return UnknownDelivery(id);
+        }
+
+        if (delivery.State == DeliveryState.DeadLettered
+            && await tickets.FindLinkAsync(delivery.Subscription, delivery.SituationId, cancellationToken) is { IsHeld: true })
+        {
+            // Replayed, it would wait behind the hold anyway: settling the situation is what runs it.
+            return SituationHeld(delivery);
         }
 
         if (!await deliveries.ReplayAsync(id, timeProvider.GetUtcNow(), cancellationToken))
@@ -148,7 +157,14 @@ internal static class DeliveryEndpoints
 
     internal static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
         l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.IsClosedWithoutTicket, l.CreatedAt,
-        l.UpdatedAt, events);
+        l.UpdatedAt, events, l.IsHeld, l.HeldAt, l.HoldNote, l.Doubt is DoubtKind.MayExist or DoubtKind.ExistsWithoutId ? l.Doubt.ToString() : null);
+
+    /// <summary>The answer to a replay of a held situation's dead letter, for the REST API and the console alike.</summary>
+    internal static ProblemHttpResult SituationHeld(DeliveryRecord delivery) =>
+        Problems.Create(StatusCodes.Status409Conflict, "Situation held",
+            $"Situation '{delivery.SituationId}' on subscription '{delivery.Subscription}' is held: nothing can tell whether its create made a ticket. "
+            + $"Settle it instead (POST /api/v1/held-situations/{delivery.Subscription}/{delivery.SituationId}/settle, or the console's Held situations): "
+            + "name its ticket, say that no ticket was made, or discard its events.");
 
     private static ProblemHttpResult UnknownDelivery(long id) =>
         Problems.Create(StatusCodes.Status404NotFound, "Unknown delivery", $"No delivery {id} exists.");

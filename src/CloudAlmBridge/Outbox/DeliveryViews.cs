@@ -26,7 +26,9 @@ public sealed record AttemptView(DateTimeOffset AttemptedAt, string Outcome, int
 
 /// <summary>
 /// A situation's ticket, with its event history (<c>events</c>) in the single view. <c>closedWithoutTicket</c>: Cloud
-/// ALM closed the situation before it had a ticket, and none will be opened for it.
+/// ALM closed the situation before it had a ticket (or an operator discarded it), and none will be opened for it.
+/// <c>createInDoubt</c>: a create was sent whose outcome is not known yet (<c>MayExist</c>, <c>ExistsWithoutId</c>);
+/// <c>held</c>: nothing could settle it, and the situation's events wait for an operator (<c>holdNote</c> says why).
 /// </summary>
 public sealed record TicketView(
     string Subscription,
@@ -39,4 +41,8 @@ public sealed record TicketView(
     bool ClosedWithoutTicket,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<DeliveryView>? Events = null);
+    IReadOnlyList<DeliveryView>? Events = null,
+    bool Held = false,
+    DateTimeOffset? HeldAt = null,
+    string? HoldNote = null,
+    string? CreateInDoubt = null);

@@ -21,7 +21,7 @@ internal static class DbCommandExtensions
         return command;
     }
 
-    public static DbCommand Int64(this DbCommand command, string name, long value)
+    public static DbCommand Int64(this DbCommand command, string name, long? value)
     {
         StorageProvider.Add(command, name, value, DbType.Int64);
         return command;
@@ -48,4 +48,6 @@ internal static class DbCommandExtensions
     public static string? GetNullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static int? GetNullableInt32(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
+    public static long? GetNullableInt64(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 }

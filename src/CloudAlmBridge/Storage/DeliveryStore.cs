@@ -15,15 +15,19 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     private static readonly string Finished = $"({(int)DeliveryState.Delivered}, {(int)DeliveryState.Skipped})";
 
     /// <summary>
-    /// Due, unleased, the oldest pending delivery of its situation, and no other delivery of its situation claimed
-    /// (a replayed older one must not run beside a newer one in flight). Read in due order along the partial index of
-    /// pending deliveries, so a claim touches the due rows it takes, not the whole backlog, and finds nothing at once
-    /// when nothing is due (a stalled ticket system costs no scans).
+    /// Due, unleased, the oldest pending delivery of its situation, no other delivery of its situation claimed (a
+    /// replayed older one must not run beside a newer one in flight), and its situation not held (its events wait,
+    /// in order, until an operator settles it: the held situations' partial index answers that). Read in due order
+    /// along the partial index of pending deliveries, so a claim touches the due rows it takes, not the whole backlog,
+    /// and finds nothing at once when nothing is due (a stalled ticket system costs no scans).
     /// </summary>
     private static string Claimable(string dueIndexHint) => $"""
         SELECT d.id FROM deliveries d{dueIndexHint}
         WHERE d.state IN {Pending} AND d.next_attempt_at <= @now
           AND (d.lease_until IS NULL OR d.lease_until < @now)
+          AND NOT EXISTS (
+              SELECT 1 FROM ticket_links h
+              WHERE h.subscription = d.subscription AND h.situation_id = d.situation_id AND h.held_at IS NOT NULL)
           AND NOT EXISTS (
               SELECT 1 FROM deliveries e
               WHERE e.subscription = d.subscription AND e.situation_id = d.situation_id AND e.state IN {Pending}

@@ -22,6 +22,18 @@ internal interface ITicketStore
     /// <summary>Links by subscription and ticket status (both optional), oldest first.</summary>
     Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take, CancellationToken cancellationToken);
 
+    /// <summary>Held situations (by subscription, optional), longest held first.</summary>
+    Task<IReadOnlyList<TicketLink>> ListHeldAsync(string? subscription, int skip, int take, CancellationToken cancellationToken);
+
+    Task<long> CountHeldAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An operator's settlement of a held situation, in one transaction: the link as settled (no longer held); the
+    /// delivery <paramref name="requeue"/> queued again if it is a dead letter; with <paramref name="discardPendingWith"/>,
+    /// every pending delivery of the situation skipped with that note. Returns how many deliveries changed.
+    /// </summary>
+    Task<int> SettleAsync(TicketLink settled, long? requeue, string? discardPendingWith, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Throws when the storage cannot be reached (readiness).</summary>
     Task CheckAsync(CancellationToken cancellationToken);
 }

@@ -1,11 +1,17 @@
 using System.Data.Common;
+using CloudAlmBridge.Tickets;
 
 namespace CloudAlmBridge.Storage;
 
 /// <summary>Situation-to-ticket links, one SQL text for every provider.</summary>
 internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
 {
-    private const string Columns = "subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at";
+    private const string Columns = """
+        subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at,
+        doubt_kind, doubt_since, held_at, hold_note, hold_delivery_id
+        """;
+
+    private static readonly string Pending = DeliveryStateExtensions.PendingSql;
 
     private StorageProvider Provider => database.Provider;
 
@@ -32,20 +38,27 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
     }
 
     public Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = connection.CreateCommand($"""
-                    INSERT INTO ticket_links ({Columns})
-                    VALUES (@subscription, @situation, @ticketId, @number, @status, @url, @closed, @created, @updated)
-                    ON CONFLICT (subscription, situation_id) DO UPDATE SET
-                        ticket_id = excluded.ticket_id, ticket_number = excluded.ticket_number, ticket_status = excluded.ticket_status,
-                        display_url = excluded.display_url, is_closed = excluded.is_closed, updated_at = excluded.updated_at;
-                    """, transaction)
-                .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
-                .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
-                .Boolean("@closed", link.IsClosed).Time(Provider, "@created", link.CreatedAt).Time(Provider, "@updated", link.UpdatedAt);
-            return await command.ExecuteNonQueryAsync(CancellationToken.None);
-        }, cancellationToken);
+        database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, link), cancellationToken);
+
+    private async Task<int> SaveAsync(DbConnection connection, DbTransaction transaction, TicketLink link)
+    {
+        await using var command = connection.CreateCommand($"""
+                INSERT INTO ticket_links ({Columns})
+                VALUES (@subscription, @situation, @ticketId, @number, @status, @url, @closed, @created, @updated,
+                        @doubt, @doubtSince, @heldAt, @holdNote, @holdDelivery)
+                ON CONFLICT (subscription, situation_id) DO UPDATE SET
+                    ticket_id = excluded.ticket_id, ticket_number = excluded.ticket_number, ticket_status = excluded.ticket_status,
+                    display_url = excluded.display_url, is_closed = excluded.is_closed, updated_at = excluded.updated_at,
+                    doubt_kind = excluded.doubt_kind, doubt_since = excluded.doubt_since, held_at = excluded.held_at,
+                    hold_note = excluded.hold_note, hold_delivery_id = excluded.hold_delivery_id;
+                """, transaction)
+            .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
+            .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
+            .Boolean("@closed", link.IsClosed).Time(Provider, "@created", link.CreatedAt).Time(Provider, "@updated", link.UpdatedAt)
+            .Int32("@doubt", (int?)link.Doubt).Time(Provider, "@doubtSince", link.DoubtSince).Time(Provider, "@heldAt", link.HeldAt)
+            .Text("@holdNote", link.HoldNote).Int64("@holdDelivery", link.HoldDeliveryId);
+        return await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
 
     public async Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take,
         CancellationToken cancellationToken)
@@ -62,6 +75,59 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
             .Text("@subscription", subscription).Text("@status", status).Int32("@take", take).Int32("@skip", skip);
         return await ReadAllAsync(Provider, command, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<TicketLink>> ListHeldAsync(string? subscription, int skip, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"""
+                SELECT {Columns} FROM ticket_links
+                WHERE held_at IS NOT NULL AND (@subscription IS NULL OR subscription = @subscription)
+                ORDER BY held_at, subscription, situation_id LIMIT @take OFFSET @skip;
+                """)
+            .Text("@subscription", subscription).Int32("@take", take).Int32("@skip", skip);
+        return await ReadAllAsync(Provider, command, cancellationToken);
+    }
+
+    public async Task<long> CountHeldAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT COUNT(*) FROM ticket_links WHERE held_at IS NOT NULL;");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public Task<int> SettleAsync(TicketLink settled, long? requeue, string? discardPendingWith, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await SaveAsync(connection, transaction, settled);
+            var changed = 0;
+            if (requeue is { } id)
+            {
+                // As a replay: a fresh attempt budget. Only a dead letter is queued again; a delivery still pending (the
+                // bridge stopped before it was dead-lettered) runs as it is once the hold is gone.
+                await using var command = connection.CreateCommand("""
+                        UPDATE deliveries SET state = @queued, attempts = 0, queued_at = @now, next_attempt_at = @now, lease_id = NULL,
+                            lease_until = NULL, completed_at = NULL
+                        WHERE id = @id AND subscription = @subscription AND situation_id = @situation AND state = @deadLettered;
+                        """, transaction)
+                    .Int64("@id", id).Time(Provider, "@now", now).Text("@subscription", settled.Subscription).Text("@situation", settled.SituationId)
+                    .Int32("@queued", (int)DeliveryState.Queued).Int32("@deadLettered", (int)DeliveryState.DeadLettered);
+                changed += await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            if (discardPendingWith is not null)
+            {
+                // Only unleased ones: the situation is held, so none of its deliveries is claimed.
+                await using var command = connection.CreateCommand($"""
+                        UPDATE deliveries SET state = @skipped, last_error = @note, completed_at = @now, lease_id = NULL, lease_until = NULL
+                        WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending};
+                        """, transaction)
+                    .Int32("@skipped", (int)DeliveryState.Skipped).Text("@note", discardPendingWith).Time(Provider, "@now", now)
+                    .Text("@subscription", settled.Subscription).Text("@situation", settled.SituationId);
+                changed += await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            return changed;
+        }, cancellationToken);
 
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
@@ -87,6 +153,11 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                 IsClosed = reader.GetBoolean(6),
                 CreatedAt = provider.ReadTime(reader, 7),
                 UpdatedAt = provider.ReadTime(reader, 8),
+                Doubt = (DoubtKind?)reader.GetNullableInt32(9),
+                DoubtSince = provider.ReadNullableTime(reader, 10),
+                HeldAt = provider.ReadNullableTime(reader, 11),
+                HoldNote = reader.GetNullableString(12),
+                HoldDeliveryId = reader.GetNullableInt64(13),
             });
         }
 

@@ -3,22 +3,50 @@ using CloudAlmBridge.Storage;
 namespace CloudAlmBridge.Tickets;
 
 /// <summary>What handling one change message did to its situation's ticket.</summary>
-/// <param name="Link">The ticket link after the event; null when there is none (a skipped CLOSED, a PING without ticket).</param>
+/// <param name="Link">The situation after the event; null when nothing is known of it (a PING without ticket).</param>
 /// <param name="DeliveryState">Delivered, Skipped, or Failed (one attempt); see <see cref="Tickets.DeliveryState"/>.</param>
-/// <param name="Action">What was done: Create, Update, Close, Delete, Ping, Link (an existing ticket was found), or None.</param>
+/// <param name="Action">What was done to the ticket.</param>
 /// <param name="TicketCreated">True when this event opened the ticket.</param>
 /// <param name="Error">The failure with the ticket system's own message, when <paramref name="DeliveryState"/> is Failed.</param>
 /// <param name="TargetStatusCode">The ticket system's HTTP status of a failure; null when it did not answer.</param>
-/// <param name="Transient">For a failure: worth another attempt later (no answer, 408, 429, 5xx).</param>
-/// <param name="RetryAfter">For a failure: what the ticket system asked for with Retry-After.</param>
+/// <param name="Transient">For a failure: worth another attempt later (no answer, 408, 429, 5xx, a search still settling).</param>
+/// <param name="RetryAfter">For a failure: how long to wait at least (the ticket system's Retry-After, a search's settle time).</param>
 /// <param name="Note">What the delivery's record should say besides its state: why nothing was sent, or what is missing.</param>
 internal sealed record LifecycleOutcome(
     TicketLink? Link,
     DeliveryState DeliveryState,
-    string Action,
+    LifecycleAction Action,
     bool TicketCreated = false,
     string? Error = null,
     int? TargetStatusCode = null,
     bool Transient = false,
     TimeSpan? RetryAfter = null,
     string? Note = null);
+
+/// <summary>What an event did to its ticket; stored by name as the delivery's <c>action</c>.</summary>
+internal enum LifecycleAction
+{
+    /// <summary>Nothing was sent.</summary>
+    None,
+
+    /// <summary>The ticket was created.</summary>
+    Create,
+
+    /// <summary>The ticket already existed in the ticket system and was linked.</summary>
+    Link,
+
+    Update,
+
+    Close,
+
+    Delete,
+
+    /// <summary>A note on the ticket (DELETED without a DELETED operation).</summary>
+    Note,
+
+    /// <summary>The ticket was read (PING).</summary>
+    Ping,
+
+    /// <summary>The situation was held: nothing can settle whether its create made a ticket.</summary>
+    Hold,
+}

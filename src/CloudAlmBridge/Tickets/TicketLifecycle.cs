@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
@@ -6,27 +5,30 @@ using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Storage;
+using CloudAlmBridge.TicketSystems;
 
 namespace CloudAlmBridge.Tickets;
 
 /// <summary>
-/// The ticket lifecycle of contract §3: decides per event and link what to send, sends it through the subscription's
-/// mapping, and keeps the situation-to-ticket link. One situation is handled one event at a time.
+/// The ticket lifecycle (docs/architecture.md, "The ticket lifecycle"): takes the situation's lock, reads what is known of its
+/// ticket, asks <see cref="LifecycleDecision"/> for the step, runs it through the webhook's ticket system and the
+/// subscription's mapping, and saves the link. One situation is handled one event at a time.
 /// </summary>
 internal sealed class TicketLifecycle(
     ITicketStore store,
-    TicketSystemClient client,
+    TicketSystemRegistry systems,
     SituationLocks locks,
     ActiveConfiguration configuration,
     MappingCatalog mappings,
-    JiraTransitions jiraTransitions,
     BridgeMetrics metrics,
     TimeProvider timeProvider,
     ILogger<TicketLifecycle> logger)
 {
+    private const string DeletionNote = "The event situation was deleted in SAP Cloud ALM.";
+
     /// <summary>
-    /// Handles one event of one situation: waits for the situation's lock, decides by the link, sends, saves the link.
-    /// A failure of the ticket system is an outcome (with its own message), not an exception.
+    /// Handles one event of one situation: waits for the situation's lock, decides, sends, saves the link. A failure of
+    /// the ticket system is an outcome (with its own message), not an exception.
     /// </summary>
     public async Task<LifecycleOutcome> HandleAsync(ResolvedSubscription subscription, string eventType, string situationId,
         JsonElement resource, long deliveryId, CancellationToken cancellationToken)
@@ -37,21 +39,20 @@ internal sealed class TicketLifecycle(
         var link = await store.FindLinkAsync(subscription.Name, situationId, cancellationToken);
         var mapping = mappings.Find(subscription.MappingName)
             ?? throw new InvalidOperationException($"Mapping '{subscription.MappingName}' of subscription '{subscription.Name}' is not available.");
-        var work = new Work(subscription, mapping, situationId, resource, link);
+        var work = new Work(subscription, mapping, situationId, resource, link, systems.For(subscription.Webhook), deliveryId);
         LifecycleOutcome outcome;
         try
         {
-            outcome = await DecideAndRunAsync(work, eventType, cancellationToken);
+            outcome = await RunAsync(work, LifecycleDecision.EventOf(eventType), cancellationToken);
         }
         catch (TicketSystemException exception)
         {
-            outcome = new LifecycleOutcome(work.Link, DeliveryState.Failed, work.Action, work.Created, exception.Message,
-                exception.StatusCode, exception.IsTransient, exception.RetryAfter);
+            outcome = work.Failed(exception);
         }
 
         metrics.RecordDelivery(subscription.Name, outcome.DeliveryState.ToString(), timeProvider.GetElapsedTime(started));
         TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome);
-        if (outcome.Error is not null)
+        if (outcome.Error is not null && outcome.Action != LifecycleAction.Hold)
         {
             TicketLog.DeliveryFailed(logger, subscription.Name, situationId, deliveryId, outcome.Error);
         }
@@ -59,139 +60,235 @@ internal sealed class TicketLifecycle(
         return outcome;
     }
 
-    private async Task<LifecycleOutcome> DecideAndRunAsync(Work work, string eventType, CancellationToken cancellationToken)
+    /// <summary>Decides and runs steps until one ends the event; a look-up, or a create whose outcome is in doubt, asks again.</summary>
+    private async Task<LifecycleOutcome> RunAsync(Work work, SituationEvent situationEvent, CancellationToken cancellationToken)
     {
-        var link = work.Link;
-        switch (eventType)
+        var rules = new LifecycleRules(
+            string.Equals(configuration.Current.Options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose, StringComparison.OrdinalIgnoreCase),
+            work.Webhook.CreatesAgainWhenUnknown,
+            work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null);
+        var facts = new SituationFacts(situationEvent, LifecycleDecision.StateOf(work.Link), LifecycleDecision.DoubtOf(work.Link),
+            work.System.CanLookUp(work.Webhook), NoneConfirmed: work.Link?.Doubt == DoubtKind.NoneConfirmed);
+        while (true)
         {
-            case EventTypes.Created when link is null:
-            case EventTypes.Updated when link is null:
-                // An UPDATED can arrive before or without its CREATED: it opens the ticket (contract §3).
-                return await CreateAsync(work, cancellationToken);
+            var step = LifecycleDecision.Decide(facts, rules);
+            switch (step)
+            {
+                case LifecycleStep.LookUp:
+                    facts = await LookUpAsync(work, facts, await work.CapabilityAsync(cancellationToken), cancellationToken);
+                    continue;
 
-            case EventTypes.Created or EventTypes.Updated when link!.IsClosed:
-                // A closed ticket is never reopened by a late update, and a situation closed before it had a ticket
-                // never gets one: nothing would ever close it.
-                return work.Done(DeliveryState.Skipped, "None", link.IsClosedWithoutTicket
-                    ? "the situation was closed in SAP Cloud ALM before it had a ticket, so no ticket is opened for it"
-                    : "the ticket is closed; a late event never reopens it");
+                case LifecycleStep.Create or LifecycleStep.CreateThenClose:
+                    if (await CreateAsync(work, await work.CapabilityAsync(cancellationToken), cancellationToken) is { } doubt)
+                    {
+                        // The create's outcome is in doubt: the look-up settles it now, or the situation is held.
+                        facts = facts with { Link = LinkState.None, Doubt = doubt, Lookup = LookupVerdict.NotAsked, SettleTimePassed = true };
+                        continue;
+                    }
 
-            case EventTypes.Created or EventTypes.Updated:
-                // A CREATED for a situation that has its ticket is an update: never a second ticket.
-                return await RunOnTicketAsync(work, EventTypes.Updated, "Update", cancellationToken);
+                    return step == LifecycleStep.CreateThenClose && work.Link is { TicketId: not null }
+                        ? await RunOnTicketAsync(work, EventTypes.Closed, LifecycleAction.Close, cancellationToken)
+                        : work.Done(DeliveryState.Delivered, LifecycleAction.Create, work.Note);
 
-            case EventTypes.Closed when link is null:
-                if (!string.Equals(configuration.Current.Options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose,
-                        StringComparison.OrdinalIgnoreCase))
-                {
+                case LifecycleStep.Linked:
+                    return work.Done(DeliveryState.Delivered, LifecycleAction.Link, work.Note);
+                case LifecycleStep.Update:
+                    return await RunOnTicketAsync(work, EventTypes.Updated, LifecycleAction.Update, cancellationToken);
+                case LifecycleStep.Close:
+                    return await RunOnTicketAsync(work, EventTypes.Closed, LifecycleAction.Close, cancellationToken);
+                case LifecycleStep.Delete:
+                    return await RunOnTicketAsync(work, EventTypes.Deleted, LifecycleAction.Delete, cancellationToken);
+                case LifecycleStep.DeletionNote:
+                    return await AddDeletionNoteAsync(work, cancellationToken);
+                case LifecycleStep.Ping:
+                    return await RunOnTicketAsync(work, EventTypes.Ping, LifecycleAction.Ping, cancellationToken);
+
+                case LifecycleStep.RememberClosedWithoutTicket:
                     // Remembered as a closed link without a ticket: a CREATED or UPDATED of the situation that arrives
                     // after it (opened and closed at one moment, a late resend) must not open a ticket nothing closes.
-                    await SaveAsync(work, null, null, closed: true, cancellationToken);
-                    return work.Done(DeliveryState.Skipped, "None",
+                    await SaveAsync(work, Current(work) with { IsClosed = true, Doubt = null, DoubtSince = null }, cancellationToken);
+                    return work.Done(DeliveryState.Skipped, LifecycleAction.None,
                         "closed before it had a ticket: remembered, so a later CREATED or UPDATED of the situation opens none");
-                }
 
-                var created = await CreateAsync(work, cancellationToken);
-                return created.DeliveryState == DeliveryState.Delivered
-                    ? await RunOnTicketAsync(work, EventTypes.Closed, "Close", cancellationToken)
-                    : created;
+                case LifecycleStep.SkipClosed:
+                    return work.Done(DeliveryState.Skipped, LifecycleAction.None, "the ticket is closed; a late event never reopens it");
+                case LifecycleStep.SkipClosedBeforeTicket:
+                    return work.Done(DeliveryState.Skipped, LifecycleAction.None, work.Link?.HoldNote is { } discarded
+                        ? $"the situation's events were discarded ({discarded}), so no ticket is opened for it"
+                        : "the situation was closed in SAP Cloud ALM before it had a ticket, so no ticket is opened for it");
+                case LifecycleStep.Nothing:
+                    return work.Done(DeliveryState.Skipped, LifecycleAction.None);
+                case LifecycleStep.NoTicket:
+                    // Nothing to read: the caller answers 404.
+                    return new LifecycleOutcome(null, DeliveryState.Skipped, LifecycleAction.None);
+                case LifecycleStep.AnswerHeld:
+                    return new LifecycleOutcome(work.Link, DeliveryState.Skipped, LifecycleAction.None);
+                case LifecycleStep.StayHeld:
+                    // Not reached through the dispatcher (a held situation's deliveries are not claimed): the event waits.
+                    return new LifecycleOutcome(work.Link, DeliveryState.Failed, LifecycleAction.None,
+                        Error: "the situation is held: its events wait, unsent, until an operator settles it", Transient: true);
 
-            case EventTypes.Closed when link!.IsClosed:
-                return work.Done(DeliveryState.Skipped, "None");
+                case LifecycleStep.WaitForSettle:
+                    return WaitForSettle(work, await work.CapabilityAsync(cancellationToken));
+                case LifecycleStep.Hold:
+                    return await HoldAsync(work, facts, cancellationToken);
 
-            case EventTypes.Closed:
-                return await RunOnTicketAsync(work, EventTypes.Closed, "Close", cancellationToken);
+                case LifecycleStep.KeepWithoutId:
+                    // UnknownOutcome CreateAgain after a 2xx whose id nothing finds: creating again would certainly
+                    // duplicate the ticket, so it is kept, unaddressable, as the bridge always kept such tickets.
+                    await SaveAsync(work, Current(work) with { Doubt = DoubtKind.CreatedWithoutId }, cancellationToken);
+                    if (work.Created)
+                    {
+                        return work.Done(DeliveryState.Delivered, LifecycleAction.Create, work.Note);
+                    }
 
-            case EventTypes.Deleted when link is null || link.IsClosedWithoutTicket:
-                return work.Done(DeliveryState.Skipped, "None");
+                    facts = facts with { Link = LinkState.OpenWithoutId, Doubt = null };
+                    continue;
 
-            case EventTypes.Deleted:
-                return work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null
-                    ? await RunOnTicketAsync(work, EventTypes.Deleted, "Delete", cancellationToken)
-                    : await AddDeletionNoteAsync(work, cancellationToken);
+                case LifecycleStep.MissingTicketId:
+                    throw new TicketSystemException(
+                        $"the ticket of situation {work.SituationId} has no ticket id (the create answer had none): check the mapping's responseRoot and externalIdProperty",
+                        null, null, transient: false);
 
-            case EventTypes.Ping when link is null || link.IsClosedWithoutTicket:
-                // Nothing to read: the caller answers 404.
-                return new LifecycleOutcome(null, DeliveryState.Skipped, "None");
-
-            case EventTypes.Ping:
-                return await RunOnTicketAsync(work, EventTypes.Ping, "Ping", cancellationToken);
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "Unknown event type.");
+                default:
+                    throw new InvalidOperationException($"The lifecycle has no way to run step {step}.");
+            }
         }
     }
 
-    private async Task<LifecycleOutcome> CreateAsync(Work work, CancellationToken cancellationToken)
+    /// <summary>Asks the ticket system for the situation's ticket and links what it finds.</summary>
+    private async Task<SituationFacts> LookUpAsync(Work work, SituationFacts facts, LookupCapability capability, CancellationToken cancellationToken)
     {
-        work.Action = "Create";
+        var purpose = facts.Doubt is not null ? "the look-up of a create whose outcome is unknown"
+            : facts.Link == LinkState.OpenWithoutId ? "the look-up of the ticket id the create answer lacked"
+            : "the look-up before a create";
+        var create = work.Mapping.Document.FindOperation(EventTypes.Created);
+        if (create is null && facts.Link == LinkState.None)
+        {
+            // The look-up guards a create the mapping cannot make: that is the error to report.
+            throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null, transient: false);
+        }
+
+        var query = new LookupQuery(work.Webhook, work.SituationId, create, work.Context(null), purpose);
+        var result = await work.System.LookUpAsync(query, cancellationToken);
+        switch (result.Verdict)
+        {
+            case LookupVerdict.Found:
+                TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, result.TicketId ?? "(unknown)");
+                if (facts.Doubt is not null)
+                {
+                    // The delivery's record says how the doubt was settled.
+                    work.Note = $"{(work.Note is null ? string.Empty : $"{work.Note}; ")}the look-up found ticket {result.TicketId ?? "(without an id)"}";
+                }
+
+                await SaveAsync(work, Linked(work, result.Mapped, result.TicketId, work.Link?.IsClosed ?? false), cancellationToken);
+                return facts with { Link = LifecycleDecision.StateOf(work.Link), Doubt = null, Lookup = LookupVerdict.Found };
+
+            case LookupVerdict.NotFound:
+                // "None" from an eventually consistent search proves something only a settle time after the create.
+                var since = work.Link?.DoubtSince;
+                return facts with
+                {
+                    Lookup = LookupVerdict.NotFound,
+                    SettleTimePassed = facts.Doubt is null || since is null || since.Value + capability.SettleTime <= timeProvider.GetUtcNow(),
+                };
+
+            default:
+                TicketLog.LookupRefused(logger, work.Subscription.Name, work.SituationId, work.Webhook.DestinationName, result.Reason!);
+                work.LookupRefusal = result.Reason;
+                return facts with { Lookup = LookupVerdict.Refused };
+        }
+    }
+
+    /// <summary>
+    /// Sends the create and links its ticket. Returns null when that is done (linked, or created for good without an
+    /// id), or the doubt it left when its outcome is not known: a ticket may exist, or exists without a readable id.
+    /// </summary>
+    private async Task<DoubtKind?> CreateAsync(Work work, LookupCapability capability, CancellationToken cancellationToken)
+    {
+        work.Action = LifecycleAction.Create;
         var operation = work.Mapping.Document.FindOperation(EventTypes.Created)
             ?? throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null, transient: false);
 
-        // At most one ticket per situation: the ticket system is asked first whether the situation's ticket exists (a
-        // create whose answer was lost, a bridge that crashed before writing the link): ServiceNow by correlation id,
-        // Jira by the situation's label, a generic target by the webhook's configured look-up.
-        if (await FindExistingAsync(work, operation, LookupBeforeCreate, cancellationToken) is var (existing, existingId))
+        // Where the bridge could not tell afterwards that this create was sent (no look-up, or one that may miss a new
+        // ticket for a while), it writes that down first: if it stops before the answer is saved, the next attempt
+        // knows that a ticket may exist.
+        var previous = work.Link;
+        var sentAt = timeProvider.GetUtcNow();
+        var writeAhead = capability.CanLookUp ? capability.SettleTime > TimeSpan.Zero : !work.Webhook.CreatesAgainWhenUnknown;
+        if (writeAhead)
         {
-            work.Action = "Link";
-            await SaveAsync(work, existing, existingId, closed: false, cancellationToken);
-            return work.Done(DeliveryState.Delivered, work.Action);
+            await SaveAsync(work, Current(work) with { Doubt = DoubtKind.MayExist, DoubtSince = sentAt }, cancellationToken);
         }
 
         TicketSystemAnswer answer;
         MappedResponse mapped;
         try
         {
-            (answer, mapped) = await SendAsync(work, operation, ticketId: null, cancellationToken);
+            (answer, mapped) = await SendAsync(work, operation, null, null, cancellationToken);
         }
-        catch (TicketSystemException exception) when ((exception.StatusCode is null || exception.AnswerUnread) && exception.IsTransient
-                                                      && !work.Subscription.Webhook.CanLookUp)
+        catch (TicketSystemException exception) when (exception.MayHaveActed || exception.StatusCode == 504)
         {
-            // No answer at all (timeout, connection reset) or one too large to read: the target may have created the
-            // ticket. Without a way to look it up, trying again could open a second one, so a person decides.
-            throw new TicketSystemException(
-                $"{exception.Message}; outcome unknown: check the ticket system for this situation's ticket, and replay this delivery only if none was created",
-                null, exception.TargetMessage, exception, transient: false);
+            // No answer (a timeout, a connection reset), one too large to read, or a gateway that gave up waiting for
+            // it: the ticket system may have made the ticket.
+            if (!writeAhead)
+            {
+                await SaveAsync(work, Current(work) with { Doubt = DoubtKind.MayExist, DoubtSince = sentAt }, cancellationToken);
+            }
+
+            TicketLog.CreateInDoubt(logger, work.Subscription.Name, work.SituationId, exception.Message);
+            if (capability.CanLookUp || work.Webhook.CreatesAgainWhenUnknown)
+            {
+                // The next attempt settles it: the look-up first (after its settle time), or a create again by choice.
+                throw new TicketSystemException(
+                    $"{exception.Message}; outcome unknown: the next attempt "
+                    + (capability.CanLookUp ? "asks the ticket system for the situation's ticket before anything else" : "creates again (UnknownOutcome CreateAgain)"),
+                    exception.StatusCode, exception.TargetMessage, exception, exception.RetryAfter, transient: true);
+            }
+
+            work.HoldReason = $"{exception.Message}; outcome unknown, and webhook {work.Webhook.Name} has no look-up to find out";
+            return DoubtKind.MayExist;
+        }
+        catch (TicketSystemException)
+        {
+            // Answered (refused, failed) or never sent: nothing was made.
+            if (writeAhead)
+            {
+                await SaveAsync(work, Current(work) with { Doubt = previous?.Doubt, DoubtSince = previous?.DoubtSince }, cancellationToken);
+            }
+
+            throw;
         }
 
         work.Created = true;
-        var ticketId = mapped.TicketId;
-        var webhook = work.Subscription.Webhook;
-        if (ticketId is null && (webhook.IsServiceNow || webhook.IsJira))
+        if (mapped.TicketId is { } ticketId)
         {
-            // A success without a readable id (an answer cut short) leaves the outcome unknown: ask the ticket system.
-            // If it does not know the ticket yet, the attempt fails transiently and the next one looks up again first.
-            if (await FindExistingAsync(work, operation, LookupAfterCreate, cancellationToken) is not var (found, foundId) || foundId is null)
-            {
-                throw new TicketSystemException(
-                    $"{operation.Method} {webhook.ResourceUrl} answered {answer.StatusCode} without a readable ticket id; its outcome is unknown",
-                    null, null);
-            }
-
-            (mapped, ticketId) = (found, foundId);
-        }
-        else if (ticketId is null && webhook.LookupPath is not null
-                 && await TryFindAfterCreateAsync(work, operation, cancellationToken) is var (generic, genericId) && genericId is not null)
-        {
-            // A generic target's 2xx says the ticket exists: its id, if the answer did not carry it, comes from the look-up.
-            (mapped, ticketId) = (generic, genericId);
+            await SaveAsync(work, Linked(work, mapped, ticketId, closed: false), cancellationToken);
+            return null;
         }
 
-        string? note = null;
-        if (ticketId is null)
+        var url = TicketUrl.Compose(work.Webhook, operation.RenderPath(work.Context(null)));
+        if (!operation.ReadsTicketId)
         {
-            // Created (the 2xx says so), so never created again; but later events cannot address the ticket.
-            TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, operation.ExternalIdProperty ?? "(none)", answer.StatusCode);
-            note = $"created, but the answer ({answer.StatusCode}) had no readable ticket id at '{operation.ExternalIdProperty ?? "(no externalIdProperty)"}': "
-                + "later events of this situation cannot address the ticket; check the mapping's externalIdProperty"
-                + (webhook.CanLookUp ? string.Empty : $", or configure Bridge:Webhooks:{webhook.Name}:Lookup");
+            // A target whose mapping reads no id (it keeps nothing the bridge could address): created, never created
+            // again, and later events of the situation cannot address it.
+            TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, "(none)", answer.StatusCode);
+            work.Note = $"created, but the mapping reads no ticket id from the answer ({answer.StatusCode}): later events of this situation cannot address the ticket";
+            await SaveAsync(work, Linked(work, mapped, null, closed: false) with { Doubt = DoubtKind.CreatedWithoutId, DoubtSince = sentAt }, cancellationToken);
+            return null;
         }
 
-        await SaveAsync(work, mapped, ticketId, closed: false, cancellationToken);
-        return work.Done(DeliveryState.Delivered, work.Action, note);
+        // A success whose id cannot be read (an answer cut short): the ticket exists, and the look-up says which it is.
+        TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, operation.ExternalIdProperty ?? "externalId", answer.StatusCode);
+        work.Note = $"created, but the answer ({answer.StatusCode}) had no readable ticket id at '{operation.ExternalIdProperty ?? "externalId"}'";
+        work.HoldReason = $"{operation.Method} {url} answered {answer.StatusCode}, so the ticket exists, but the answer had no readable ticket id "
+            + $"at '{operation.ExternalIdProperty ?? "externalId"}' and "
+            + (capability.CanLookUp ? "the look-up did not find it" : $"webhook {work.Webhook.Name} has no look-up (Bridge:Webhooks:{work.Webhook.Name}:Lookup)");
+        await SaveAsync(work, Current(work) with { Doubt = DoubtKind.ExistsWithoutId, DoubtSince = sentAt }, cancellationToken);
+        return DoubtKind.ExistsWithoutId;
     }
 
-    private async Task<LifecycleOutcome> RunOnTicketAsync(Work work, string eventType, string action, CancellationToken cancellationToken)
+    private async Task<LifecycleOutcome> RunOnTicketAsync(Work work, string eventType, LifecycleAction action, CancellationToken cancellationToken)
     {
         work.Action = action;
         var link = work.Link!;
@@ -202,66 +299,72 @@ internal sealed class TicketLifecycle(
             // The mapping chose not to act on this event; a CLOSED still closes the link so later updates stay away.
             if (closes)
             {
-                await SaveAsync(work, null, link.TicketId, closed: true, cancellationToken);
+                await SaveAsync(work, Linked(work, null, link.TicketId, closed: true), cancellationToken);
             }
 
-            return work.Done(DeliveryState.Skipped, "None");
+            return work.Done(DeliveryState.Skipped, LifecycleAction.None);
         }
 
-        if (link.TicketId is null && work.Subscription.Webhook.CanLookUp
-            && work.Mapping.Document.FindOperation(EventTypes.Created) is { } create
-            && await FindExistingAsync(work, create, LookupOfTicketId, cancellationToken) is var (found, foundId) && foundId is not null)
-        {
-            // The create's answer had no id; the ticket system knows it now.
-            await SaveAsync(work, found, foundId, link.IsClosed, cancellationToken);
-            link = work.Link!;
-        }
-
-        if (link.TicketId is null)
-        {
-            throw new TicketSystemException(
-                $"the ticket of situation {work.SituationId} has no ticket id (the create answer had none): check the mapping's responseRoot and externalIdProperty",
-                null, null, transient: false);
-        }
-
-        // Jira closes through a workflow transition: without a configured id, the bridge finds it (JiraTransitions).
-        var (_, mapped) = closes && JiraTransitions.Applies(work.Subscription, operation.RenderPath(work.Context(link.TicketId)))
-            ? await jiraTransitions.CloseAsync(work.Subscription, link.TicketId,
-                variables => SendAsync(work, operation, link.TicketId, cancellationToken, variables), cancellationToken)
-            : await SendAsync(work, operation, link.TicketId, cancellationToken);
-        await SaveAsync(work, mapped, link.TicketId, closes || link.IsClosed, cancellationToken);
+        var ticketId = link.TicketId!;
+        var mapped = closes
+            ? await work.System.CloseAsync(work.Subscription, ticketId, operation.RenderPath(work.Context(ticketId)),
+                async variables => (await SendAsync(work, operation, ticketId, variables, cancellationToken)).Mapped, cancellationToken)
+            : (await SendAsync(work, operation, ticketId, null, cancellationToken)).Mapped;
+        await SaveAsync(work, Linked(work, mapped, ticketId, closes || link.IsClosed), cancellationToken);
         return work.Done(DeliveryState.Delivered, action);
     }
 
-    /// <summary>DELETED on a mapping without a DELETED operation: a work note where the ticket system has one.</summary>
-    private async Task<LifecycleOutcome> AddDeletionNoteAsync(Work work, CancellationToken cancellationToken)
+    /// <summary>DELETED on a mapping without a DELETED operation: a note where the ticket system has notes.</summary>
+    private static async Task<LifecycleOutcome> AddDeletionNoteAsync(Work work, CancellationToken cancellationToken)
     {
-        work.Action = "Note";
-        var link = work.Link!;
-        var webhook = work.Subscription.Webhook;
-        const string Note = "The event situation was deleted in SAP Cloud ALM.";
-        TicketRequest request;
-        if (webhook.IsServiceNow && link.TicketId is not null)
+        work.Action = LifecycleAction.Note;
+        if (work.Link?.TicketId is not { } ticketId || work.System.DeletionNote(work.Webhook, ticketId, DeletionNote) is not { } request)
         {
-            request = new TicketRequest(webhook, "PATCH", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(link.TicketId)}",
-                JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["work_notes"] = Note }));
-        }
-        else if (webhook.IsJira && link.TicketId is not null)
-        {
-            request = new TicketRequest(webhook, "POST", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(link.TicketId)}/comment",
-                JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["body"] = Note }));
-        }
-        else
-        {
-            return work.Done(DeliveryState.Skipped, "None");
+            return work.Done(DeliveryState.Skipped, LifecycleAction.None);
         }
 
-        await client.SendAsync(request, cancellationToken);
-        return work.Done(DeliveryState.Delivered, work.Action);
+        await work.System.SendAsync(request, cancellationToken);
+        return work.Done(DeliveryState.Delivered, LifecycleAction.Note);
+    }
+
+    /// <summary>An eventually consistent search found nothing yet: the attempt ends, and the next comes after the settle time.</summary>
+    private LifecycleOutcome WaitForSettle(Work work, LookupCapability capability)
+    {
+        var since = work.Link!.DoubtSince!.Value;
+        var wait = since + capability.SettleTime - timeProvider.GetUtcNow();
+        return new LifecycleOutcome(work.Link, DeliveryState.Failed, LifecycleAction.None,
+            Error: $"the look-up found no ticket yet, but {capability.Description ?? "it"} may miss a ticket for up to {capability.SettleTime} "
+                + $"(Bridge:Webhooks:{work.Webhook.Name}:Lookup:SettleTime) after a create whose outcome is unknown, sent at {since:O}: it asks again then",
+            Transient: true, RetryAfter: wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+    }
+
+    /// <summary>Nothing can settle whether a create made a ticket: the situation waits for an operator, its create dead-lettered.</summary>
+    private async Task<LifecycleOutcome> HoldAsync(Work work, SituationFacts facts, CancellationToken cancellationToken)
+    {
+        var refused = work.LookupRefusal is { } refusal ? $"the ticket system refused the look-up ({refusal})" : null;
+        var reason = work.HoldReason is { } known
+            ? refused is null ? known : $"{known}; {refused}"
+            : refused
+              ?? (facts.Doubt is DoubtKind.ExistsWithoutId
+                  ? "a create was answered 2xx without a readable ticket id, and the look-up does not find the ticket"
+                  : facts.CanLookUp
+                      ? "a create of this situation may have made a ticket, and the look-up cannot tell"
+                      : $"a create of this situation may have made a ticket (it was sent, and its outcome was never recorded), and webhook {work.Webhook.Name} has no look-up to find out");
+        await SaveAsync(work, Current(work) with
+        {
+            HeldAt = timeProvider.GetUtcNow(),
+            HoldNote = reason,
+            HoldDeliveryId = work.DeliveryId > 0 ? work.DeliveryId : null,
+        }, cancellationToken);
+        TicketLog.SituationHeld(logger, work.Subscription.Name, work.SituationId, reason);
+        return new LifecycleOutcome(work.Link, DeliveryState.Failed, LifecycleAction.Hold, work.Created,
+            $"outcome unknown: {reason}. The situation is held: its later events wait, unsent, until an operator settles it "
+            + "(console: Held situations; POST /api/v1/held-situations/{subscription}/{situation}/settle)",
+            Transient: false, Note: work.Note);
     }
 
     private async Task<(TicketSystemAnswer Answer, MappedResponse Mapped)> SendAsync(Work work, OperationMapping operation,
-        string? ticketId, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? userVariables = null)
+        string? ticketId, IReadOnlyDictionary<string, string>? userVariables, CancellationToken cancellationToken)
     {
         var context = work.Context(ticketId);
         if (userVariables is not null)
@@ -270,216 +373,86 @@ internal sealed class TicketLifecycle(
         }
 
         var request = new TicketRequest(
-            work.Subscription.Webhook,
+            work.Webhook,
             operation.Method,
-            TicketUrl.Compose(work.Subscription.Webhook, operation.RenderPath(context)),
+            TicketUrl.Compose(work.Webhook, operation.RenderPath(context)),
             operation.RenderRequest(context));
-        var answer = await client.SendAsync(request, cancellationToken);
+        var answer = await work.System.SendAsync(request, cancellationToken);
         return (answer, operation.MapResponse(answer.Body, context));
     }
 
-    /// <summary>
-    /// The look-up after a generic 2xx create without an id. The ticket exists whatever the look-up says, so its
-    /// failure must not fail the attempt (a retry would create again): the link is saved without the id, and a later
-    /// event of the situation asks for it again.
-    /// </summary>
-    private async Task<(MappedResponse Mapped, string? TicketId)?> TryFindAfterCreateAsync(Work work, OperationMapping create,
-        CancellationToken cancellationToken)
+    /// <summary>The link with what the ticket system said of its ticket; nothing is in doubt any more once a ticket is known.</summary>
+    private TicketLink Linked(Work work, MappedResponse? mapped, string? ticketId, bool closed)
     {
-        try
+        var previous = Current(work);
+        var id = ticketId ?? previous.TicketId;
+        var number = mapped?.GetText("externalNumber") ?? previous.TicketNumber;
+        var known = id is not null || number is not null;
+        return previous with
         {
-            return await FindExistingAsync(work, create, LookupAfterCreate, cancellationToken);
-        }
-        catch (TicketSystemException exception)
-        {
-            TicketLog.LookupUnavailable(logger, work.Subscription.Name, work.SituationId, exception.Message);
-            return null;
-        }
-    }
-
-    private const string LookupBeforeCreate = "the look-up before a create";
-    private const string LookupAfterCreate = "the look-up after a create whose answer had no ticket id";
-    private const string LookupOfTicketId = "the look-up of the ticket id the create answer lacked";
-
-    private Task<(MappedResponse Mapped, string? TicketId)?> FindExistingAsync(Work work, OperationMapping create, string step,
-        CancellationToken cancellationToken) =>
-        work.Subscription.Webhook.IsServiceNow ? FindByCorrelationAsync(work, create, step, cancellationToken)
-        : work.Subscription.Webhook.IsJira ? FindJiraIssueAsync(work, create, step, cancellationToken)
-        : work.Subscription.Webhook.LookupPath is not null ? FindByConfiguredLookupAsync(work, create, step, cancellationToken)
-        : Task.FromResult<(MappedResponse, string?)?>(null);
-
-    /// <summary>
-    /// A generic target's look-up (<c>Bridge:Webhooks:x:Lookup</c>): a GET of the configured path; the first match below
-    /// <c>ResultsPointer</c> is read like the create's answer. An empty list, no match or a <c>404</c> means none.
-    /// </summary>
-    private async Task<(MappedResponse Mapped, string? TicketId)?> FindByConfiguredLookupAsync(Work work, OperationMapping create, string step,
-        CancellationToken cancellationToken)
-    {
-        var webhook = work.Subscription.Webhook;
-        var request = new TicketRequest(webhook, "GET", TicketUrl.Compose(webhook, webhook.LookupPath!.Render(work.Context(null))), null, step);
-        TicketSystemAnswer answer;
-        try
-        {
-            answer = await client.SendAsync(request, cancellationToken);
-        }
-        catch (TicketSystemException exception) when (exception.StatusCode == 404)
-        {
-            return null;
-        }
-
-        // Only a 404, an empty list or a null says "no ticket". An answer that cannot be read (no JSON, a pointer that
-        // leads nowhere, an HTML page) says nothing: taking it for "none" would create a second ticket.
-        var pointer = webhook.Options.Lookup!.ResultsPointer;
-        if (!JsonPointer.TryResolve(answer.Body, pointer, out var results))
-        {
-            throw new TicketSystemException(
-                $"{request.Describe()} answered {answer.StatusCode}, but its answer has no JSON at Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer "
-                    + $"'{pointer}': the bridge cannot tell whether the ticket exists, so it creates none; fix the pointer or the look-up path",
-                null, null, transient: false);
-        }
-
-        var record = results.ValueKind switch
-        {
-            JsonValueKind.Array when results.GetArrayLength() > 0 => results[0],
-            JsonValueKind.Array or JsonValueKind.Null => default,
-            JsonValueKind.Object => results,
-            _ => throw new TicketSystemException(
-                $"{request.Describe()} answered {results.ValueKind} at '{pointer}', where a list or an object of matches belongs: fix Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer",
-                null, null, transient: false),
+            TicketId = id,
+            TicketNumber = number,
+            TicketStatus = mapped?.GetText("externalStatus") ?? previous.TicketStatus,
+            DisplayUrl = mapped?.GetText("displayUrl") ?? previous.DisplayUrl ?? work.System.DefaultDisplayUrl(work.Webhook, id, number),
+            IsClosed = closed,
+            Doubt = known ? null : previous.Doubt,
+            DoubtSince = known ? null : previous.DoubtSince,
+            HeldAt = null,
+            HoldDeliveryId = null,
+            UpdatedAt = timeProvider.GetUtcNow(),
         };
-        if (record.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var mapped = create.MapRecord(record, work.Context(null));
-        if (mapped.TicketId is null)
-        {
-            // A match whose id the create's externalIdProperty cannot read: the ticket exists, but it is not linked blind.
-            throw new TicketSystemException(
-                $"{request.Describe()} found the situation's ticket, but no ticket id at the create's externalIdProperty '{create.ExternalIdProperty ?? "(none)"}'; "
-                    + $"point Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer at the matches, or fix the mapping",
-                null, null, transient: false);
-        }
-
-        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, mapped.TicketId);
-        return (mapped, mapped.TicketId);
     }
 
-    /// <summary>
-    /// Jira's search for the label the built-in mapping sets on every issue, <c>calm-situation-&lt;id&gt;</c>. A Jira
-    /// that refuses the search (no such endpoint, no browse permission) is asked no more often than that: the create
-    /// goes ahead as before, with a warning; a Jira that is only away makes the attempt fail transiently.
-    /// </summary>
-    private async Task<(MappedResponse Mapped, string? TicketId)?> FindJiraIssueAsync(Work work, OperationMapping create, string step,
-        CancellationToken cancellationToken)
-    {
-        var webhook = work.Subscription.Webhook;
-        var jql = Uri.EscapeDataString($"labels = \"calm-situation-{work.SituationId}\"");
-        var request = new TicketRequest(webhook, "GET",
-            $"{webhook.Destination.Url!.TrimEnd('/')}/rest/api/2/search?jql={jql}&maxResults=1&fields=status,summary", null, step);
-        TicketSystemAnswer answer;
-        try
-        {
-            answer = await client.SendAsync(request, cancellationToken);
-        }
-        catch (TicketSystemException exception) when (!exception.IsTransient)
-        {
-            TicketLog.LookupUnavailable(logger, work.Subscription.Name, work.SituationId, exception.Message);
-            return null;
-        }
-
-        if (answer.Body.ValueKind != JsonValueKind.Object
-            || !answer.Body.TryGetProperty("issues", out var issues)
-            || issues.ValueKind != JsonValueKind.Array
-            || issues.GetArrayLength() == 0)
-        {
-            return null;
-        }
-
-        var issue = issues[0];
-        var mapped = create.MapRecord(issue, work.Context(null));
-        var ticketId = mapped.TicketId ?? (issue.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null);
-        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, ticketId ?? "(unknown)");
-        return (mapped, ticketId);
-    }
-
-    private async Task<(MappedResponse Mapped, string? TicketId)?> FindByCorrelationAsync(Work work, OperationMapping create, string step,
-        CancellationToken cancellationToken)
-    {
-        var webhook = work.Subscription.Webhook;
-        var query = Uri.EscapeDataString($"correlation_id={work.SituationId}");
-        var request = new TicketRequest(webhook, "GET", $"{webhook.ResourceUrl}?sysparm_query={query}&sysparm_limit=1", null, step);
-        var answer = await client.SendAsync(request, cancellationToken);
-        if (answer.Body.ValueKind != JsonValueKind.Object
-            || !answer.Body.TryGetProperty("result", out var result)
-            || result.ValueKind != JsonValueKind.Array
-            || result.GetArrayLength() == 0)
-        {
-            return null;
-        }
-
-        var record = result[0];
-        var mapped = create.MapRecord(record, work.Context(null));
-        var ticketId = mapped.TicketId
-            ?? (record.TryGetProperty("sys_id", out var sysId) && sysId.ValueKind == JsonValueKind.String ? sysId.GetString() : null);
-
-        TicketLog.LinkedExisting(logger, work.Subscription.Name, work.SituationId, ticketId ?? "(unknown)");
-        return (mapped, ticketId);
-    }
-
-    private async Task SaveAsync(Work work, MappedResponse? mapped, string? ticketId, bool closed, CancellationToken cancellationToken)
+    /// <summary>The situation as known, or a new one.</summary>
+    private TicketLink Current(Work work)
     {
         var now = timeProvider.GetUtcNow();
-        var previous = work.Link;
-        var link = new TicketLink
-        {
-            Subscription = work.Subscription.Name,
-            SituationId = work.SituationId,
-            TicketId = ticketId ?? previous?.TicketId,
-            TicketNumber = mapped?.GetText("externalNumber") ?? previous?.TicketNumber,
-            TicketStatus = mapped?.GetText("externalStatus") ?? previous?.TicketStatus,
-            DisplayUrl = mapped?.GetText("displayUrl") ?? previous?.DisplayUrl
-                ?? DefaultDisplayUrl(work.Subscription.Webhook, ticketId ?? previous?.TicketId, mapped?.GetText("externalNumber")),
-            IsClosed = closed,
-            CreatedAt = previous?.CreatedAt ?? now,
-            UpdatedAt = now,
-        };
+        var known = work.Link ?? new TicketLink { Subscription = work.Subscription.Name, SituationId = work.SituationId, CreatedAt = now, UpdatedAt = now };
+        return known with { UpdatedAt = now };
+    }
+
+    private async Task SaveAsync(Work work, TicketLink link, CancellationToken cancellationToken)
+    {
         await store.SaveLinkAsync(link, cancellationToken);
         work.Link = link;
     }
 
-    /// <summary>
-    /// The ticket system's own page when the mapping names none: ServiceNow's form
-    /// (<c>https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=…</c>), Jira's browse page (<c>…/browse/OPS-24</c>).
-    /// </summary>
-    private static string? DefaultDisplayUrl(ResolvedWebhook webhook, string? ticketId, string? number)
-    {
-        var baseUrl = webhook.Destination.Url!.TrimEnd('/');
-        if (webhook.IsServiceNow && ticketId is not null)
-        {
-            var table = webhook.Options.Path.TrimEnd('/').Split('/')[^1];
-            return new StringBuilder(baseUrl).Append("/nav_to.do?uri=").Append(table).Append(".do?sys_id=")
-                .Append(Uri.EscapeDataString(ticketId)).ToString();
-        }
-
-        return webhook.IsJira && number is not null ? $"{baseUrl}/browse/{Uri.EscapeDataString(number)}" : null;
-    }
-
     /// <summary>The state of one event's handling, so a failure can still report what was reached.</summary>
-    private sealed class Work(ResolvedSubscription subscription, MappingEntry mapping, string situationId, JsonElement resource, TicketLink? link)
+    private sealed class Work(ResolvedSubscription subscription, MappingEntry mapping, string situationId, JsonElement resource, TicketLink? link,
+        TicketSystem system, long deliveryId)
     {
         public ResolvedSubscription Subscription { get; } = subscription;
+
+        public ResolvedWebhook Webhook => Subscription.Webhook;
 
         public MappingEntry Mapping { get; } = mapping;
 
         public string SituationId { get; } = situationId;
 
+        public TicketSystem System { get; } = system;
+
+        public long DeliveryId { get; } = deliveryId;
+
         public TicketLink? Link { get; set; } = link;
 
-        public string Action { get; set; } = "None";
+        public LifecycleAction Action { get; set; } = LifecycleAction.None;
 
         public bool Created { get; set; }
+
+        /// <summary>What the delivery's record should say besides its state.</summary>
+        public string? Note { get; set; }
+
+        /// <summary>Why the situation is held, when the step that found it knows best.</summary>
+        public string? HoldReason { get; set; }
+
+        /// <summary>The ticket system's refusal of the look-up in this attempt.</summary>
+        public string? LookupRefusal { get; set; }
+
+        private LookupCapability? _capability;
+
+        /// <summary>The look-up's settle time and description, asked only when a step needs them (Jira: its deployment).</summary>
+        public async ValueTask<LookupCapability> CapabilityAsync(CancellationToken cancellationToken) =>
+            _capability ??= await System.LookupCapabilityAsync(Webhook, cancellationToken);
 
         public MappingContext Context(string? ticketId) => new(
             resource,
@@ -487,7 +460,12 @@ internal sealed class TicketLifecycle(
             Subscription.Options.CloudAlmUrl,
             ticketId ?? Link?.TicketId);
 
-        public LifecycleOutcome Done(DeliveryState deliveryState, string action, string? note = null) =>
+        public LifecycleOutcome Done(DeliveryState deliveryState, LifecycleAction action, string? note = null) =>
             new(Link, deliveryState, action, Created, Note: note);
+
+        /// <summary>A failed attempt, saying first what it had reached (a ticket created without a readable id).</summary>
+        public LifecycleOutcome Failed(TicketSystemException exception) =>
+            new(Link, DeliveryState.Failed, Action, Created, Note is null ? exception.Message : $"{Note}; then {exception.Message}", exception.StatusCode,
+                exception.IsTransient, exception.RetryAfter);
     }
 }

@@ -17,15 +17,16 @@ internal static partial class TicketLog
         var named = ticket is null ? "the ticket" : $"ticket {ticket}";
         var result = (outcome.DeliveryState, outcome.Action) switch
         {
-            (DeliveryState.Failed, _) => $"the {outcome.Action.ToLowerInvariant()} failed",
+            (DeliveryState.Failed, LifecycleAction.Hold) => "held: nothing can settle whether its create made a ticket",
+            (DeliveryState.Failed, _) => $"the {outcome.Action.ToString().ToLowerInvariant()} failed",
             (DeliveryState.Skipped, _) => outcome.Note is null ? "nothing to send" : $"nothing to send: {outcome.Note}",
-            (_, "Create") => ticket is null ? "ticket created, without a ticket id" : $"{named} created",
-            (_, "Link") => $"{named} already existed in the ticket system and is linked",
-            (_, "Update") => $"{named} updated",
-            (_, "Close") => $"{named} closed",
-            (_, "Delete") => $"{named} deleted",
-            (_, "Note") => $"{named} noted as deleted",
-            (_, "Ping") => $"{named} read: status {outcome.Link?.TicketStatus ?? "unknown"}",
+            (_, LifecycleAction.Create) => ticket is null ? "ticket created, without a ticket id" : $"{named} created",
+            (_, LifecycleAction.Link) => $"{named} already existed in the ticket system and is linked",
+            (_, LifecycleAction.Update) => $"{named} updated",
+            (_, LifecycleAction.Close) => $"{named} closed",
+            (_, LifecycleAction.Delete) => $"{named} deleted",
+            (_, LifecycleAction.Note) => $"{named} noted as deleted",
+            (_, LifecycleAction.Ping) => $"{named} read: status {outcome.Link?.TicketStatus ?? "unknown"}",
             _ => $"{named}: {outcome.Action}",
         };
         var delivery = deliveryId > 0 ? $" (delivery {deliveryId})" : string.Empty;
@@ -49,12 +50,19 @@ internal static partial class TicketLog
         Message = "Situation {SituationId} on {Subscription} already has ticket {TicketId} in the ticket system: linked, not created again")]
     public static partial void LinkedExisting(ILogger logger, string subscription, string situationId, string ticketId);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
-        Message = "Jira issue {IssueId} on {Subscription} closes through transition {TransitionId} '{TransitionName}' to status {Status}")]
-    public static partial void JiraTransitionFound(ILogger logger, string subscription, string issueId, string transitionId,
-        string transitionName, string status);
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error,
+        Message = "Subscription {Subscription}, situation {SituationId}: the ticket system refused the look-up before a create, a configuration problem of destination {Destination}: {Reason}. Until it is fixed the situation is held (UnknownOutcome Hold) or created without the look-up (CreateAgain)")]
+    public static partial void LookupRefused(ILogger logger, string subscription, string situationId, string destination, string reason);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning,
-        Message = "Subscription {Subscription}, situation {SituationId}: the ticket system refused the look-up before the create ({Reason}); the issue is created without it, so a create whose answer is lost could open a second one")]
-    public static partial void LookupUnavailable(ILogger logger, string subscription, string situationId, string reason);
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error,
+        Message = "Situation {SituationId} on {Subscription} is held: {Reason}. Its events wait, in order, unsent. Check the ticket system for the situation's ticket, then settle it in the console (Held situations) or with POST /api/v1/held-situations/<subscription>/<situation>/settle: the ticket it has, no ticket was made, or discard")]
+    public static partial void SituationHeld(ILogger logger, string subscription, string situationId, string reason);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
+        Message = "Situation {SituationId} on {Subscription}: a create's outcome is unknown ({Reason}); the look-up settles it before anything else of the situation is sent")]
+    public static partial void CreateInDoubt(ILogger logger, string subscription, string situationId, string reason);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning,
+        Message = "Situation {SituationId} on {Subscription} was settled by {User}: {Settlement}")]
+    public static partial void SituationSettled(ILogger logger, string subscription, string situationId, string user, string settlement);
 }

@@ -7,7 +7,7 @@ internal static class TicketsExtensions
         builder.Services.AddSingleton<SituationLocks>();
         builder.Services.AddSingleton<TicketLifecycle>();
         builder.Services.AddSingleton<PingCoalescer>();
-        builder.Services.AddSingleton<JiraTransitions>();
+        builder.Services.AddSingleton<HeldSituations>();
         return builder;
     }
 }

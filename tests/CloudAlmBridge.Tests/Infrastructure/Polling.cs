@@ -53,6 +53,11 @@ public static class Polling
         return ticket;
     }
 
+    /// <summary>The delivery of an accepted event: from a 202's Location, else from the answer's problem (a dead letter).</summary>
+    public static async Task<long> DeliveryIdOfAsync(HttpResponseMessage answer) => answer.Headers.Location is not null
+        ? DeliveryId(answer)
+        : (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryId").GetInt64();
+
     public static long DeliveryId(HttpResponseMessage accepted) =>
         long.Parse(accepted.Headers.Location!.ToString().Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
 }

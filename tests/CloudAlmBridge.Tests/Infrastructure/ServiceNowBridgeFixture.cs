@@ -13,7 +13,7 @@ public class ServiceNowBridgeFixture : IAsyncLifetime
 
     public WireMockServer ServiceNow { get; } = WireMockServer.Start();
 
-    public WireMockServer Jira { get; } = WireMockServer.Start();
+    public WireMockServer Jira { get; } = WireMockServer.Start().AnswersAsDataCenter();
 
     public BridgeFactory Factory { get; private set; } = null!;
 
@@ -74,10 +74,12 @@ public class ServiceNowBridgeFixture : IAsyncLifetime
         ? new CloudAlmBridge.Storage.PostgreSql.PostgreSqlProvider(ConnectionString)
         : new CloudAlmBridge.Storage.Sqlite.SqliteProvider(ConnectionString, Path.GetTempPath()));
 
+    /// <summary>Forgets every stub and call; the Jira answers as a Data Center does until a test stubs it otherwise.</summary>
     public void ResetTicketSystems()
     {
         ServiceNow.Reset();
         Jira.Reset();
+        Jira.AnswersAsDataCenter();
     }
 
     public HttpClient EventsClient() => Client(TestSettings.EventsClient, TestSettings.EventsSecret);

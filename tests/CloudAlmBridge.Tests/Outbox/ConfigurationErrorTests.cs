@@ -45,10 +45,15 @@ public sealed class ConfigurationErrorTests : IDisposable
         long id;
         using (var factory = new BridgeFactory(settings))
         using (var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret))
+        using (var first = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret))
         {
             var accepted = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", "kept-situation"));
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             id = Polling.DeliveryId(accepted);
+
+            // Stopped between attempts, never with a call on the wire (WireMock would log it after the reset below).
+            await Polling.WaitUntilAsync(async () => (await first.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{id}")).GetProperty("attemptCount").GetInt32() >= 1,
+                "the first attempt recorded");
         }
 
         // What an older bridge could have accepted and a newer one reads more strictly: an id with a query operator.

@@ -88,28 +88,39 @@ public sealed class GenericTargetTests : IDisposable
     }
 
     [Fact]
-    public async Task ACreateAnswered2xxWithABodyCutShort_IsOneTicket_AndTheDeliverySaysItsIdIsUnknown()
+    public async Task ACreateAnswered2xxWithABodyCutShort_IsOneTicket_AndTheSituationWaitsUntilItsTicketIsNamed()
     {
         var settings = GenericSettings();
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "1";
         _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-"""));
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets/T-1").UsingPatch())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"id":"T-1"}"""));
         using var factory = new BridgeFactory(settings);
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
         using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
         var situation = Events.NewSituationId();
 
         var accepted = await events.PostEventAsync("generic", Events.Message("created", situation));
-        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(accepted));
+        var delivery = await Polling.WaitForDeliveryAsync(admin, await Polling.DeliveryIdOfAsync(accepted));
         var again = await events.PostEventAsync("generic", Events.Message("updated", situation));
-        var second = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(again));
 
-        // The 2xx says the ticket exists: delivered and linked, never created again, and the note says what is missing.
-        Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
-        var note = delivery.GetProperty("attempts")[0].GetProperty("error").GetString();
-        Assert.Contains("no readable ticket id", note, StringComparison.Ordinal);
-        Assert.Contains("Bridge:Webhooks:tickets:Lookup", note, StringComparison.Ordinal);
-        Assert.Equal("DeadLettered", second.GetProperty("state").GetString());
-        Assert.Contains("has no ticket id", second.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        // The 2xx says the ticket exists, but nothing says which it is: never created again, and the situation's
+        // later events wait instead of failing one by one.
+        Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
+        Assert.Equal("Hold", delivery.GetProperty("action").GetString());
+        Assert.Contains("no readable ticket id", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Bridge:Webhooks:tickets:Lookup", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Held", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+        Assert.Empty(_target.ServiceNow.Calls("PATCH"));
+
+        // Named by the operator, the ticket gets the held UPDATED (and the create, as an update).
+        var settled = await admin.PostAsync($"/api/v1/held-situations/generic/{situation}/settle", Events.Json("""{"outcome":"ticket","ticketId":"T-1"}"""));
+        Assert.Equal(System.Net.HttpStatusCode.OK, settled.StatusCode);
+        var ticket = await Polling.WaitForSituationAsync(admin, "generic", situation, 2);
+        Assert.Equal("T-1", ticket.GetProperty("ticketId").GetString());
+        Assert.All(ticket.GetProperty("events").EnumerateArray(), e => Assert.Equal("Delivered", e.GetProperty("state").GetString()));
+        Assert.Equal(2, _target.ServiceNow.Calls("PATCH", "/api/tickets/T-1").Count);
         Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
     }
 
@@ -156,23 +167,35 @@ public sealed class GenericTargetTests : IDisposable
     }
 
     [Fact]
-    public async Task ALookupThatFailsAfterA2xxCreateWithoutId_KeepsTheTicket_AndNeverCreatesAgain()
+    public async Task ALookupThatFailsAfterA2xxCreateWithoutId_NeverCreatesAgain_AndLinksTheTicketOnceTheLookupAnswers()
     {
         var settings = GenericSettings();
         settings["Bridge:Webhooks:tickets:Lookup:Path"] = "?reference=#{id}";
         var situation = Events.NewSituationId();
 
-        // Before the create the search finds nothing; after it, the search is down.
-        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet()).InScenario("down after").WillSetStateTo("created")
+        // Before the create the search finds nothing; right after it, the search is down for longer than the quick
+        // retries of one attempt (three calls); then it finds the ticket.
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet()).InScenario("down after").WillSetStateTo("down 1")
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("[]"));
-        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet()).InScenario("down after").WhenStateIs("created")
-            .RespondWith(Response.Create().WithStatusCode(503));
+        foreach (var (state, next) in new[] { ("down 1", "down 2"), ("down 2", "down 3"), ("down 3", "recovered") })
+        {
+            _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet()).InScenario("down after").WhenStateIs(state)
+                .WillSetStateTo(next).RespondWith(Response.Create().WithStatusCode(503));
+        }
+
+        _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingGet()).InScenario("down after").WhenStateIs("recovered")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""[{"id":"T-3"}]"""));
         _target.ServiceNow.Given(Request.Create().WithPath("/api/tickets").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithBody("created"));
         var delivery = await DeliverCreatedAsync(settings, situation);
 
         Assert.Equal("Delivered", delivery.GetProperty("state").GetString());
-        Assert.Contains("no readable ticket id", delivery.GetProperty("attempts")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Link", delivery.GetProperty("action").GetString());
+        var attempts = delivery.GetProperty("attempts");
+        Assert.Equal(2, attempts.GetArrayLength());
+        Assert.Contains("no readable ticket id", attempts[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("answered 503", attempts[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("the look-up found ticket T-3", attempts[1].GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Single(_target.ServiceNow.Calls("POST", "/api/tickets"));
     }
 

@@ -28,7 +28,7 @@ public sealed class JiraTransitionTests : IDisposable
         """;
 
     private readonly TempDirectory _directory = new();
-    private readonly WireMockServer _jira = WireMockServer.Start();
+    private readonly WireMockServer _jira = WireMockServer.Start().AnswersAsDataCenter();
 
     [Fact]
     public async Task Close_WithoutATransitionId_TakesTheTransitionIntoDone_AskingJiraOncePerWorkflow()

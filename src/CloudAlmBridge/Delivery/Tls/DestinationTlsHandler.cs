@@ -20,6 +20,10 @@ internal static class DestinationTlsHandler
         // .NET drops only Authorization on a redirect: an API key header or a token request's client secret would
         // follow it to whatever host the Location names. A ticket system's API does not redirect; a 3xx is an error.
         AllowAutoRedirect = false,
+
+        // An integration client sends no cookies back: ServiceNow runs the requests of one session (JSESSIONID,
+        // BIGipServerpool…) one after another, and with about ten queued has answered 202 and dropped them.
+        UseCookies = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         SslOptions = new SslClientAuthenticationOptions
         {

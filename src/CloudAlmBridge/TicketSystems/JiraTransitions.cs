@@ -3,7 +3,7 @@ using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
 
-namespace CloudAlmBridge.Tickets;
+namespace CloudAlmBridge.TicketSystems;
 
 /// <summary>
 /// Finds the Jira transition that closes an issue, so a subscription need not know its workflow's transition ids.
@@ -31,12 +31,11 @@ internal sealed class JiraTransitions(TicketSystemClient client, ILogger<JiraTra
     private readonly ConcurrentDictionary<(string Destination, string Project, string IssueType, string Name), string> _cache = new();
 
     /// <summary>
-    /// Jira webhooks, an operation that posts to the issue's <c>transitions</c> and no configured transition id: only
-    /// then is there anything to find.
+    /// An operation that posts to the issue's <c>transitions</c> and no configured transition id: only then is there
+    /// anything to find.
     /// </summary>
     public static bool Applies(ResolvedSubscription subscription, string path) =>
-        subscription.Webhook.IsJira
-        && path.TrimEnd('/').EndsWith("/transitions", StringComparison.OrdinalIgnoreCase)
+        path.TrimEnd('/').EndsWith("/transitions", StringComparison.OrdinalIgnoreCase)
         && !(subscription.Options.UserVariables.TryGetValue(IdVariable, out var configured) && !string.IsNullOrWhiteSpace(configured));
 
     /// <summary>
@@ -92,7 +91,7 @@ internal sealed class JiraTransitions(TicketSystemClient client, ILogger<JiraTra
                 null, null, transient: false);
         }
 
-        TicketLog.JiraTransitionFound(logger, subscription.Name, issueId, chosen.Id, chosen.Name, chosen.Status);
+        TicketSystemLog.JiraTransitionFound(logger, subscription.Name, issueId, chosen.Id, chosen.Name, chosen.Status);
         return chosen.Id;
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace CloudAlmBridge.Delivery;
+namespace CloudAlmBridge.TicketSystems;
 
 /// <summary>
 /// Says which field a ServiceNow data policy wanted, in terms an operator can act on: the field's name, what the bridge

@@ -1,0 +1,94 @@
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Delivery;
+using CloudAlmBridge.Mapping;
+
+namespace CloudAlmBridge.TicketSystems;
+
+/// <summary>
+/// One ticket system's protocol beyond the mapping: how it is asked for a situation's ticket before a create (and how
+/// far its answer can be trusted), its own ticket page, its deletion note, its harmless call for "test connection", how
+/// its refusals read, and how it closes. One subclass per system, chosen once per webhook by
+/// <see cref="TicketSystemRegistry"/>; nothing outside this folder asks which system a webhook is.
+/// </summary>
+internal abstract class TicketSystem(TicketSystemClient client, DestinationHealth health)
+{
+    public abstract TicketSystemKind Kind { get; }
+
+    /// <summary>Sends one call; a refusal comes back explained in the system's own terms where it has any.</summary>
+    public async Task<TicketSystemAnswer> SendAsync(TicketRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.SendAsync(request, cancellationToken);
+        }
+        catch (TicketSystemException exception) when (exception.StatusCode is { } status
+                                                      && ExplainRefusal(request, status, exception.TargetMessage) is { } explanation)
+        {
+            throw exception.Explained(explanation);
+        }
+    }
+
+    /// <summary>Whether this webhook can ask its ticket system for a situation's ticket (known without a call).</summary>
+    public abstract bool CanLookUp(ResolvedWebhook webhook);
+
+    /// <summary>
+    /// The look-up, described, with how long its search may miss a new ticket (Jira asks which deployment it is, once).
+    /// </summary>
+    public abstract ValueTask<LookupCapability> LookupCapabilityAsync(ResolvedWebhook webhook, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks the ticket system for the situation's ticket. A failure that waiting may cure (no answer, 429, 5xx) is thrown
+    /// as a transient <see cref="TicketSystemException"/>; a refusal or an answer that cannot be read is
+    /// <see cref="LookupVerdict.Refused"/>, noted as the destination's configuration problem; only the system's own way
+    /// of saying "none" is <see cref="LookupVerdict.NotFound"/>.
+    /// </summary>
+    public async Task<LookupResult> LookUpAsync(LookupQuery query, CancellationToken cancellationToken)
+    {
+        LookupResult result;
+        try
+        {
+            result = await FindAsync(query, cancellationToken);
+        }
+        catch (TicketSystemException exception) when (!exception.IsTransient)
+        {
+            result = LookupResult.RefusedBy(exception.Message);
+        }
+
+        var destination = query.Webhook.DestinationName;
+        if (result.Verdict == LookupVerdict.Refused)
+        {
+            health.RecordLookupRefused(destination, result.Reason!);
+        }
+        else
+        {
+            health.RecordLookupWorks(destination);
+        }
+
+        return result;
+    }
+
+    /// <summary>The system's own look-up; see <see cref="LookUpAsync"/>.</summary>
+    protected abstract Task<LookupResult> FindAsync(LookupQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The ticket's page when the mapping names none: ServiceNow's form, Jira's browse page.</summary>
+    public virtual string? DefaultDisplayUrl(ResolvedWebhook webhook, string? ticketId, string? number) => null;
+
+    /// <summary>DELETED on a mapping without a DELETED operation: a note on the ticket where the system has one.</summary>
+    public virtual TicketRequest? DeletionNote(ResolvedWebhook webhook, string ticketId, string note) => null;
+
+    /// <summary>A call that changes nothing, for "test connection": it shows reachability, TLS trust and credentials.</summary>
+    public abstract TicketRequest HarmlessCall(ResolvedWebhook webhook);
+
+    /// <summary>
+    /// The mapping's close operation. <paramref name="send"/> runs it, with other user variables when given; Jira first
+    /// finds the workflow transition that closes.
+    /// </summary>
+    public virtual Task<MappedResponse> CloseAsync(ResolvedSubscription subscription, string ticketId, string renderedPath,
+        Func<IReadOnlyDictionary<string, string>?, Task<MappedResponse>> send, CancellationToken cancellationToken) => send(null);
+
+    /// <summary>What a refusal means in the system's own terms, or null.</summary>
+    protected virtual string? ExplainRefusal(TicketRequest request, int status, string? targetMessage) => null;
+
+    /// <summary>The client for the subclasses' own calls.</summary>
+    protected TicketSystemClient Client => client;
+}

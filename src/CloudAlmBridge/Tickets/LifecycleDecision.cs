@@ -1,0 +1,262 @@
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Storage;
+using CloudAlmBridge.TicketSystems;
+
+namespace CloudAlmBridge.Tickets;
+
+/// <summary>
+/// The ticket lifecycle's decision (docs/architecture.md, "The lifecycle's decision table"): from the event, what the
+/// bridge knows of the situation's ticket, whether a create's outcome is in doubt and what the look-up said, the one
+/// step to run next. No I/O: <see cref="TicketLifecycle"/> runs the step and, after a look-up, asks again.
+/// </summary>
+internal static class LifecycleDecision
+{
+    public static LifecycleStep Decide(in SituationFacts facts, in LifecycleRules rules)
+    {
+        if (facts.Link == LinkState.Held)
+        {
+            // Nothing of a held situation is sent until an operator settles it; a PING says that it is held.
+            return facts.Event == SituationEvent.Ping ? LifecycleStep.AnswerHeld : LifecycleStep.StayHeld;
+        }
+
+        if (facts.Doubt is { } doubt && facts.Link == LinkState.None)
+        {
+            return Settle(facts, doubt, rules);
+        }
+
+        return facts.Link switch
+        {
+            LinkState.None => WithoutTicket(facts, rules),
+            LinkState.Open => facts.Event switch
+            {
+                // The look-up found the ticket this CREATED would have made: linking it is the whole of the create.
+                SituationEvent.Created when facts.Lookup == LookupVerdict.Found => LifecycleStep.Linked,
+
+                // A CREATED for a situation that has its ticket is an update: never a second ticket.
+                SituationEvent.Created or SituationEvent.Updated => LifecycleStep.Update,
+                SituationEvent.Closed => LifecycleStep.Close,
+                SituationEvent.Deleted => rules.HasDeleteOperation ? LifecycleStep.Delete : LifecycleStep.DeletionNote,
+                _ => LifecycleStep.Ping,
+            },
+
+            // A ticket exists whose id the bridge never read: the look-up may know it; without it nothing can address it.
+            LinkState.OpenWithoutId => facts.CanLookUp && facts.Lookup == LookupVerdict.NotAsked
+                ? LifecycleStep.LookUp
+                : LifecycleStep.MissingTicketId,
+
+            // A closed ticket is never reopened by a late update.
+            LinkState.Closed => facts.Event switch
+            {
+                SituationEvent.Created or SituationEvent.Updated => LifecycleStep.SkipClosed,
+                SituationEvent.Closed => LifecycleStep.Nothing,
+                SituationEvent.Deleted => rules.HasDeleteOperation ? LifecycleStep.Delete : LifecycleStep.DeletionNote,
+                _ => LifecycleStep.Ping,
+            },
+
+            // Closed before it had a ticket: none is ever opened, since nothing would close it.
+            _ => facts.Event switch
+            {
+                SituationEvent.Created or SituationEvent.Updated => LifecycleStep.SkipClosedBeforeTicket,
+                SituationEvent.Ping => LifecycleStep.NoTicket,
+                _ => LifecycleStep.Nothing,
+            },
+        };
+    }
+
+    /// <summary>
+    /// A create may have made a ticket (or made one whose id is unknown): the look-up settles it before anything else is
+    /// sent. "None" counts only once the settle time has passed; where nothing can settle it, the situation is held (or,
+    /// with <c>UnknownOutcome</c> <c>CreateAgain</c>, treated as having no ticket).
+    /// </summary>
+    private static LifecycleStep Settle(in SituationFacts facts, DoubtKind doubt, in LifecycleRules rules)
+    {
+        if (facts.Event == SituationEvent.Ping)
+        {
+            // A PING reads what is known, and no ticket is known yet.
+            return LifecycleStep.NoTicket;
+        }
+
+        var verdict = facts.CanLookUp ? facts.Lookup : LookupVerdict.Refused;
+        return verdict switch
+        {
+            LookupVerdict.NotAsked => LifecycleStep.LookUp,
+            LookupVerdict.NotFound when !facts.SettleTimePassed => LifecycleStep.WaitForSettle,
+            LookupVerdict.NotFound when doubt == DoubtKind.MayExist => WithoutTicket(facts, rules),
+
+            // Not found after a 2xx (the search does not see the ticket it made), refused, or no look-up at all.
+            _ when !rules.CreateAgainWhenUnknown => LifecycleStep.Hold,
+            _ => doubt == DoubtKind.MayExist ? WithoutTicket(facts, rules) : LifecycleStep.KeepWithoutId,
+        };
+    }
+
+    /// <summary>No ticket is known, or the look-up proved there is none.</summary>
+    private static LifecycleStep WithoutTicket(in SituationFacts facts, in LifecycleRules rules) => facts.Event switch
+    {
+        // An UPDATED can arrive before or without its CREATED: it opens the ticket.
+        SituationEvent.Created or SituationEvent.Updated => Create(facts, rules, LifecycleStep.Create),
+        SituationEvent.Closed => rules.CreateAndCloseWithoutTicket
+            ? Create(facts, rules, LifecycleStep.CreateThenClose)
+            : LifecycleStep.RememberClosedWithoutTicket,
+        SituationEvent.Ping => LifecycleStep.NoTicket,
+        _ => LifecycleStep.Nothing,
+    };
+
+    /// <summary>
+    /// At most one ticket per situation: the ticket system is asked first wherever it can be (a create whose answer was
+    /// lost, a bridge that crashed before writing the link). A look-up that the ticket system refuses proves nothing:
+    /// the situation is held rather than created blind, unless the webhook prefers a possible duplicate.
+    /// </summary>
+    private static LifecycleStep Create(in SituationFacts facts, in LifecycleRules rules, LifecycleStep create) => facts.Lookup switch
+    {
+        LookupVerdict.NotAsked when facts.CanLookUp && !facts.NoneConfirmed => LifecycleStep.LookUp,
+        LookupVerdict.Refused when !rules.CreateAgainWhenUnknown => LifecycleStep.Hold,
+        _ => create,
+    };
+
+    /// <summary>The link's state, as the decision reads it.</summary>
+    public static LinkState StateOf(TicketLink? link) => link switch
+    {
+        null => LinkState.None,
+        { IsHeld: true } => LinkState.Held,
+        { IsClosed: true } => link.HasTicket ? LinkState.Closed : LinkState.ClosedWithoutTicket,
+        { TicketId: not null } => LinkState.Open,
+        { TicketNumber: not null } or { Doubt: DoubtKind.CreatedWithoutId } => LinkState.OpenWithoutId,
+        _ => LinkState.None,
+    };
+
+    /// <summary>The doubt the decision settles: only while no ticket is known.</summary>
+    public static DoubtKind? DoubtOf(TicketLink? link) =>
+        link?.Doubt is DoubtKind.MayExist or DoubtKind.ExistsWithoutId && !link.HasTicket && !link.IsClosed ? link.Doubt : null;
+
+    public static SituationEvent EventOf(string eventType) => eventType switch
+    {
+        EventTypes.Created => SituationEvent.Created,
+        EventTypes.Updated => SituationEvent.Updated,
+        EventTypes.Closed => SituationEvent.Closed,
+        EventTypes.Deleted => SituationEvent.Deleted,
+        EventTypes.Ping => SituationEvent.Ping,
+        _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "Unknown event type."),
+    };
+}
+
+/// <summary>A change message's event, as the lifecycle reads it.</summary>
+internal enum SituationEvent
+{
+    Created,
+    Updated,
+    Closed,
+    Deleted,
+    Ping,
+}
+
+/// <summary>What the bridge knows of a situation's ticket.</summary>
+internal enum LinkState
+{
+    /// <summary>No ticket is known (a create may be in doubt: see <see cref="SituationFacts.Doubt"/>).</summary>
+    None,
+
+    /// <summary>A ticket with its id.</summary>
+    Open,
+
+    /// <summary>A ticket exists, but its id was never read.</summary>
+    OpenWithoutId,
+
+    /// <summary>The ticket was closed by a CLOSED.</summary>
+    Closed,
+
+    /// <summary>CLOSED came before any ticket (or an operator discarded the situation).</summary>
+    ClosedWithoutTicket,
+
+    /// <summary>Held until an operator settles it.</summary>
+    Held,
+}
+
+/// <summary>Everything the decision reads about one event of one situation.</summary>
+/// <param name="Event">The event being handled.</param>
+/// <param name="Link">What is known of the ticket.</param>
+/// <param name="Doubt">A create whose outcome is not known (only with <see cref="LinkState.None"/>).</param>
+/// <param name="CanLookUp">The webhook's ticket system can be asked for the situation's ticket.</param>
+/// <param name="Lookup">What the look-up said in this attempt.</param>
+/// <param name="SettleTimePassed">The look-up's "none" counts: its settle time has passed since the create in doubt.</param>
+/// <param name="NoneConfirmed">An operator settled the held situation with "no ticket was made": the create needs no look-up.</param>
+internal readonly record struct SituationFacts(
+    SituationEvent Event,
+    LinkState Link,
+    DoubtKind? Doubt,
+    bool CanLookUp,
+    LookupVerdict Lookup = LookupVerdict.NotAsked,
+    bool SettleTimePassed = true,
+    bool NoneConfirmed = false);
+
+/// <summary>The configuration the decision follows.</summary>
+/// <param name="CreateAndCloseWithoutTicket"><c>Bridge:Lifecycle:CloseWithoutTicket</c> is <c>CreateAndClose</c>.</param>
+/// <param name="CreateAgainWhenUnknown">The webhook's <c>UnknownOutcome</c> is <c>CreateAgain</c>.</param>
+/// <param name="HasDeleteOperation">The mapping has an operation for DELETED.</param>
+internal readonly record struct LifecycleRules(bool CreateAndCloseWithoutTicket, bool CreateAgainWhenUnknown, bool HasDeleteOperation);
+
+/// <summary>The step the lifecycle runs next.</summary>
+internal enum LifecycleStep
+{
+    /// <summary>Ask the ticket system for the situation's ticket, then decide again with its answer.</summary>
+    LookUp,
+
+    /// <summary>Create the ticket and link it.</summary>
+    Create,
+
+    /// <summary>Create the ticket, link it and close it (<c>CloseWithoutTicket</c> <c>CreateAndClose</c>).</summary>
+    CreateThenClose,
+
+    /// <summary>The look-up found the ticket and it is linked: nothing else to send.</summary>
+    Linked,
+
+    /// <summary>The mapping's UPDATED operation on the ticket.</summary>
+    Update,
+
+    /// <summary>The mapping's CLOSED operation (Jira: through its close transition).</summary>
+    Close,
+
+    /// <summary>The mapping's DELETED operation.</summary>
+    Delete,
+
+    /// <summary>DELETED without a DELETED operation: a note on the ticket where its system has notes.</summary>
+    DeletionNote,
+
+    /// <summary>The mapping's PING operation: read the ticket and refresh its number and status.</summary>
+    Ping,
+
+    /// <summary>A CLOSED without ticket under <c>Skip</c>: remembered, so no later event opens a ticket.</summary>
+    RememberClosedWithoutTicket,
+
+    /// <summary>A CREATED or UPDATED after the close: never reopens the ticket.</summary>
+    SkipClosed,
+
+    /// <summary>A CREATED or UPDATED after a close without ticket: opens none.</summary>
+    SkipClosedBeforeTicket,
+
+    /// <summary>Nothing to send.</summary>
+    Nothing,
+
+    /// <summary>A PING without a ticket to read.</summary>
+    NoTicket,
+
+    /// <summary>A PING of a held situation: answered with its state.</summary>
+    AnswerHeld,
+
+    /// <summary>An event of a held situation: it stays queued, unsent.</summary>
+    StayHeld,
+
+    /// <summary>An eventually consistent look-up found nothing within its settle time: ask again once it has passed.</summary>
+    WaitForSettle,
+
+    /// <summary>Nothing can settle whether a create made a ticket: hold the situation for an operator.</summary>
+    Hold,
+
+    /// <summary>
+    /// <c>CreateAgain</c>, after a 2xx whose ticket id nothing can find: keep the ticket without its id (creating again
+    /// would certainly duplicate it).
+    /// </summary>
+    KeepWithoutId,
+
+    /// <summary>The ticket's id is unknown, so the event cannot address it.</summary>
+    MissingTicketId,
+}

@@ -1,0 +1,209 @@
+using CloudAlmBridge.Storage;
+using CloudAlmBridge.Tickets;
+using CloudAlmBridge.TicketSystems;
+
+namespace CloudAlmBridge.Tests.Tickets;
+
+/// <summary>
+/// The lifecycle's decision as a table, without a host: event × what is known of the ticket × a create in doubt × what
+/// the look-up said → the step. One row per line: <c>event link doubt look-up verdict [flags] → step</c>, where the
+/// look-up is <c>lookup</c> (the webhook has one) or <c>none</c>, and the flags are <c>unsettled</c> (the settle time
+/// has not passed), <c>confirmed</c> (an operator said no ticket was made), <c>createAndClose</c>, <c>createAgain</c>
+/// and <c>deleteOp</c> (the mapping has a DELETED operation).
+/// </summary>
+public sealed class LifecycleDecisionTests
+{
+    private static readonly string[] Rows =
+    [
+        // No ticket, nothing in doubt: the look-up first wherever there is one, then the create.
+        "Created None - lookup NotAsked → LookUp",
+        "Updated None - lookup NotAsked → LookUp",
+        "Created None - none NotAsked → Create",
+        "Updated None - none NotAsked → Create",
+        "Created None - lookup NotFound → Create",
+        "Created None - lookup NotFound unsettled → Create",
+        "Created None - lookup NotFound createAgain → Create",
+
+        // A look-up the ticket system refuses proves nothing: held, unless the webhook prefers a possible duplicate.
+        "Created None - lookup Refused → Hold",
+        "Updated None - lookup Refused → Hold",
+        "Created None - lookup Refused createAgain → Create",
+
+        // An operator said no ticket was made: the create goes ahead without asking again.
+        "Created None - lookup NotAsked confirmed → Create",
+        "Closed None - lookup NotAsked confirmed createAndClose → CreateThenClose",
+
+        // CLOSED without a ticket: remembered (Skip), or created and closed (CreateAndClose) after the look-up.
+        "Closed None - lookup NotAsked → RememberClosedWithoutTicket",
+        "Closed None - none NotAsked → RememberClosedWithoutTicket",
+        "Closed None - lookup NotAsked createAndClose → LookUp",
+        "Closed None - lookup NotFound createAndClose → CreateThenClose",
+        "Closed None - lookup Refused createAndClose → Hold",
+        "Closed None - none NotAsked createAndClose → CreateThenClose",
+        "Deleted None - lookup NotAsked → Nothing",
+        "Ping None - lookup NotAsked → NoTicket",
+
+        // The look-up found the ticket: it is linked; the event then does its own part.
+        "Created Open - lookup Found → Linked",
+        "Updated Open - lookup Found → Update",
+        "Closed Open - lookup Found → Close",
+        "Deleted Open - lookup Found → DeletionNote",
+
+        // A ticket with its id.
+        "Created Open - lookup NotAsked → Update",
+        "Updated Open - none NotAsked → Update",
+        "Closed Open - lookup NotAsked → Close",
+        "Deleted Open - lookup NotAsked → DeletionNote",
+        "Deleted Open - lookup NotAsked deleteOp → Delete",
+        "Ping Open - lookup NotAsked → Ping",
+
+        // A ticket whose id was never read: the look-up may know it.
+        "Updated OpenWithoutId - lookup NotAsked → LookUp",
+        "Updated OpenWithoutId - lookup NotFound → MissingTicketId",
+        "Updated OpenWithoutId - none NotAsked → MissingTicketId",
+        "Ping OpenWithoutId - lookup NotAsked → LookUp",
+
+        // Closed: never reopened.
+        "Created Closed - lookup NotAsked → SkipClosed",
+        "Updated Closed - lookup NotAsked → SkipClosed",
+        "Closed Closed - lookup NotAsked → Nothing",
+        "Deleted Closed - lookup NotAsked → DeletionNote",
+        "Deleted Closed - lookup NotAsked deleteOp → Delete",
+        "Ping Closed - lookup NotAsked → Ping",
+        "Created ClosedWithoutTicket - lookup NotAsked → SkipClosedBeforeTicket",
+        "Updated ClosedWithoutTicket - lookup NotAsked → SkipClosedBeforeTicket",
+        "Closed ClosedWithoutTicket - lookup NotAsked → Nothing",
+        "Deleted ClosedWithoutTicket - lookup NotAsked → Nothing",
+        "Ping ClosedWithoutTicket - lookup NotAsked → NoTicket",
+
+        // A create may have made a ticket: the look-up settles it before anything else is sent.
+        "Created None MayExist lookup NotAsked → LookUp",
+        "Updated None MayExist lookup NotAsked → LookUp",
+        "Closed None MayExist lookup NotAsked → LookUp",
+        "Deleted None MayExist lookup NotAsked → LookUp",
+        "Ping None MayExist lookup NotAsked → NoTicket",
+
+        // An eventually consistent "none" counts only after the settle time.
+        "Created None MayExist lookup NotFound unsettled → WaitForSettle",
+        "Updated None MayExist lookup NotFound unsettled → WaitForSettle",
+        "Closed None MayExist lookup NotFound unsettled → WaitForSettle",
+        "Created None MayExist lookup NotFound → Create",
+        "Updated None MayExist lookup NotFound → Create",
+        "Closed None MayExist lookup NotFound → RememberClosedWithoutTicket",
+        "Closed None MayExist lookup NotFound createAndClose → CreateThenClose",
+        "Deleted None MayExist lookup NotFound → Nothing",
+
+        // Nothing can settle it: held, or created again by choice.
+        "Created None MayExist none NotAsked → Hold",
+        "Updated None MayExist none NotAsked → Hold",
+        "Closed None MayExist none NotAsked → Hold",
+        "Created None MayExist lookup Refused → Hold",
+        "Created None MayExist none NotAsked createAgain → Create",
+        "Created None MayExist lookup Refused createAgain → Create",
+        "Closed None MayExist none NotAsked createAgain → RememberClosedWithoutTicket",
+
+        // A 2xx without a readable id: the ticket exists; only the look-up can say which one.
+        "Created None ExistsWithoutId lookup NotAsked → LookUp",
+        "Created None ExistsWithoutId lookup NotFound unsettled → WaitForSettle",
+        "Created None ExistsWithoutId lookup NotFound → Hold",
+        "Created None ExistsWithoutId none NotAsked → Hold",
+        "Created None ExistsWithoutId lookup Refused → Hold",
+        "Created None ExistsWithoutId none NotAsked createAgain → KeepWithoutId",
+        "Updated None ExistsWithoutId lookup NotFound createAgain → KeepWithoutId",
+
+        // Held: nothing is sent; a PING says so.
+        "Created Held - lookup NotAsked → StayHeld",
+        "Updated Held MayExist none NotAsked → StayHeld",
+        "Closed Held - lookup NotAsked → StayHeld",
+        "Ping Held MayExist lookup NotAsked → AnswerHeld",
+    ];
+
+    public static TheoryData<string> Table => new(Rows);
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void Decide_FollowsTheTable(string row)
+    {
+        var (facts, rules, expected) = Parse(row);
+
+        Assert.Equal(expected, LifecycleDecision.Decide(facts, rules));
+    }
+
+    [Fact]
+    public void TheTable_CoversEveryEventAndEveryLinkState()
+    {
+        var rows = Rows.Select(Parse).ToList();
+
+        Assert.All(Enum.GetValues<SituationEvent>(), e => Assert.Contains(rows, r => r.Facts.Event == e));
+        Assert.All(Enum.GetValues<LinkState>(), l => Assert.Contains(rows, r => r.Facts.Link == l));
+        Assert.All(Enum.GetValues<LifecycleStep>(), s => Assert.Contains(rows, r => r.Expected == s));
+    }
+
+    [Fact]
+    public void ALookUp_IsAskedAtMostOnce_ThenEveryVerdictLeadsToAStepThatSendsOrEnds()
+    {
+        // Whatever the situation, deciding again with any verdict never asks for a second look-up.
+        foreach (var situationEvent in Enum.GetValues<SituationEvent>())
+        {
+            foreach (var link in Enum.GetValues<LinkState>())
+            {
+                foreach (DoubtKind? doubt in new DoubtKind?[] { null, DoubtKind.MayExist, DoubtKind.ExistsWithoutId })
+                {
+                    foreach (var verdict in new[] { LookupVerdict.NotFound, LookupVerdict.Refused })
+                    {
+                        foreach (var settled in new[] { true, false })
+                        {
+                            var facts = new SituationFacts(situationEvent, link, doubt, CanLookUp: true, verdict, settled);
+                            Assert.NotEqual(LifecycleStep.LookUp, LifecycleDecision.Decide(facts, new LifecycleRules(false, false, false)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(null, false, false, false, "None")]
+    [InlineData("T-1", false, false, false, "Open")]
+    [InlineData(null, true, false, false, "ClosedWithoutTicket")]
+    [InlineData("T-1", true, false, false, "Closed")]
+    [InlineData(null, false, true, false, "Held")]
+    [InlineData("T-1", false, false, true, "Open")]
+    [InlineData(null, false, false, true, "OpenWithoutId")]
+    public void StateOf_ReadsTheStoredSituation(string? ticketId, bool closed, bool held, bool createdWithoutId, string expected)
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var link = new TicketLink
+        {
+            Subscription = "s",
+            SituationId = "x",
+            TicketId = ticketId,
+            IsClosed = closed,
+            HeldAt = held ? now : null,
+            Doubt = createdWithoutId ? DoubtKind.CreatedWithoutId : null,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        Assert.Equal(Enum.Parse<LinkState>(expected), LifecycleDecision.StateOf(link));
+        Assert.Equal(LinkState.None, LifecycleDecision.StateOf(null));
+    }
+
+    private static (SituationFacts Facts, LifecycleRules Rules, LifecycleStep Expected) Parse(string row)
+    {
+        var halves = row.Split('→', StringSplitOptions.TrimEntries);
+        var words = halves[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var flags = words.Skip(5).ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(new HashSet<string>(["unsettled", "confirmed", "createAndClose", "createAgain", "deleteOp"], StringComparer.Ordinal), flags);
+        var facts = new SituationFacts(
+            Enum.Parse<SituationEvent>(words[0]),
+            Enum.Parse<LinkState>(words[1]),
+            words[2] == "-" ? null : Enum.Parse<DoubtKind>(words[2]),
+            words[3] switch { "lookup" => true, "none" => false, _ => throw new FormatException(row) },
+            Enum.Parse<LookupVerdict>(words[4]),
+            SettleTimePassed: !flags.Contains("unsettled"),
+            NoneConfirmed: flags.Contains("confirmed"));
+        var rules = new LifecycleRules(flags.Contains("createAndClose"), flags.Contains("createAgain"), flags.Contains("deleteOp"));
+        return (facts, rules, Enum.Parse<LifecycleStep>(halves[1]));
+    }
+}
