@@ -66,7 +66,7 @@ internal static class BridgeCheck
         // look-up before a create works, since a refused one holds every new situation.
         var failed = false;
         var systems = services.GetRequiredService<TicketSystemRegistry>();
-        foreach (var webhook in model.Subscriptions.Values.Select(s => s.Webhook).Where(w => w.Kind == TicketSystemKind.Jira)
+        foreach (var webhook in model.Subscriptions.Values.Select(s => s.Webhook).Where(w => systems.For(w).CheckedAtStart)
                      .DistinctBy(w => w.Name, StringComparer.OrdinalIgnoreCase))
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -79,12 +79,12 @@ internal static class BridgeCheck
             if (lookup.System is null)
             {
                 warnings.Add(lookup.Summary);
-                output.WriteLine($"  warning: Jira webhook {webhook.Name}: {lookup.Summary}");
+                output.WriteLine($"  warning: {webhook.Options.DestinationType.ToUpperInvariant()} webhook {webhook.Name}: {lookup.Summary}");
             }
             else
             {
                 failed |= !lookup.Works;
-                output.WriteLine($"Jira webhook {webhook.Name}: {lookup.Summary}");
+                output.WriteLine($"{webhook.Options.DestinationType.ToUpperInvariant()} webhook {webhook.Name}: {lookup.Summary}");
             }
         }
 

@@ -22,6 +22,8 @@ internal sealed class JiraSystem(TicketSystemClient client, DestinationHealth he
 
     public override TicketSystemKind Kind => TicketSystemKind.Jira;
 
+    public override bool CheckedAtStart => true;
+
     public override bool CanLookUp(ResolvedWebhook webhook) => true;
 
     public override async ValueTask<LookupCapability> LookupCapabilityAsync(ResolvedWebhook webhook, CancellationToken cancellationToken)

@@ -28,6 +28,12 @@ internal abstract class TicketSystem(TicketSystemClient client, DestinationHealt
         }
     }
 
+    /// <summary>
+    /// <c>--check</c> asks this system's look-up before the bridge starts: Jira, whose search differs between Cloud and
+    /// Data Center and is refused when the deployment is configured wrong. Others are not contacted by <c>--check</c>.
+    /// </summary>
+    public virtual bool CheckedAtStart => false;
+
     /// <summary>Whether this webhook can ask its ticket system for a situation's ticket (known without a call).</summary>
     public abstract bool CanLookUp(ResolvedWebhook webhook);
 

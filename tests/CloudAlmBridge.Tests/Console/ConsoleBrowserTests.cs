@@ -128,6 +128,46 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AHeldSituation_IsOnTheOverviewAndItsPage_AndIsSettledThereWithItsTicket()
+    {
+        // A create answered after the bridge gave up (AttemptTimeout 2 s), on a target without a look-up: held.
+        var situation = Events.NewSituationId();
+        fixture.ServiceNow.Given(Request.Create().WithPath(ConsoleFixture.HeldTicketsPath).UsingPost()
+                .WithBody(new WildcardMatcher($"*{situation}*")))
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-41"}""").WithDelay(TimeSpan.FromSeconds(3)));
+        fixture.ServiceNow.Given(Request.Create().WithPath($"{ConsoleFixture.HeldTicketsPath}/T-41").UsingPatch())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"id":"T-41"}"""));
+        using var events = fixture.Client(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = fixture.Client(TestSettings.AdminClient, TestSettings.AdminSecret);
+        await events.PostEventAsync(ConsoleFixture.HeldSubscription, Events.Message("created", situation));
+        await events.PostEventAsync(ConsoleFixture.HeldSubscription, Events.Message("updated", situation));
+        await Polling.WaitUntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/v1/held-situations")).EnumerateArray()
+            .Any(h => h.GetProperty("situationId").GetString() == situation), "the situation held");
+
+        var page = await fixture.SignedInPageAsync();
+        Assert.True(long.Parse(await page.TextContentAsync("#held .big") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        await page.ClickAsync("#held");
+        await page.WaitForURLAsync("**/console/held");
+        var card = page.Locator("section", new PageLocatorOptions { HasText = situation });
+        Assert.Contains("outcome unknown", await card.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("has no look-up", await card.TextContentAsync(), StringComparison.Ordinal);
+        await ConsoleFixture.ScreenshotAsync(page, "held");
+
+        await card.Locator("input[name=ticketId]").FillAsync("T-41");
+        await card.Locator("text=This is the ticket").ClickAsync();
+        await page.WaitForURLAsync("**/console/held?settled=1");
+
+        Assert.Contains("Settled", await page.TextContentAsync("p.notice"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("section", new PageLocatorOptions { HasText = situation }).CountAsync());
+        var ticket = await Polling.WaitForSituationAsync(admin, ConsoleFixture.HeldSubscription, situation, 2);
+        Assert.Equal("T-41", ticket.GetProperty("ticketId").GetString());
+        Assert.Equal(2, fixture.ServiceNow.Calls("PATCH", $"{ConsoleFixture.HeldTicketsPath}/T-41").Count);
+        Assert.Contains(fixture.Factory.Logs.Lines, l => l.Contains("ConsoleAudit", StringComparison.Ordinal)
+            && l.Contains("settled held situation", StringComparison.Ordinal) && l.Contains(situation, StringComparison.Ordinal));
+        Assert.Empty(fixture.BrowserErrors);
+    }
+
+    [Fact]
     public async Task BulkReplay_OfASelection_ConfirmsTheCount_ThenDeliversEach()
     {
         var first = await DeadLetterAsync();
@@ -227,6 +267,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         var result = await page.TextContentAsync("#test-result");
         Assert.Contains("servicenow is reachable and the credentials were accepted.", result, StringComparison.Ordinal);
         Assert.Contains($"GET {fixture.ServiceNow.Url}{ServiceNowStubs.IncidentPath}?sysparm_limit=1", result, StringComparison.Ordinal);
+        Assert.Contains("Look-up before a create: works (by correlation_id)", result, StringComparison.Ordinal);
         Assert.Contains("***", await page.TextContentAsync("#destination-servicenow + dl"), StringComparison.Ordinal);
         Assert.DoesNotContain(TestSettings.ServiceNowPassword, await page.ContentAsync(), StringComparison.Ordinal);
 

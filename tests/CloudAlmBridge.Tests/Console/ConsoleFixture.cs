@@ -22,6 +22,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
 {
     public const string UntrustedDestination = "untrusted-rest";
 
+    /// <summary>A subscription on a generic target without a look-up: a create whose answer is lost holds its situation.</summary>
+    public const string HeldSubscription = "held-demo";
+
+    public const string HeldTicketsPath = "/held/tickets";
+
     /// <summary>Debian's Chromium (<c>apt-get install -y chromium</c>); another path can be given in CLOUDALMBRIDGE_CHROMIUM.</summary>
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CLOUDALMBRIDGE_CHROMIUM") is { Length: > 0 } path
         ? path
@@ -89,6 +94,24 @@ public sealed class ConsoleFixture : IAsyncLifetime
         settings["Bridge:Webhooks:untrusted-tickets:Destination"] = UntrustedDestination;
         settings["Bridge:Webhooks:untrusted-tickets:Path"] = "/api/tickets";
         settings["Bridge:Webhooks:untrusted-tickets:DestinationType"] = "GENERIC";
+
+        // A generic target without a look-up, for the held situations page: a create it answers too late is held.
+        var heldMapping = _directory.File("held-tickets.json");
+        await File.WriteAllTextAsync(heldMapping, """
+            { "structure": { "request": { "title": "#{subject}", "reference": "#{id}" }, "response": { "externalId": "#{id}" } },
+              "eventTypeMapping": { "operationMappings": [
+                { "eventType": "EVENT-SITUATION.CREATED", "operation": "POST" },
+                { "eventType": "EVENT-SITUATION.UPDATED", "operation": "PATCH", "path": "/#{externalId}" } ] } }
+            """);
+        settings["Bridge:Destinations:held-target:Url"] = ServiceNow.Url;
+        settings["Bridge:Destinations:held-target:AllowInsecureHttp"] = "true";
+        settings["Bridge:Destinations:held-target:Authentication:Type"] = "NoAuthentication";
+        settings["Bridge:Webhooks:held-tickets:Destination"] = "held-target";
+        settings["Bridge:Webhooks:held-tickets:Path"] = HeldTicketsPath;
+        settings["Bridge:Webhooks:held-tickets:DestinationType"] = "GENERIC";
+        settings["Bridge:Mappings:held-tickets:File"] = heldMapping;
+        settings[$"Bridge:Subscriptions:{HeldSubscription}:Webhook"] = "held-tickets";
+        settings[$"Bridge:Subscriptions:{HeldSubscription}:Mapping"] = "held-tickets";
         Factory = new BridgeFactory(settings);
         Factory.UseKestrel();
         Factory.StartServer();

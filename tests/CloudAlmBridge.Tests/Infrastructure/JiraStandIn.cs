@@ -26,6 +26,7 @@ public sealed partial class JiraStandIn : IDisposable
     private readonly ConcurrentDictionary<string, JiraIssue> _issues = new();
     private int _next = 10000;
     private int _createAnswersToLose;
+    private LostAnswer _lost = LostAnswer.CutShort;
 
     public JiraStandIn(bool cloud, TimeSpan? searchLag = null)
     {
@@ -50,8 +51,12 @@ public sealed partial class JiraStandIn : IDisposable
     public IReadOnlyList<JiraIssue> IssuesOf(string situationId) =>
         Issues.Where(i => i.Labels.Contains($"calm-situation-{situationId}", StringComparer.Ordinal)).ToList();
 
-    /// <summary>The next <paramref name="count"/> creates make their issue, then break the connection before the answer.</summary>
-    public void LoseCreateAnswers(int count) => Interlocked.Exchange(ref _createAnswersToLose, count);
+    /// <summary>The next <paramref name="count"/> creates make their issue, then lose their answer as <paramref name="how"/> says.</summary>
+    public void LoseCreateAnswers(int count, LostAnswer how = LostAnswer.CutShort)
+    {
+        _lost = how;
+        Interlocked.Exchange(ref _createAnswersToLose, count);
+    }
 
     /// <summary>The search calls of the kind this deployment has (v3 on Cloud, v2 on Data Center).</summary>
     public int Searches(bool v3) => Server.Calls("GET", v3 ? "/rest/api/3/search/jql" : "/rest/api/2/search").Count;
@@ -74,7 +79,7 @@ public sealed partial class JiraStandIn : IDisposable
         Server.Given(Request.Create().WithPath("/rest/api/2/myself").UsingGet())
             .RespondWith(Json(200, """{"accountId":"5b10a2844c20165700ede21g","displayName":"CALM integration"}"""));
 
-        Server.Given(Request.Create().WithPath("/rest/api/2/issue").UsingPost()).RespondWith(Response.Create().WithCallback(Create));
+        Server.Given(Request.Create().WithPath("/rest/api/2/issue").UsingPost()).RespondWith(Response.Create().WithCallback(CreateAsync));
         Server.Given(Request.Create().WithPath(new RegexMatcherFor(@"^/rest/api/2/issue/[^/]+$")).UsingGet()).RespondWith(Response.Create().WithCallback(Read));
         Server.Given(Request.Create().WithPath(new RegexMatcherFor(@"^/rest/api/2/issue/[^/]+$")).UsingPut()).RespondWith(Response.Create().WithCallback(Edit));
         Server.Given(Request.Create().WithPath(new RegexMatcherFor(@"^/rest/api/2/issue/[^/]+/transitions$")).UsingPost())
@@ -96,7 +101,7 @@ public sealed partial class JiraStandIn : IDisposable
         }
     }
 
-    private ResponseMessage Create(IRequestMessage request)
+    private async Task<IResponseMessage> CreateAsync(IRequestMessage request)
     {
         var fields = JsonNode.Parse(request.Body!)!["fields"]!.AsObject();
         var id = Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -106,9 +111,17 @@ public sealed partial class JiraStandIn : IDisposable
         var answer = Message(201, new JsonObject { ["id"] = id, ["key"] = key, ["self"] = $"{Url}/rest/api/2/issue/{id}" }.ToJsonString());
         if (Interlocked.Decrement(ref _createAnswersToLose) >= 0)
         {
-            // The issue exists; the answer breaks off mid-way, as a reset connection leaves it.
-            answer.FaultType = FaultType.MALFORMED_RESPONSE_CHUNK;
-            answer.FaultPercentage = 1.0;
+            if (_lost == LostAnswer.TooLate)
+            {
+                // The issue exists; the answer comes after the bridge's attempt gave up (AttemptTimeout is 2 s in the tests).
+                await Task.Delay(TimeSpan.FromSeconds(4));
+            }
+            else
+            {
+                // The issue exists; the answer breaks off mid-way, as a reset connection leaves it.
+                answer.FaultType = FaultType.MALFORMED_RESPONSE_CHUNK;
+                answer.FaultPercentage = 1.0;
+            }
         }
 
         return answer;
@@ -208,6 +221,16 @@ public sealed partial class JiraStandIn : IDisposable
     private static partial Regex LabelClause();
 
     private sealed class RegexMatcherFor(string pattern) : WireMock.Matchers.RegexMatcher(pattern);
+}
+
+/// <summary>How a create's answer is lost after the issue was made.</summary>
+public enum LostAnswer
+{
+    /// <summary>The answer breaks off after its status line: a 2xx whose body cannot be read.</summary>
+    CutShort,
+
+    /// <summary>No answer before the bridge's attempt times out.</summary>
+    TooLate,
 }
 
 /// <summary>One issue of the stand-in.</summary>

@@ -53,8 +53,8 @@ public static class Polling
         return ticket;
     }
 
-    /// <summary>The delivery of an accepted event: from a 202's Location, else from the answer's problem (a dead letter).</summary>
-    public static async Task<long> DeliveryIdOfAsync(HttpResponseMessage answer) => answer.Headers.Location is not null
+    /// <summary>The delivery of an accepted event that did not finish delivered: a 202's Location, or a dead letter's problem.</summary>
+    public static async Task<long> DeliveryIdOfAsync(HttpResponseMessage answer) => answer.StatusCode == System.Net.HttpStatusCode.Accepted
         ? DeliveryId(answer)
         : (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryId").GetInt64();
 

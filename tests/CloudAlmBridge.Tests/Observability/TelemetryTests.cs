@@ -110,6 +110,7 @@ public sealed class TelemetryTests : IDisposable
         {
             "bridge_events_received_total", "bridge_deliveries_total", "bridge_delivery_duration_seconds_bucket", "bridge_queue_depth",
             "bridge_dead_letters_total", "bridge_destination_up", "bridge_destination_consecutive_failures", "bridge_destination_configuration_problem",
+            "bridge_situations_held",
         };
 
         var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()

@@ -13,7 +13,7 @@ public sealed class ErrorMessageTests : IDisposable
     private readonly IsolatedServiceNow _serviceNow = new();
 
     [Fact]
-    public async Task ATypoInTheWebhookPath_NamesTheLookUpBeforeTheCreate_AndItsUrl()
+    public async Task ATypoInTheWebhookPath_NamesTheLookUpBeforeTheCreate_AndItsUrl_AndHoldsTheSituationInsteadOfCreatingBlind()
     {
         var settings = _serviceNow.Settings();
         settings["Bridge:Webhooks:snow-incident:Path"] = "/api/now/table/incidnet";
@@ -27,7 +27,9 @@ public sealed class ErrorMessageTests : IDisposable
 
         Assert.Equal(HttpStatusCode.BadGateway, answer.StatusCode);
         var detail = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
-        Assert.Equal($"GET {_serviceNow.Url}/api/now/table/incidnet (the look-up before a create) answered 404: Invalid table incidnet", detail);
+        Assert.Contains($"GET {_serviceNow.Url}/api/now/table/incidnet (the look-up before a create) answered 404: Invalid table incidnet", detail);
+        Assert.StartsWith("outcome unknown: the ticket system refused the look-up", detail, StringComparison.Ordinal);
+        Assert.Contains("The situation is held", detail, StringComparison.Ordinal);
         Assert.Empty(_serviceNow.ServiceNow.Calls("POST"));
     }
 

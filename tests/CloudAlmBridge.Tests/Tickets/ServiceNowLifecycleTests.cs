@@ -20,6 +20,34 @@ public abstract class ServiceNowLifecycleTests
     }
 
     [Fact]
+    public async Task TheBridgeSendsServiceNowsSessionCookiesNeverBack()
+    {
+        // ServiceNow runs the requests of one session one after another (and has dropped them, answered 202, when about
+        // ten queued): an integration client keeps no JSESSIONID or load-balancer cookie.
+        var situation = Events.NewSituationId();
+        var sysId = NewSysId();
+        var snow = _bridge.ServiceNow;
+        foreach (var (method, path, status, body) in new[]
+                 {
+                     ("GET", ServiceNowStubs.IncidentPath, 200, """{"result":[]}"""),
+                     ("POST", ServiceNowStubs.IncidentPath, 201, $$$"""{"result":{"sys_id":"{{{sysId}}}","number":"INC0019999","state":"1"}}"""),
+                     ("PATCH", $"{ServiceNowStubs.IncidentPath}/{sysId}", 200, $$$"""{"result":{"sys_id":"{{{sysId}}}","number":"INC0019999","state":"2"}}"""),
+                 })
+        {
+            snow.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingMethod(method))
+                .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json")
+                    .WithHeader("Set-Cookie", "JSESSIONID=4C6E7F0A9B; Path=/; HttpOnly").WithBody(body));
+        }
+
+        using var client = _bridge.EventsClient();
+        await client.PostEventAsync(Subscription, Events.Message("created", situation));
+        await client.PostEventAsync(Subscription, Events.Message("updated", situation));
+
+        Assert.Equal(3, snow.LogEntries.Count());
+        Assert.All(snow.LogEntries, e => Assert.False(e.RequestMessage.Headers?.ContainsKey("Cookie") ?? false, $"{e.RequestMessage.Method} sent a cookie"));
+    }
+
+    [Fact]
     public async Task CreatedUpdatedClosed_ReachOneIncident_WithTheRightFields()
     {
         var situation = Events.NewSituationId();
