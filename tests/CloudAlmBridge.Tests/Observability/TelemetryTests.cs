@@ -101,17 +101,46 @@ public sealed class TelemetryTests : IDisposable
             e.RequestMessage.BodyAsBytes is { } body && Encoding.UTF8.GetString(body).Contains(situation, StringComparison.Ordinal))), "the spans exported");
     }
 
+    /// <summary>The series /metrics has, as the Prometheus exporter names them.</summary>
+    private static readonly string[] Exported =
+    [
+        "bridge_events_received_total", "bridge_deliveries_total", "bridge_delivery_duration_seconds_bucket", "bridge_queue_depth",
+        "bridge_dead_letters_total", "bridge_destination_up", "bridge_destination_consecutive_failures", "bridge_destination_configuration_problem",
+        "bridge_situations_held",
+    ];
+
+    private static string Root => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+
+    [Fact]
+    public void ThePrometheusAlertRules_QueryOnlyMetricsTheBridgeExports_AndPassPromtool()
+    {
+        var file = Path.Combine(Root, "docs", "prometheus-alerts.yml");
+        var expressions = File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.StartsWith("expr:", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(5, expressions.Count);
+        Assert.Contains(expressions, e => e.Contains("bridge_situations_held", StringComparison.Ordinal));
+        Assert.All(expressions, e => Assert.All(System.Text.RegularExpressions.Regex.Matches(e, @"bridge_[a-z_]+").Select(m => m.Value),
+            name => Assert.Contains(name, Exported)));
+
+        // Debian's prometheus package ships promtool (.ci/run installs it): the rules file is valid as Prometheus reads it.
+        var promtool = new[] { "/usr/bin/promtool", "/usr/local/bin/promtool" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("promtool is not installed: 'apt-get install -y prometheus' (as root; .ci/run does this).");
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(promtool, ["check", "rules", file])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, output);
+        Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheGrafanaDashboard_QueriesOnlyMetricsTheBridgeExports()
     {
-        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "docs", "grafana-dashboard.json")));
-        var exported = new[]
-        {
-            "bridge_events_received_total", "bridge_deliveries_total", "bridge_delivery_duration_seconds_bucket", "bridge_queue_depth",
-            "bridge_dead_letters_total", "bridge_destination_up", "bridge_destination_consecutive_failures", "bridge_destination_configuration_problem",
-            "bridge_situations_held",
-        };
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "docs", "grafana-dashboard.json")));
+        var exported = Exported;
 
         var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
             .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToList();

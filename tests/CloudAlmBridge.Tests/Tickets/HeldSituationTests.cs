@@ -127,6 +127,41 @@ public abstract class HeldSituationTests : IDisposable
     }
 
     [Fact]
+    public async Task ACreateInFlightWhenTheBridgeStops_IsNeverSentAgain_ItsSituationIsHeldAfterTheRestart()
+    {
+        // The bridge writes down that the create is being sent before it sends it: stopped with the call on the wire,
+        // it cannot know whether the target made the ticket, and after the restart it holds the situation.
+        var settings = Settings();
+        settings["Bridge:Delivery:AttemptTimeout"] = "00:00:10";
+        await _bridge.RestartAsync(settings);
+        var situation = Events.NewSituationId();
+        _bridge.ServiceNow.Given(Request.Create().WithPath(Tickets).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody("""{"id":"T-5"}""").WithDelay(TimeSpan.FromSeconds(5)));
+        using (var events = _bridge.EventsClient())
+        using (var before = _bridge.AdminClient())
+        {
+            await events.PostEventAsync(Subscription, Events.Message("created", situation));
+            await Polling.WaitUntilAsync(async () =>
+            {
+                var response = await before.GetAsync($"/api/v1/tickets/{Subscription}/{situation}");
+                return response.IsSuccessStatusCode
+                       && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("createInDoubt").GetString() == "MayExist";
+            }, "the create written down before it is sent");
+        }
+
+        await _bridge.StopAsync();
+        _bridge.Start(Settings());
+        using var admin = _bridge.AdminClient();
+
+        await Polling.WaitUntilAsync(async () => (await ListHeldAsync(admin, situation)).Count == 1, "the situation held after the restart");
+        var held = (await ListHeldAsync(admin, situation))[0];
+        Assert.Contains("has no look-up to find out", held.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var create = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{held.GetProperty("deliveryId").GetInt64()}");
+        Assert.Equal("DeadLettered", create.GetProperty("state").GetString());
+        Assert.True(_bridge.ServiceNow.Calls("POST", Tickets).Count <= 1, "the create was never sent a second time");
+    }
+
+    [Fact]
     public async Task Settling_ASituationThatIsNotHeld_Or_WithATicketTheSystemDoesNotHave_ChangesNothing_AndSaysWhy()
     {
         var situation = await HoldAsync();
