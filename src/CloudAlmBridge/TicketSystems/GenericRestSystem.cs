@@ -11,8 +11,6 @@ namespace CloudAlmBridge.TicketSystems;
 /// </summary>
 internal sealed class GenericRestSystem(TicketSystemClient client, DestinationHealth health) : TicketSystem(client, health)
 {
-    public override TicketSystemKind Kind => TicketSystemKind.Generic;
-
     public override bool CanLookUp(ResolvedWebhook webhook) => webhook.LookupPath is not null;
 
     public override ValueTask<LookupCapability> LookupCapabilityAsync(ResolvedWebhook webhook, CancellationToken cancellationToken) =>

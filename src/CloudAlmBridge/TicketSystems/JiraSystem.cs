@@ -20,8 +20,6 @@ internal sealed class JiraSystem(TicketSystemClient client, DestinationHealth he
     /// </summary>
     public static readonly TimeSpan CloudSettleTime = TimeSpan.FromMinutes(2);
 
-    public override TicketSystemKind Kind => TicketSystemKind.Jira;
-
     public override bool CheckedAtStart => true;
 
     public override bool CanLookUp(ResolvedWebhook webhook) => true;

@@ -11,8 +11,6 @@ namespace CloudAlmBridge.TicketSystems;
 /// </summary>
 internal sealed class ServiceNowSystem(TicketSystemClient client, DestinationHealth health) : TicketSystem(client, health)
 {
-    public override TicketSystemKind Kind => TicketSystemKind.ServiceNow;
-
     public override bool CanLookUp(ResolvedWebhook webhook) => true;
 
     public override ValueTask<LookupCapability> LookupCapabilityAsync(ResolvedWebhook webhook, CancellationToken cancellationToken) =>

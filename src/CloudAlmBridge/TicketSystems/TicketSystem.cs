@@ -12,8 +12,6 @@ namespace CloudAlmBridge.TicketSystems;
 /// </summary>
 internal abstract class TicketSystem(TicketSystemClient client, DestinationHealth health)
 {
-    public abstract TicketSystemKind Kind { get; }
-
     /// <summary>Sends one call; a refusal comes back explained in the system's own terms where it has any.</summary>
     public async Task<TicketSystemAnswer> SendAsync(TicketRequest request, CancellationToken cancellationToken)
     {
@@ -94,7 +92,4 @@ internal abstract class TicketSystem(TicketSystemClient client, DestinationHealt
 
     /// <summary>What a refusal means in the system's own terms, or null.</summary>
     protected virtual string? ExplainRefusal(TicketRequest request, int status, string? targetMessage) => null;
-
-    /// <summary>The client for the subclasses' own calls.</summary>
-    protected TicketSystemClient Client => client;
 }
