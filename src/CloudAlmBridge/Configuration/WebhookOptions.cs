@@ -21,8 +21,8 @@ public sealed class WebhookOptions
     public string? ExternalResourceType { get; set; }
 
     /// <summary>
-    /// For a <c>GENERIC</c> webhook: how to ask the target whether a situation's ticket exists, so a create whose answer
-    /// was lost is retried safely. Without it such a create is dead-lettered as "outcome unknown".
+    /// How to ask the target whether a situation's ticket exists: for a <c>GENERIC</c> webhook its path, so a create
+    /// whose outcome is unknown is settled (without it, the situation is held); for every webhook the settle time.
     /// </summary>
     public WebhookLookupOptions? Lookup { get; set; }
 

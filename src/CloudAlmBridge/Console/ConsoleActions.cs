@@ -137,8 +137,8 @@ internal static class ConsoleActions
                 Model = new HeldModel(items),
             }, failure switch
             {
-                SettleFailure.NotHeld => StatusCodes.Status409Conflict,
-                SettleFailure.NoSuchTicket => StatusCodes.Status404NotFound,
+                SettleFailure.NotHeld or SettleFailure.SubscriptionGone => StatusCodes.Status409Conflict,
+                SettleFailure.NoSuchTicket or SettleFailure.UnknownSituation => StatusCodes.Status404NotFound,
                 SettleFailure.TicketSystem => StatusCodes.Status502BadGateway,
                 _ => StatusCodes.Status400BadRequest,
             });
@@ -146,7 +146,7 @@ internal static class ConsoleActions
 
         ConsoleLog.Settled(logger, User(context), form["subscription"].ToString(), form["situation"].ToString(), result.Summary);
         dispatcher.Wake();
-        return Results.Redirect($"{ConsoleExtensions.Path}/held?settled=1");
+        return Results.Redirect($"{ConsoleExtensions.Path}/held?settled={(settlement == Settlement.Discard ? "discarded" : "released")}");
     }
 
     public static async Task<IResult> TestDestinationAsync(HttpContext context, string name, DestinationProbe probe, ActiveConfiguration configuration,

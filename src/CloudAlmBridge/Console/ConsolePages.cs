@@ -102,7 +102,12 @@ internal static class ConsolePages
         var items = await held.ListAsync(null, 0, PageSize, cancellationToken);
         return ConsoleForms.Render<HeldPage>(new
         {
-            Shell = ConsoleForms.Shell(context, "Held situations", "held", settled is null ? null : "Settled: its events go out now."),
+            Shell = ConsoleForms.Shell(context, "Held situations", "held", settled switch
+            {
+                null => null,
+                "discarded" => "Settled: its held events were discarded, and the situation gets no ticket.",
+                _ => "Settled: its events go out now.",
+            }),
             Model = new HeldModel(items),
         });
     }

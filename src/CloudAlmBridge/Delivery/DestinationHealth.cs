@@ -10,8 +10,21 @@ namespace CloudAlmBridge.Delivery;
 internal sealed class DestinationHealth(TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, DestinationStatus> _destinations = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (string Destination, string Message)> _lookups = new(StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyDictionary<string, DestinationStatus> Snapshot() => _destinations.ToDictionary(d => d.Key, d => d.Value, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Each destination's recent calls, with the look-up refusals of its webhooks.</summary>
+    public IReadOnlyDictionary<string, DestinationStatus> Snapshot()
+    {
+        var snapshot = _destinations.ToDictionary(d => d.Key, d => d.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var (webhook, (destination, message)) in _lookups)
+        {
+            var status = snapshot.GetValueOrDefault(destination) ?? new DestinationStatus();
+            var problem = $"webhook {webhook}: {message}";
+            snapshot[destination] = status with { LookupProblem = status.LookupProblem is null ? problem : $"{status.LookupProblem}; {problem}" };
+        }
+
+        return snapshot;
+    }
 
     /// <summary>The call was answered with a success: the destination is reachable and trusted.</summary>
     public void RecordSuccess(string destination) =>
@@ -21,26 +34,16 @@ internal sealed class DestinationHealth(TimeProvider timeProvider)
             timeProvider.GetUtcNow());
 
     /// <summary>
-    /// The ticket system refused the look-up before a create (or answered it with something unreadable): a
-    /// configuration problem that keeps the destination Degraded until a look-up works again. Other calls succeeding
-    /// do not clear it: they say nothing about the search.
+    /// The ticket system refused a webhook's look-up before a create (or answered it with something unreadable): a
+    /// configuration problem that keeps the destination Degraded until that webhook's look-up works again. Kept per
+    /// webhook (each has its own look-up: path, Jira deployment), and other calls succeeding do not clear it: they say
+    /// nothing about the search. In memory: after a restart it is known again at the next look-up.
     /// </summary>
-    public void RecordLookupRefused(string destination, string message) =>
-        _destinations.AddOrUpdate(destination,
-            static (_, message) => new DestinationStatus { LookupProblem = message },
-            static (_, status, message) => status with { LookupProblem = message },
-            message);
+    public void RecordLookupRefused(string destination, string webhook, string message) =>
+        _lookups[webhook] = (destination, message);
 
-    /// <summary>A look-up was answered as the ticket system answers it: whatever refused it before is fixed.</summary>
-    public void RecordLookupWorks(string destination)
-    {
-        if (_destinations.TryGetValue(destination, out var status) && status.LookupProblem is not null)
-        {
-            _destinations.AddOrUpdate(destination,
-                static _ => new DestinationStatus(),
-                static (_, status) => status with { LookupProblem = null });
-        }
-    }
+    /// <summary>The webhook's look-up was answered as the ticket system answers it: whatever refused it before is fixed.</summary>
+    public void RecordLookupWorks(string webhook) => _lookups.TryRemove(webhook, out _);
 
     /// <summary>
     /// The call failed. <paramref name="configurationProblem"/> is set when waiting will not help (TLS trust): it keeps
@@ -80,7 +83,7 @@ internal sealed record DestinationStatus
     /// <summary>A failure that waiting will not fix (an untrusted certificate), until a call succeeds.</summary>
     public string? ConfigurationProblem { get; init; }
 
-    /// <summary>The ticket system refused the look-up before a create, until a look-up works: creates wait meanwhile.</summary>
+    /// <summary>The ticket system refuses the look-up before a create of a webhook on the destination: new situations are held.</summary>
     public string? LookupProblem { get; init; }
 }
 

@@ -16,6 +16,9 @@ internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveC
     /// <summary>The destination's name, set on every request the ticket-system client sends.</summary>
     public static readonly HttpRequestOptionsKey<string> DestinationNameKey = new("CloudAlmBridge.DestinationName");
 
+    /// <summary>What to do once the call has its slot, right before it is sent (see <see cref="TicketRequest.OnSending"/>).</summary>
+    public static readonly HttpRequestOptionsKey<Func<CancellationToken, Task>> OnSendingKey = new("CloudAlmBridge.OnSending");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(DestinationNameKey, out var destination))
@@ -27,6 +30,11 @@ internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveC
         await gate.WaitAsync(cancellationToken);
         try
         {
+            if (request.Options.TryGetValue(OnSendingKey, out var onSending))
+            {
+                await onSending(cancellationToken);
+            }
+
             var timeout = configuration.Current.Options.Delivery.AttemptTimeout;
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attempt.CancelAfter(timeout);

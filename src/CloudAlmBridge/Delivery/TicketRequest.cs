@@ -9,6 +9,13 @@ namespace CloudAlmBridge.Delivery;
 internal sealed record TicketRequest(ResolvedWebhook Webhook, string Method, string Url, byte[]? Body, string? Step = null)
 {
     /// <summary>
+    /// Runs once the call has its destination slot, right before it goes on the wire (<see cref="DestinationSlots"/>):
+    /// what must be written down before the ticket system can act (a create that may be sent), and not before, since a
+    /// call that waits for a slot and is cancelled was never sent.
+    /// </summary>
+    public Func<CancellationToken, Task>? OnSending { get; init; }
+
+    /// <summary>
     /// How an error names the call: <c>POST https://acme.service-now.com/api/now/table/incident</c>, with the step.
     /// The query is left out: it holds the look-up's search, not where the call went, and it can be long.
     /// </summary>

@@ -21,6 +21,10 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         message.Options.Set(DestinationAuthenticationHandler.DestinationKey, request.Webhook.Destination);
         message.Options.Set(DestinationSlots.DestinationNameKey, request.Webhook.DestinationName);
+        if (request.OnSending is { } onSending)
+        {
+            message.Options.Set(DestinationSlots.OnSendingKey, onSending);
+        }
         if (request.Body is not null)
         {
             message.Content = new ByteArrayContent(request.Body);

@@ -65,7 +65,7 @@ internal static class EventEndpoints
             .AnswersProblem(StatusCodes.Status404NotFound, "noTicket", "The situation has no ticket on this subscription.",
                 "No ticket", $"Situation '{SituationId}' has no ticket on subscription 'demo'.")
             .AnswersProblem(StatusCodes.Status409Conflict, "situationHeld", "The situation is held until an operator settles it: no ticket is known.",
-                "Situation held", $"Situation '{SituationId}' on subscription 'demo' is held: nothing can tell whether its create made a ticket (POST https://tickets.example.com/api/tickets failed: tickets could not be reached: Connection reset by peer; outcome unknown, and webhook tickets has no look-up to find out). Its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
+                "Situation held", $"Situation '{SituationId}' on subscription 'demo' is held: POST https://tickets.example.com/api/tickets failed: tickets did not answer in time; outcome unknown, and webhook tickets has no look-up to find out. No ticket is known; its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
                 extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = EventAnswer.Held })
             .AnswersProblem(StatusCodes.Status502BadGateway, "ticketSystemError", "The ticket system refused the read or could not be reached; the problem carries its own error.",
                 "Ticket system error", "GET https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e answered 404: No Record found: Record doesn't exist or ACL restricts the record retrieval",
@@ -244,8 +244,8 @@ internal static class EventEndpoints
         if (outcome.Link is { IsHeld: true } held)
         {
             return Problems.Create(StatusCodes.Status409Conflict, "Situation held",
-                $"Situation '{situationId}' on subscription '{subscription.Name}' is held: nothing can tell whether its create made a ticket "
-                + $"({held.HoldNote}). Its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
+                $"Situation '{situationId}' on subscription '{subscription.Name}' is held: {held.HoldNote}. "
+                + "No ticket is known; its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
                 extensions: new Dictionary<string, object?> { ["externalId"] = situationId, ["deliveryState"] = EventAnswer.Held });
         }
 

@@ -325,7 +325,7 @@ internal sealed class DeliveryDispatcher(
             state = DeliveryState.DeadLettered;
             outcome = outcome with
             {
-                Error = $"{outcome.Error}; the ticket system asked to wait {outcome.RetryAfter} (Retry-After), past Bridge:Delivery:MaxRetryAge ({options.MaxRetryAge})",
+                Error = $"{outcome.Error}; the next attempt would come after {outcome.RetryAfter} (the ticket system's Retry-After, or a look-up's settle time), past Bridge:Delivery:MaxRetryAge ({options.MaxRetryAge})",
             };
         }
         else

@@ -34,8 +34,12 @@ internal static class HeldSituationEndpoints
                 "Invalid settlement", "The settlement is invalid; nothing was changed.", ["outcome: 'later' is not one of ticket, noTicket, discard"])
             .AnswersProblem(StatusCodes.Status404NotFound, "noSuchTicket", "The ticket system has no ticket with the id named.", "No such ticket",
                 "The ticket system has no ticket 'c537bae64f411200adf9f8e18110c76e' (GET https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e answered 404: No Record found): name the ticket by its id (ServiceNow sys_id, Jira id or key). Nothing was changed.")
+            .AnswersProblem(StatusCodes.Status404NotFound, "unknownSituation", "The subscription knows no such situation.", "Unknown situation",
+                "Subscription 'demo' knows no situation 'cd0cb7ea-c4ed-43f5-aaf7-e12259483184': there is nothing to settle.")
             .AnswersProblem(StatusCodes.Status409Conflict, "notHeld", "The situation is not held.", "Not held",
-                "Situation 'cd0cb7ea-c4ed-43f5-aaf7-e12259483184' on subscription 'demo' is not held: there is nothing to settle.")
+                "Situation 'cd0cb7ea-c4ed-43f5-aaf7-e12259483184' on subscription 'demo' is not held (any more): there is nothing to settle.")
+            .AnswersProblem(StatusCodes.Status409Conflict, "subscriptionGone", "The subscription is no longer configured, so the ticket named cannot be read.",
+                "Subscription not configured", "Subscription 'demo' is no longer configured (or its mapping is gone), so the ticket cannot be read: configure it again, or discard the situation.")
             .AnswersProblem(StatusCodes.Status502BadGateway, "ticketSystemError", "The ticket system could not be asked for the ticket named; nothing was changed.",
                 "Ticket system error", "GET https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e failed: servicenow did not answer in time. Nothing was changed; try again.")
             .WithName("SettleHeldSituation")
@@ -74,7 +78,9 @@ internal static class HeldSituationEndpoints
         {
             return failure switch
             {
+                SettleFailure.UnknownSituation => Problems.Create(StatusCodes.Status404NotFound, "Unknown situation", result.Summary),
                 SettleFailure.NotHeld => Problems.Create(StatusCodes.Status409Conflict, "Not held", result.Summary),
+                SettleFailure.SubscriptionGone => Problems.Create(StatusCodes.Status409Conflict, "Subscription not configured", result.Summary),
                 SettleFailure.NoSuchTicket => Problems.Create(StatusCodes.Status404NotFound, "No such ticket", result.Summary),
                 SettleFailure.TicketSystem => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", result.Summary),
                 _ => Problems.Create(StatusCodes.Status400BadRequest, "Invalid settlement", result.Summary),

@@ -19,6 +19,9 @@ internal interface ITicketStore
     /// <summary>Inserts or replaces the link of (subscription, situation).</summary>
     Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken);
 
+    /// <summary>Forgets the situation's link: a create written down ahead that made nothing, when there was no link before.</summary>
+    Task RemoveLinkAsync(string subscription, string situationId, CancellationToken cancellationToken);
+
     /// <summary>Links by subscription and ticket status (both optional), oldest first.</summary>
     Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take, CancellationToken cancellationToken);
 
@@ -29,8 +32,9 @@ internal interface ITicketStore
 
     /// <summary>
     /// An operator's settlement of a held situation, in one transaction: the link as settled (no longer held); the
-    /// delivery <paramref name="requeue"/> queued again if it is a dead letter; with <paramref name="discardPendingWith"/>,
-    /// every pending delivery of the situation skipped with that note. Returns how many deliveries changed.
+    /// delivery <paramref name="requeue"/> queued again (dead-lettered, or pending with its lease ended); the other
+    /// pending deliveries of the situation with a fresh attempt budget, or, with <paramref name="discardPendingWith"/>,
+    /// skipped with that note. Returns how many deliveries were queued again or skipped.
     /// </summary>
     Task<int> SettleAsync(TicketLink settled, long? requeue, string? discardPendingWith, DateTimeOffset now, CancellationToken cancellationToken);
 

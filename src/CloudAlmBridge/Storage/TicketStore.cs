@@ -40,6 +40,15 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
     public Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, link), cancellationToken);
 
+    public Task RemoveLinkAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand("DELETE FROM ticket_links WHERE subscription = @subscription AND situation_id = @situation;",
+                    transaction)
+                .Text("@subscription", subscription).Text("@situation", situationId);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }, cancellationToken);
+
     private async Task<int> SaveAsync(DbConnection connection, DbTransaction transaction, TicketLink link)
     {
         await using var command = connection.CreateCommand($"""
@@ -102,16 +111,28 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
             var changed = 0;
             if (requeue is { } id)
             {
-                // As a replay: a fresh attempt budget. Only a dead letter is queued again; a delivery still pending (the
-                // bridge stopped before it was dead-lettered) runs as it is once the hold is gone.
-                await using var command = connection.CreateCommand("""
+                // As a replay: a fresh attempt budget. The delivery is dead-lettered, or still pending when the hold was
+                // written but its attempt not yet recorded: its lease ends here, so that late record is fenced off.
+                await using var command = connection.CreateCommand($"""
                         UPDATE deliveries SET state = @queued, attempts = 0, queued_at = @now, next_attempt_at = @now, lease_id = NULL,
                             lease_until = NULL, completed_at = NULL
-                        WHERE id = @id AND subscription = @subscription AND situation_id = @situation AND state = @deadLettered;
+                        WHERE id = @id AND subscription = @subscription AND situation_id = @situation
+                          AND (state = @deadLettered OR state IN {Pending});
                         """, transaction)
                     .Int64("@id", id).Time(Provider, "@now", now).Text("@subscription", settled.Subscription).Text("@situation", settled.SituationId)
                     .Int32("@queued", (int)DeliveryState.Queued).Int32("@deadLettered", (int)DeliveryState.DeadLettered);
                 changed += await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            if (discardPendingWith is null)
+            {
+                // The held events' time waiting for a person does not count against MaxRetryAge or MaxAttempts.
+                await using var restart = connection.CreateCommand($"""
+                        UPDATE deliveries SET attempts = 0, queued_at = @now, next_attempt_at = @now
+                        WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending} AND id <> @id;
+                        """, transaction)
+                    .Int64("@id", requeue ?? -1).Time(Provider, "@now", now).Text("@subscription", settled.Subscription).Text("@situation", settled.SituationId);
+                await restart.ExecuteNonQueryAsync(CancellationToken.None);
             }
 
             if (discardPendingWith is not null)

@@ -62,9 +62,16 @@ internal sealed class GenericRestSystem(TicketSystemClient client, DestinationHe
                 $"{request.Describe()} answered {results.ValueKind} at '{pointer}', where a list or an object of matches belongs: fix Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer");
         }
 
-        if (record.Value.ValueKind != JsonValueKind.Object)
+        if (record.Value.ValueKind == JsonValueKind.Undefined)
         {
             return LookupResult.None;
+        }
+
+        if (record.Value.ValueKind != JsonValueKind.Object)
+        {
+            // A list of ids or names says that something matched, not which ticket: never taken for "none".
+            return LookupResult.RefusedBy(
+                $"{request.Describe()} answered a list of {record.Value.ValueKind} at '{pointer}', where a list of ticket objects belongs: fix Bridge:Webhooks:{webhook.Name}:Lookup:ResultsPointer or the look-up path");
         }
 
         if (query.Create is null)

@@ -94,10 +94,11 @@ internal sealed class JiraSystem(TicketSystemClient client, DestinationHealth he
         var key = $"Bridge:Webhooks:{request.Webhook.Name}:Jira:Deployment";
         return status switch
         {
-            410 => $"This is Jira Cloud, which removed /rest/api/2/search (Atlassian CHANGE-2046): set {key} to Auto or Cloud",
+            410 => $"This is Jira Cloud, which removed /rest/api/2/search (Atlassian CHANGE-2046): set {key} to Cloud (or Auto, where its serverInfo answers)",
             404 when path.EndsWith("/search/jql", StringComparison.Ordinal) =>
-                $"This Jira has no /rest/api/3/search/jql, so it is Jira Data Center or Server: set {key} to Auto or DataCenter",
-            401 or 403 => $"The destination's user must be allowed to search the project (Jira's Browse projects permission)",
+                $"This Jira has no /rest/api/3/search/jql, so it is Jira Data Center or Server: set {key} to DataCenter (or Auto, where its serverInfo answers)",
+            401 => $"Jira did not accept the credentials: check Bridge:Destinations:{request.Webhook.DestinationName}:Authentication",
+            403 => "The destination's user must be allowed to search the project (Jira's Browse projects permission)",
             400 => "Jira refused the search for the situation's label: check that the project uses the labels field",
             _ => null,
         };

@@ -53,19 +53,26 @@ internal abstract class TicketSystem(TicketSystemClient client, DestinationHealt
         {
             result = await FindAsync(query, cancellationToken);
         }
-        catch (TicketSystemException exception) when (!exception.IsTransient)
+        catch (TicketSystemException exception) when (!exception.IsTransient && !exception.IsConfigurationProblem && !exception.NeverSent)
         {
+            // The search's own refusal. A certificate the bridge does not trust, or a call it would not send, says
+            // nothing about the search: that failure is the attempt's, dead-lettered with its own message.
             result = LookupResult.RefusedBy(exception.Message);
         }
 
-        var destination = query.Webhook.DestinationName;
+        if (query.Create is not null && result is { Verdict: LookupVerdict.Found, TicketId: null } && result.Mapped?.GetText("externalNumber") is null)
+        {
+            // Something matched, but nothing says which ticket: never linked blind, never taken for "none".
+            result = LookupResult.RefusedBy($"{query.Step} found a match without a ticket id or number: check the create operation's externalIdProperty and response section");
+        }
+
         if (result.Verdict == LookupVerdict.Refused)
         {
-            health.RecordLookupRefused(destination, result.Reason!);
+            health.RecordLookupRefused(query.Webhook.DestinationName, query.Webhook.Name, result.Reason!);
         }
         else
         {
-            health.RecordLookupWorks(destination);
+            health.RecordLookupWorks(query.Webhook.Name);
         }
 
         return result;

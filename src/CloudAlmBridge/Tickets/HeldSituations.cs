@@ -50,10 +50,15 @@ internal sealed class HeldSituations(
     {
         await using var situationLock = await locks.AcquireAsync(subscriptionName, situationId, cancellationToken);
         var link = await tickets.FindLinkAsync(subscriptionName, situationId, cancellationToken);
-        if (link is not { IsHeld: true })
+        if (link is null)
         {
-            return SettleResult.Fail(SettleFailure.NotHeld,
-                $"Situation '{situationId}' on subscription '{subscriptionName}' is not held{(link is null ? string.Empty : " (any more)")}: there is nothing to settle.");
+            return SettleResult.Fail(SettleFailure.UnknownSituation,
+                $"Subscription '{subscriptionName}' knows no situation '{situationId}': there is nothing to settle.");
+        }
+
+        if (!link.IsHeld)
+        {
+            return SettleResult.Fail(SettleFailure.NotHeld, $"Situation '{situationId}' on subscription '{subscriptionName}' is not held (any more): there is nothing to settle.");
         }
 
         var now = timeProvider.GetUtcNow();
@@ -115,7 +120,7 @@ internal sealed class HeldSituations(
         if (configuration.Current.FindSubscription(subscriptionName) is not { } subscription
             || mappings.Find(subscription.MappingName) is not { } mapping)
         {
-            return new TicketRead(SettleResult.Fail(SettleFailure.Invalid,
+            return new TicketRead(SettleResult.Fail(SettleFailure.SubscriptionGone,
                 $"Subscription '{subscriptionName}' is no longer configured (or its mapping is gone), so the ticket cannot be read: configure it again, or discard the situation."));
         }
 
@@ -170,9 +175,22 @@ public enum Settlement
 /// <summary>Why a settlement was refused.</summary>
 internal enum SettleFailure
 {
+    /// <summary>The subscription has no such situation.</summary>
+    UnknownSituation,
+
+    /// <summary>The situation is not held (any more).</summary>
     NotHeld,
+
+    /// <summary>The settlement lacks what it needs (a ticket id).</summary>
     Invalid,
+
+    /// <summary>The subscription (or its mapping) is no longer configured: its ticket cannot be read.</summary>
+    SubscriptionGone,
+
+    /// <summary>The ticket system has no ticket with the id named.</summary>
     NoSuchTicket,
+
+    /// <summary>The ticket system could not be asked.</summary>
     TicketSystem,
 }
 

@@ -83,6 +83,9 @@ internal static class LifecycleDecision
             LookupVerdict.NotFound when !facts.SettleTimePassed => LifecycleStep.WaitForSettle,
             LookupVerdict.NotFound when doubt == DoubtKind.MayExist => WithoutTicket(facts, rules),
 
+            // Found, yet no ticket is known: it has no id to address (the look-up links what it finds).
+            LookupVerdict.Found => LifecycleStep.MissingTicketId,
+
             // Not found after a 2xx (the search does not see the ticket it made), refused, or no look-up at all.
             _ when !rules.CreateAgainWhenUnknown => LifecycleStep.Hold,
             _ => doubt == DoubtKind.MayExist ? WithoutTicket(facts, rules) : LifecycleStep.KeepWithoutId,
@@ -110,6 +113,9 @@ internal static class LifecycleDecision
     {
         LookupVerdict.NotAsked when facts.CanLookUp && !facts.NoneConfirmed => LifecycleStep.LookUp,
         LookupVerdict.Refused when !rules.CreateAgainWhenUnknown => LifecycleStep.Hold,
+
+        // A ticket was found, yet none is known: it has no id to address. Never a create beside it.
+        LookupVerdict.Found => LifecycleStep.MissingTicketId,
         _ => create,
     };
 
@@ -242,7 +248,10 @@ internal enum LifecycleStep
     /// <summary>A PING of a held situation: answered with its state.</summary>
     AnswerHeld,
 
-    /// <summary>An event of a held situation: it stays queued, unsent.</summary>
+    /// <summary>
+    /// An event of a held situation: it stays queued, unsent. Not reached through the dispatcher, whose claim skips held
+    /// situations; should it be, the attempt counts as a failed one and the delivery waits behind the hold.
+    /// </summary>
     StayHeld,
 
     /// <summary>An eventually consistent look-up found nothing within its settle time: ask again once it has passed.</summary>

@@ -194,7 +194,7 @@ internal sealed class TicketLifecycle(
                 };
 
             default:
-                TicketLog.LookupRefused(logger, work.Subscription.Name, work.SituationId, work.Webhook.DestinationName, result.Reason!);
+                TicketLog.LookupRefused(logger, work.Subscription.Name, work.SituationId, purpose, work.Webhook.DestinationName, result.Reason!);
                 work.LookupRefusal = result.Reason;
                 return facts with { Lookup = LookupVerdict.Refused };
         }
@@ -211,35 +211,39 @@ internal sealed class TicketLifecycle(
             ?? throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null, transient: false);
 
         // Where the bridge could not tell afterwards that this create was sent (no look-up, or one that may miss a new
-        // ticket for a while), it writes that down first: if it stops before the answer is saved, the next attempt
-        // knows that a ticket may exist.
+        // ticket for a while), it writes that down first, once the call has its slot and right before it is sent: if
+        // the bridge stops before the answer is saved, the next attempt knows that a ticket may exist. A create that
+        // waited for its slot and was cancelled there was never sent, and leaves nothing behind.
         var previous = work.Link;
-        var sentAt = timeProvider.GetUtcNow();
         var writeAhead = capability.CanLookUp ? capability.SettleTime > TimeSpan.Zero : !work.Webhook.CreatesAgainWhenUnknown;
+        var written = false;
+        Func<CancellationToken, Task>? onSending = null;
         if (writeAhead)
         {
-            await SaveAsync(work, Current(work) with { Doubt = DoubtKind.MayExist, DoubtSince = sentAt }, cancellationToken);
+            onSending = async token =>
+            {
+                await SaveAsync(work, Current(work) with { Doubt = DoubtKind.MayExist, DoubtSince = timeProvider.GetUtcNow() }, token);
+                written = true;
+            };
         }
 
         TicketSystemAnswer answer;
         MappedResponse mapped;
         try
         {
-            (answer, mapped) = await SendAsync(work, operation, null, null, cancellationToken);
+            (answer, mapped) = await SendAsync(work, operation, null, null, cancellationToken, onSending);
         }
         catch (TicketSystemException exception) when (exception.MayHaveActed || exception.StatusCode == 504)
         {
             // No answer (a timeout, a connection reset), one too large to read, or a gateway that gave up waiting for
-            // it: the ticket system may have made the ticket.
-            if (!writeAhead)
-            {
-                await SaveAsync(work, Current(work) with { Doubt = DoubtKind.MayExist, DoubtSince = sentAt }, cancellationToken);
-            }
-
-            TicketLog.CreateInDoubt(logger, work.Subscription.Name, work.SituationId, exception.Message);
+            // it: the ticket system may have made the ticket. The settle time counts from now, the last moment it
+            // could have: the call itself may have taken its whole AttemptTimeout.
+            await SaveAsync(work, Current(work) with { Doubt = DoubtKind.MayExist, DoubtSince = timeProvider.GetUtcNow() }, cancellationToken);
             if (capability.CanLookUp || work.Webhook.CreatesAgainWhenUnknown)
             {
                 // The next attempt settles it: the look-up first (after its settle time), or a create again by choice.
+                TicketLog.CreateInDoubt(logger, work.Subscription.Name, work.SituationId, exception.Message,
+                    capability.CanLookUp ? "the next attempt asks the look-up first" : "the next attempt creates again (UnknownOutcome CreateAgain)");
                 throw new TicketSystemException(
                     $"{exception.Message}; outcome unknown: the next attempt "
                     + (capability.CanLookUp ? "asks the ticket system for the situation's ticket before anything else" : "creates again (UnknownOutcome CreateAgain)"),
@@ -249,12 +253,12 @@ internal sealed class TicketLifecycle(
             work.HoldReason = $"{exception.Message}; outcome unknown, and webhook {work.Webhook.Name} has no look-up to find out";
             return DoubtKind.MayExist;
         }
-        catch (TicketSystemException)
+        catch (Exception exception) when (exception is TicketSystemException || (exception is OperationCanceledException && !written))
         {
-            // Answered (refused, failed) or never sent: nothing was made.
-            if (writeAhead)
+            // Answered (refused, failed), never sent, or cancelled before it was sent: nothing was made.
+            if (written)
             {
-                await SaveAsync(work, Current(work) with { Doubt = previous?.Doubt, DoubtSince = previous?.DoubtSince }, cancellationToken);
+                await RestoreAsync(work, previous);
             }
 
             throw;
@@ -274,18 +278,36 @@ internal sealed class TicketLifecycle(
             // again, and later events of the situation cannot address it.
             TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, "(none)", answer.StatusCode);
             work.Note = $"created, but the mapping reads no ticket id from the answer ({answer.StatusCode}): later events of this situation cannot address the ticket";
-            await SaveAsync(work, Linked(work, mapped, null, closed: false) with { Doubt = DoubtKind.CreatedWithoutId, DoubtSince = sentAt }, cancellationToken);
+            await SaveAsync(work, Linked(work, mapped, null, closed: false) with { Doubt = DoubtKind.CreatedWithoutId, DoubtSince = timeProvider.GetUtcNow() },
+                cancellationToken);
             return null;
         }
 
         // A success whose id cannot be read (an answer cut short): the ticket exists, and the look-up says which it is.
-        TicketLog.NoTicketId(logger, work.Subscription.Name, work.SituationId, operation.ExternalIdProperty ?? "externalId", answer.StatusCode);
-        work.Note = $"created, but the answer ({answer.StatusCode}) had no readable ticket id at '{operation.ExternalIdProperty ?? "externalId"}'";
+        var pointer = operation.ExternalIdProperty ?? "externalId";
+        work.Note = $"created, but the answer ({answer.StatusCode}) had no readable ticket id at '{pointer}'";
+        TicketLog.CreateInDoubt(logger, work.Subscription.Name, work.SituationId, $"{operation.Method} {url} answered {answer.StatusCode} without a readable ticket id at '{pointer}'",
+            capability.CanLookUp ? "the look-up says which ticket it made" : "the situation is held");
         work.HoldReason = $"{operation.Method} {url} answered {answer.StatusCode}, so the ticket exists, but the answer had no readable ticket id "
-            + $"at '{operation.ExternalIdProperty ?? "externalId"}' and "
+            + $"at '{pointer}' and "
             + (capability.CanLookUp ? "the look-up did not find it" : $"webhook {work.Webhook.Name} has no look-up (Bridge:Webhooks:{work.Webhook.Name}:Lookup)");
-        await SaveAsync(work, Current(work) with { Doubt = DoubtKind.ExistsWithoutId, DoubtSince = sentAt }, cancellationToken);
+        await SaveAsync(work, Current(work) with { Doubt = DoubtKind.ExistsWithoutId, DoubtSince = timeProvider.GetUtcNow() }, cancellationToken);
         return DoubtKind.ExistsWithoutId;
+    }
+
+    /// <summary>Undoes the write-ahead of a create that made nothing: the situation as it was (no row, if it had none).</summary>
+    private async Task RestoreAsync(Work work, TicketLink? previous)
+    {
+        if (previous is null)
+        {
+            await store.RemoveLinkAsync(work.Subscription.Name, work.SituationId, CancellationToken.None);
+        }
+        else
+        {
+            await store.SaveLinkAsync(previous, CancellationToken.None);
+        }
+
+        work.Link = previous;
     }
 
     private async Task<LifecycleOutcome> RunOnTicketAsync(Work work, string eventType, LifecycleAction action, CancellationToken cancellationToken)
@@ -338,18 +360,24 @@ internal sealed class TicketLifecycle(
             Transient: true, RetryAfter: wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 
-    /// <summary>Nothing can settle whether a create made a ticket: the situation waits for an operator, its create dead-lettered.</summary>
+    /// <summary>
+    /// Nothing can settle whether a create made a ticket, or the look-up that must come before a create is refused: the
+    /// situation waits for an operator, the event that found it dead-lettered.
+    /// </summary>
     private async Task<LifecycleOutcome> HoldAsync(Work work, SituationFacts facts, CancellationToken cancellationToken)
     {
         var refused = work.LookupRefusal is { } refusal ? $"the ticket system refused the look-up ({refusal})" : null;
+        var inDoubt = facts.Doubt is not null || work.HoldReason is not null;
         var reason = work.HoldReason is { } known
             ? refused is null ? known : $"{known}; {refused}"
-            : refused
-              ?? (facts.Doubt is DoubtKind.ExistsWithoutId
-                  ? "a create was answered 2xx without a readable ticket id, and the look-up does not find the ticket"
-                  : facts.CanLookUp
-                      ? "a create of this situation may have made a ticket, and the look-up cannot tell"
-                      : $"a create of this situation may have made a ticket (it was sent, and its outcome was never recorded), and webhook {work.Webhook.Name} has no look-up to find out");
+            : !inDoubt
+                ? $"the ticket system refused the look-up that must come before its create ({work.LookupRefusal}); no create was sent"
+                : refused
+                  ?? (facts.Doubt is DoubtKind.ExistsWithoutId
+                      ? "a create was answered 2xx without a readable ticket id, and the look-up does not find the ticket"
+                      : facts.CanLookUp
+                          ? "a create of this situation may have made a ticket, and the look-up cannot tell"
+                          : $"a create of this situation may have made a ticket (it was sent, and its outcome was never recorded), and webhook {work.Webhook.Name} has no look-up to find out");
         await SaveAsync(work, Current(work) with
         {
             HeldAt = timeProvider.GetUtcNow(),
@@ -358,13 +386,14 @@ internal sealed class TicketLifecycle(
         }, cancellationToken);
         TicketLog.SituationHeld(logger, work.Subscription.Name, work.SituationId, reason);
         return new LifecycleOutcome(work.Link, DeliveryState.Failed, LifecycleAction.Hold, work.Created,
-            $"outcome unknown: {reason}. The situation is held: its later events wait, unsent, until an operator settles it "
+            $"{(inDoubt ? "outcome unknown" : "held before its create")}: {reason}. The situation is held: its later events wait, unsent, until an operator settles it "
             + "(console: Held situations; POST /api/v1/held-situations/{subscription}/{situation}/settle)",
             Transient: false, Note: work.Note);
     }
 
     private async Task<(TicketSystemAnswer Answer, MappedResponse Mapped)> SendAsync(Work work, OperationMapping operation,
-        string? ticketId, IReadOnlyDictionary<string, string>? userVariables, CancellationToken cancellationToken)
+        string? ticketId, IReadOnlyDictionary<string, string>? userVariables, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? onSending = null)
     {
         var context = work.Context(ticketId);
         if (userVariables is not null)
@@ -376,7 +405,8 @@ internal sealed class TicketLifecycle(
             work.Webhook,
             operation.Method,
             TicketUrl.Compose(work.Webhook, operation.RenderPath(context)),
-            operation.RenderRequest(context));
+            operation.RenderRequest(context))
+        { OnSending = onSending };
         var answer = await work.System.SendAsync(request, cancellationToken);
         return (answer, operation.MapResponse(answer.Body, context));
     }

@@ -51,16 +51,16 @@ internal static partial class TicketLog
     public static partial void LinkedExisting(ILogger logger, string subscription, string situationId, string ticketId);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Error,
-        Message = "Subscription {Subscription}, situation {SituationId}: the ticket system refused the look-up before a create, a configuration problem of destination {Destination}: {Reason}. Until it is fixed the situation is held (UnknownOutcome Hold) or created without the look-up (CreateAgain)")]
-    public static partial void LookupRefused(ILogger logger, string subscription, string situationId, string destination, string reason);
+        Message = "Subscription {Subscription}, situation {SituationId}: the ticket system refused {Purpose}, a configuration problem of destination {Destination}: {Reason}. Until it is fixed, a situation whose create it guards is held (UnknownOutcome Hold) or created without it (CreateAgain)")]
+    public static partial void LookupRefused(ILogger logger, string subscription, string situationId, string purpose, string destination, string reason);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error,
         Message = "Situation {SituationId} on {Subscription} is held: {Reason}. Its events wait, in order, unsent. Check the ticket system for the situation's ticket, then settle it in the console (Held situations) or with POST /api/v1/held-situations/<subscription>/<situation>/settle: the ticket it has, no ticket was made, or discard")]
     public static partial void SituationHeld(ILogger logger, string subscription, string situationId, string reason);
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
-        Message = "Situation {SituationId} on {Subscription}: a create's outcome is unknown ({Reason}); the look-up settles it before anything else of the situation is sent")]
-    public static partial void CreateInDoubt(ILogger logger, string subscription, string situationId, string reason);
+        Message = "Situation {SituationId} on {Subscription}: a create's outcome is unknown ({Reason}): {Next}; nothing else of the situation is sent before")]
+    public static partial void CreateInDoubt(ILogger logger, string subscription, string situationId, string reason, string next);
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning,
         Message = "Situation {SituationId} on {Subscription} was settled by {User}: {Settlement}")]

@@ -155,7 +155,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
 
         await card.Locator("input[name=ticketId]").FillAsync("T-41");
         await card.Locator("text=This is the ticket").ClickAsync();
-        await page.WaitForURLAsync("**/console/held?settled=1");
+        await page.WaitForURLAsync("**/console/held?settled=released");
 
         Assert.Contains("Settled", await page.TextContentAsync("p.notice"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("section", new PageLocatorOptions { HasText = situation }).CountAsync());

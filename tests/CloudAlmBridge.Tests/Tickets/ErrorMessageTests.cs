@@ -28,7 +28,8 @@ public sealed class ErrorMessageTests : IDisposable
         Assert.Equal(HttpStatusCode.BadGateway, answer.StatusCode);
         var detail = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
         Assert.Contains($"GET {_serviceNow.Url}/api/now/table/incidnet (the look-up before a create) answered 404: Invalid table incidnet", detail);
-        Assert.StartsWith("outcome unknown: the ticket system refused the look-up", detail, StringComparison.Ordinal);
+        Assert.StartsWith("held before its create: the ticket system refused the look-up that must come before its create", detail, StringComparison.Ordinal);
+        Assert.Contains("no create was sent", detail, StringComparison.Ordinal);
         Assert.Contains("The situation is held", detail, StringComparison.Ordinal);
         Assert.Empty(_serviceNow.ServiceNow.Calls("POST"));
     }

@@ -107,9 +107,10 @@ public sealed class JiraDeploymentTests : IDisposable
         Assert.Equal(HttpStatusCode.BadGateway, created.StatusCode);
         var problem = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("answered 410", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Contains("Bridge:Webhooks:jira-issue:Jira:Deployment to Auto or Cloud", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Bridge:Webhooks:jira-issue:Jira:Deployment to Cloud (or Auto", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Empty(jira.Issues);
-        Assert.Contains(factory.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("refused the look-up before a create", StringComparison.Ordinal));
+        Assert.Contains(factory.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("the ticket system refused", StringComparison.Ordinal)
+            && l.Contains("the look-up before a create", StringComparison.Ordinal));
         Assert.Contains(factory.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains($"Situation \"{situation}\" on \"{TestSettings.JiraSubscription}\" is held", StringComparison.Ordinal)
             && l.Contains("settle it in the console", StringComparison.Ordinal));
 

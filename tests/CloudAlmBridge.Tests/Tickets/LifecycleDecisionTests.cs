@@ -24,6 +24,10 @@ public sealed class LifecycleDecisionTests
         "Created None - lookup NotFound unsettled → Create",
         "Created None - lookup NotFound createAgain → Create",
 
+        // Found, yet no ticket known (a match without an id): never a create beside it.
+        "Created None - lookup Found → MissingTicketId",
+        "Created None MayExist lookup Found → MissingTicketId",
+
         // A look-up the ticket system refuses proves nothing: held, unless the webhook prefers a possible duplicate.
         "Created None - lookup Refused → Hold",
         "Updated None - lookup Refused → Hold",

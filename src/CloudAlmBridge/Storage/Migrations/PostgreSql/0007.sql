@@ -1,7 +1,7 @@
 -- Version 7: what the bridge knows of a situation besides its ticket, as SQLite's version 10 (issue "One ticket per
 -- situation"): a create whose outcome is not known yet (doubt_kind 1: it may have made a ticket; 2: it made one without
--- a readable id; 3: it made one the mapping cannot address, for good) and since when; a situation held until an operator
--- settles it, with why and which delivery held it.
+-- a readable id; 3: it made one the mapping cannot address, for good; 4: an operator said none was made) and since
+-- when; a situation held until an operator settles it, with why and which delivery held it.
 ALTER TABLE ticket_links ADD COLUMN doubt_kind integer NULL;
 ALTER TABLE ticket_links ADD COLUMN doubt_since timestamptz NULL;
 ALTER TABLE ticket_links ADD COLUMN held_at timestamptz NULL;

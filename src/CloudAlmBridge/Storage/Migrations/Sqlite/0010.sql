@@ -1,8 +1,9 @@
 -- Version 10: what the bridge knows of a situation besides its ticket (issue "One ticket per situation").
 -- - doubt_kind / doubt_since: a create was sent whose outcome is not known yet (1: it may have made a ticket: sent, or
 --   its answer was lost or cut short; 2: it made one, but the answer carried no readable id; 3: it made one that the
---   mapping cannot address, for good), since when. The next event of the situation settles 1 and 2 with the ticket
---   system's look-up before anything else is sent.
+--   mapping cannot address, for good; 4: an operator said no ticket was made, so the next create needs no look-up),
+--   since when. The next event of the situation settles 1 and 2 with the ticket system's look-up before anything
+--   else is sent.
 -- - held_at / hold_note / hold_delivery_id: the look-up could not settle it, so the situation is held: none of its
 --   deliveries is claimed until an operator settles it (the delivery that was holding it is named). After a discard,
 --   hold_note keeps what the operator did.
