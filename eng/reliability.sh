@@ -4,16 +4,23 @@
 # Prints accepted, delivered, lost, duplicate tickets, out-of-order updates, closes applied and the run time; exits 1
 # if any of lost, duplicates or out-of-order is not 0 or a close is missing.
 #
-# Usage: eng/reliability.sh [--instances N] [situations] [eventsPerSituation] [seed]
+# Usage: eng/reliability.sh [--instances N [--database-restart]] [situations] [eventsPerSituation] [seed]
 #   --instances N: N bridges (3 with --instances 3) on one PostgreSQL database, a throwaway cluster this script makes
 #   with Debian's initdb and pg_ctl (as the postgres user when run as root) on a free loopback port, and removes.
+#   --database-restart: instead of killing bridges, stop PostgreSQL (pg_ctl -m fast) and start it again a few seconds
+#   later, at random moments under load; events answered 503 meanwhile are sent again after Retry-After.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 instances=1
+restart_database=0
 if [ "${1:-}" = "--instances" ]; then
   instances=$2
   shift 2
+fi
+if [ "${1:-}" = "--database-restart" ]; then
+  restart_database=1
+  shift
 fi
 
 out=$(mktemp -d)
@@ -37,7 +44,24 @@ if [ "$instances" -gt 1 ]; then
   as_postgres "$pg_bin/pg_ctl" -D "$out/pg/data" -l "$out/pg/server.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $out/pg -c max_connections=300" start >/dev/null
   as_postgres "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres bridge
-  extra=(--postgres "Host=127.0.0.1;Port=$port;Username=postgres;Database=bridge;Maximum Pool Size=40" --instances "$instances")
+  extra=(--postgres "Host=127.0.0.1;Port=$port;Username=postgres;Database=bridge;Maximum Pool Size=70;Timeout=5" --instances "$instances")
+  if [ "$restart_database" = 1 ]; then
+    # What the run calls to restart the database: stopped as an operator's restart stops it, down for $1 seconds.
+    cat > "$out/pg/restart.sh" <<EOF
+#!/usr/bin/env bash
+set -e
+as_postgres() { if [ "\$(id -u)" = 0 ]; then runuser -u postgres -- "\$@"; else "\$@"; fi; }
+as_postgres "$pg_bin/pg_ctl" -D "$out/pg/data" -m fast -w stop >/dev/null
+sleep "\$1"
+as_postgres "$pg_bin/pg_ctl" -D "$out/pg/data" -l "$out/pg/server.log" -w \\
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $out/pg -c max_connections=300" start >/dev/null
+EOF
+    chmod +x "$out/pg/restart.sh"
+    extra+=(--restart-database "$out/pg/restart.sh")
+  fi
+elif [ "$restart_database" = 1 ]; then
+  echo "--database-restart needs --instances N (PostgreSQL)" >&2
+  exit 2
 fi
 
 dotnet publish src/CloudAlmBridge/CloudAlmBridge.csproj -c Release -o "$out/bridge" --nologo -v quiet >/dev/null

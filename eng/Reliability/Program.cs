@@ -24,6 +24,10 @@ var situations = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.In
 var eventsPerSituation = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 10;
 var seed = positional.Length > 3 ? int.Parse(positional[3], CultureInfo.InvariantCulture) : 4711;
 var postgres = options.GetValueOrDefault("--postgres");
+
+// --restart-database <script>: the database is restarted at random moments (the script stops it, waits the seconds it
+// is given, and starts it again) instead of the bridges being killed.
+var restartDatabase = options.GetValueOrDefault("--restart-database");
 var instanceCount = postgres is null ? 1 : int.Parse(options.GetValueOrDefault("--instances", "3"), CultureInfo.InvariantCulture);
 var clock = Stopwatch.StartNew();
 var work = Directory.CreateTempSubdirectory("cloudalmbridge-reliability").FullName;
@@ -54,6 +58,7 @@ client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basi
 // instances the others keep taking events and take over the killed one's claims once their leases run out.
 using var stopKilling = new CancellationTokenSource();
 var kills = 0;
+var restarts = 0;
 var killer = Task.Run(async () =>
 {
     var random = new Random(seed);
@@ -68,6 +73,20 @@ var killer = Task.Run(async () =>
             break;
         }
 
+        if (restartDatabase is not null)
+        {
+            var down = random.Next(2, 5);
+            using var restart = Process.Start(new ProcessStartInfo(restartDatabase, [down.ToString(CultureInfo.InvariantCulture)]))!;
+            await restart.WaitForExitAsync();
+            if (restart.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{restartDatabase} exited with {restart.ExitCode}");
+            }
+
+            restarts++;
+            continue;
+        }
+
         var victim = bridges[random.Next(bridges.Count)];
         victim.Kill();
         kills++;
@@ -78,6 +97,7 @@ var killer = Task.Run(async () =>
 // Each situation's events are sent one after another (its order is the order of acceptance); 16 situations at once.
 var accepted = 0;
 var resends = 0;
+var refusedWith503 = 0;
 var answers = new Dictionary<int, int>();
 using var gate = new SemaphoreSlim(16);
 var senders = Enumerable.Range(0, situations).Select(async s =>
@@ -98,6 +118,16 @@ var senders = Enumerable.Range(0, situations).Select(async s =>
                 {
                     using var response = await client.PostAsync($"{bridges[instance].Url}/api/v1/events/reliability",
                         new StringContent(body, Encoding.UTF8, "application/json"));
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is { } retryAfter)
+                    {
+                        // The storage is away (the database restarts): nothing was accepted; as Cloud ALM would, send
+                        // it again once the bridge asks, to another instance as a load balancer would.
+                        Interlocked.Increment(ref refusedWith503);
+                        instance = (instance + 1) % bridges.Count;
+                        await Task.Delay(retryAfter < TimeSpan.FromSeconds(1) ? retryAfter : TimeSpan.FromSeconds(1));
+                        continue;
+                    }
+
                     if ((int)response.StatusCode is 200 or 201 or 202 or 502)
                     {
                         lock (answers)
@@ -198,7 +228,8 @@ Console.WriteLine($"storage:                {(postgres is null ? "SQLite, 1 inst
 Console.WriteLine($"events sent:            {total} over {situations} situations");
 Console.WriteLine($"accepted:               {accepted} (answers: {string.Join(", ", answers.OrderBy(a => a.Key).Select(a => $"{a.Key} x{a.Value}"))}; resent after no answer: {resends})");
 Console.WriteLine($"deliveries by state:    {string.Join(", ", states.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
-Console.WriteLine($"bridge SIGKILLs:        {kills}");
+Console.WriteLine(restartDatabase is null ? $"bridge SIGKILLs:        {kills}" : $"database restarts:      {restarts}");
+Console.WriteLine($"answered 503, sent again: {refusedWith503}");
 Console.WriteLine($"delivered to ServiceNow: {total - lost} of {total} events");
 Console.WriteLine($"lost:                   {lost}");
 Console.WriteLine($"duplicate tickets:      {duplicates}");

@@ -49,6 +49,7 @@ app.UseBridgeSecurityHeaders();
 app.UseBridgeErrors();
 app.UseBridgeRequestLogging();
 app.UseBridgeClientAborts();
+app.UseBridgeStorageOutages();
 app.UseBridgeSecurity();
 
 app.MapBridgeOpenApi();

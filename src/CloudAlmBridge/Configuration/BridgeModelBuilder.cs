@@ -77,6 +77,16 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Inbound:WaitForDeliverySeconds: must be between 0 and 120 (is {options.Inbound.WaitForDeliverySeconds})");
         }
 
+        if (options.Inbound.StoreTimeout < TimeSpan.FromMilliseconds(100) || options.Inbound.StoreTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{Root}:Inbound:StoreTimeout: must be between 00:00:00.1 and 00:05:00 (is {options.Inbound.StoreTimeout})");
+        }
+
+        if (options.Inbound.MaxConcurrentStores is < 1 or > 10_000)
+        {
+            errors.Add($"{Root}:Inbound:MaxConcurrentStores: must be between 1 and 10000 (is {options.Inbound.MaxConcurrentStores})");
+        }
+
         if (options.Inbound.MaxBodyBytes <= 0)
         {
             errors.Add($"{Root}:Inbound:MaxBodyBytes: must be positive (is {options.Inbound.MaxBodyBytes})");

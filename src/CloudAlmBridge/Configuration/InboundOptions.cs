@@ -5,6 +5,20 @@ public sealed class InboundOptions
     /// <summary>How long a Cloud ALM call waits for the ticket system before it is answered.</summary>
     public int WaitForDeliverySeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long storing an event may take (10 s): longer, and the call is answered <c>503</c> with <c>Retry-After</c>
+    /// instead of waiting on a locked table or a storage that does not answer, well before a caller such as Cloud ALM
+    /// gives up itself. The event is then stored or not at all; a resend is answered like the original if it was.
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Events being stored at once (32). One more is answered <c>503</c> with <c>Retry-After</c> at once rather than
+    /// queue for the storage: on PostgreSQL each holds a pooled connection while its insert runs (see the pool sizing
+    /// rule in docs/operations.md).
+    /// </summary>
+    public int MaxConcurrentStores { get; set; } = 32;
+
     /// <summary>Largest change message accepted; larger bodies get <c>413</c>.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 

@@ -28,7 +28,7 @@ internal sealed class BridgeMetrics
     private long _queueDepth;
     private long _held;
 
-    public BridgeMetrics(IMeterFactory meterFactory, ActiveConfiguration configuration, DestinationHealth health)
+    public BridgeMetrics(IMeterFactory meterFactory, ActiveConfiguration configuration, DestinationHealth health, Storage.StorageOutage outage)
     {
         // From the host's meter factory: two hosts in one process (the integration tests) keep their figures apart.
         var meter = meterFactory.Create(MeterName);
@@ -40,6 +40,10 @@ internal sealed class BridgeMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         meter.CreateObservableGauge("bridge_queue_depth", () => Interlocked.Read(ref _queueDepth),
             description: "Events accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.");
+        meter.CreateObservableGauge("bridge_storage_up", () => outage.Down ? 0 : 1,
+            description: "1 while the storage takes writes as far as this instance knows, 0 from a failed call until a write gets through again.");
+        meter.CreateObservableCounter("bridge_storage_refused_calls", () => outage.RefusedTotal,
+            description: "Calls answered 503 with Retry-After because the storage could not take them (away, full, locked, too many waiting, too slow).");
         meter.CreateObservableGauge("bridge_situations_held", () => Interlocked.Read(ref _held),
             description: "Situations held until an operator settles them (a create whose outcome nothing can settle), as the dispatcher last counted them.");
 

@@ -66,7 +66,19 @@ internal static class ObservabilityExtensions
     /// <summary>One log line per request: method, path, status, time; never its headers or body.</summary>
     public static WebApplication UseBridgeRequestLogging(this WebApplication app)
     {
-        app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+
+            // A 503 with Retry-After is the bridge asking the caller to come back (its storage is away, or full of
+            // waiting calls): expected, and said once by the one who knows why, not once per call at Error.
+            // Health probes come every few seconds and say what they found in their answer: not a line each.
+            options.GetLevel = (context, _, exception) =>
+                context.Request.Path.StartsWithSegments("/health") ? Serilog.Events.LogEventLevel.Debug
+                : exception is null && context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && context.Response.Headers.RetryAfter.Count > 0
+                    ? Serilog.Events.LogEventLevel.Information
+                    : exception is not null || context.Response.StatusCode > 499 ? Serilog.Events.LogEventLevel.Error : Serilog.Events.LogEventLevel.Information;
+        });
         return app;
     }
 

@@ -17,6 +17,7 @@ namespace CloudAlmBridge.Outbox;
 internal sealed class DeliveryDispatcher(
     IDeliveryStore store,
     ITicketStore tickets,
+    StorageOutage outage,
     TicketLifecycle lifecycle,
     ActiveConfiguration configuration,
     DeliveryNotifications notifications,
@@ -79,7 +80,9 @@ internal sealed class DeliveryDispatcher(
             }
             catch (Exception exception) when (exception is DbException or IOException or TimeoutException)
             {
-                // Storage unavailable for a moment: keep the loop alive and try again after the poll interval.
+                // Storage unavailable for a moment: keep the loop alive and try again after the poll interval. The
+                // outage is logged once, when it begins and when it ends, not at every poll.
+                outage.Failed(exception);
                 OutboxLog.DispatcherStorageError(logger, exception);
                 await Task.Delay(options.PollInterval, timeProvider, CancellationToken.None);
             }
@@ -147,6 +150,12 @@ internal sealed class DeliveryDispatcher(
         var now = timeProvider.GetUtcNow();
         var until = now + options.LeaseDuration;
         var claimed = await store.ClaimDueAsync(now, until, capacity, stoppingToken);
+        if (claimed.Count > 0)
+        {
+            // A claim that took rows wrote them: the storage takes writes (one that took none may not have touched it).
+            outage.Recovered();
+        }
+
         foreach (var delivery in claimed)
         {
             // A delivery still running here whose lease ran out (this process was starved, or the storage was away)
@@ -193,10 +202,19 @@ internal sealed class DeliveryDispatcher(
             // next attempt finds it by correlation id before creating.
             await store.ReleaseAsync(claimed.Claim, CancellationToken.None);
         }
+        catch (Exception exception) when (exception is DbException or IOException or TimeoutException)
+        {
+            // The storage went away under the delivery: the outage is logged once (not a stack trace per delivery), and
+            // the attempt is recorded once it is back, or its lease runs out and the delivery is claimed again.
+            outage.Failed(exception);
+            OutboxLog.DeliveryInterruptedByStorage(logger, delivery.Id, exception.Message);
+            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
+                Error: $"the storage failed during the attempt: {exception.Message}", Transient: true), configuration.Current.Options.Delivery);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The worker's last line: whatever went wrong (a storage hiccup, a bug) becomes a failed attempt with a
-            // retry, so no accepted delivery is ever stuck or lost silently. It dead-letters after MaxAttempts.
+            // The worker's last line: whatever went wrong (a bug) becomes a failed attempt with a retry, so no accepted
+            // delivery is ever stuck or lost silently. It dead-letters after MaxAttempts.
             OutboxLog.DeliveryCrashed(logger, delivery.Id, exception);
             await FinishAsync(delivery, claimed, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
                 Error: $"internal error: {exception.GetType().Name}", Transient: true), configuration.Current.Options.Delivery);

@@ -18,9 +18,13 @@ internal sealed class EventInbox(
     ITicketStore tickets,
     DeliveryDispatcher dispatcher,
     DeliveryNotifications notifications,
+    ActiveConfiguration configuration,
+    StorageOutage outage,
     BridgeMetrics metrics,
     TimeProvider timeProvider)
 {
+    private int _storing;
+
     public async Task<(DeliveryRecord Delivery, TicketLink? Link)> AcceptAsync(ResolvedSubscription subscription, ChangeMessage message,
         ReadOnlyMemory<byte> body, TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -36,10 +40,7 @@ internal sealed class EventInbox(
         var accepted = new NewDelivery(subscription.Name, message.SituationId, message.EventType, dedupeKey, hash,
             Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow(), BridgeTracing.TraceParentToStore());
 
-        // An answer that will not wait reads the link with the insert; one that waits reads it once the wait is over.
-        var (delivery, duplicate, link) = wait <= TimeSpan.Zero
-            ? await deliveries.AcceptWithLinkAsync(accepted, cancellationToken)
-            : await AcceptAsync(accepted, cancellationToken);
+        var (delivery, duplicate, link) = await StoreAsync(accepted, withLink: wait <= TimeSpan.Zero, cancellationToken);
         if (!duplicate)
         {
             metrics.EventReceived(subscription.Name, message.EventType);
@@ -67,10 +68,51 @@ internal sealed class EventInbox(
         return (finished!, finishedLink);
     }
 
-    private async Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptAsync(NewDelivery delivery,
+    /// <summary>
+    /// Stores the event, at most <c>MaxConcurrentStores</c> at once and within <c>StoreTimeout</c>: a storage that is
+    /// slow or locked makes the call a 503 with Retry-After, never a wait that only the caller's own timeout ends. An
+    /// answer that will not wait reads the link with the insert; one that waits reads it once the wait is over.
+    /// </summary>
+    private async Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> StoreAsync(NewDelivery delivery, bool withLink,
         CancellationToken cancellationToken)
     {
-        var (accepted, duplicate) = await deliveries.AcceptAsync(delivery, cancellationToken);
+        var inbound = configuration.Current.Options.Inbound;
+        try
+        {
+            if (Interlocked.Increment(ref _storing) > inbound.MaxConcurrentStores)
+            {
+                throw new StoreRefusedException(
+                    $"{inbound.MaxConcurrentStores} events are being stored already (Bridge:Inbound:MaxConcurrentStores): the storage is slow or away.",
+                    mayBeStored: false);
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(inbound.StoreTimeout);
+            try
+            {
+                var stored = withLink
+                    ? await deliveries.AcceptWithLinkAsync(delivery, timeout.Token)
+                    : await WithoutLinkAsync(deliveries.AcceptAsync(delivery, timeout.Token));
+                outage.Recovered();
+                return stored;
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new StoreRefusedException(
+                    $"The bridge could not store the event within {inbound.StoreTimeout} (Bridge:Inbound:StoreTimeout): the storage is slow or locked.",
+                    mayBeStored: true);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _storing);
+        }
+    }
+
+    private static async Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> WithoutLinkAsync(
+        Task<(DeliveryRecord Delivery, bool IsDuplicate)> accept)
+    {
+        var (accepted, duplicate) = await accept;
         return (accepted, duplicate, null);
     }
 }

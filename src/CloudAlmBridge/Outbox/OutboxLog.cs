@@ -10,7 +10,7 @@ internal static partial class OutboxLog
         Message = "Delivery {DeliveryId} for situation {SituationId} on {Subscription} dead-lettered after {Attempts} attempt(s): {Error}")]
     public static partial void DeadLettered(ILogger logger, long deliveryId, string subscription, string situationId, int attempts, string error);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "The dispatcher could not reach the storage; it tries again")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Debug, Message = "The dispatcher could not reach the storage; it tries again (the outage itself is logged once, event 7003)")]
     public static partial void DispatcherStorageError(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Delivery {DeliveryId} failed inside the bridge; it is retried")]
@@ -36,4 +36,8 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning,
         Message = "Delivery {DeliveryId}: its lease ran out while it was still running here and this instance claimed it again; the running attempt goes on under the new claim")]
     public static partial void ClaimAdopted(ILogger logger, long deliveryId);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Debug,
+        Message = "Delivery {DeliveryId} was interrupted by the storage ({Reason}); it is retried (the outage itself is logged once, event 7003)")]
+    public static partial void DeliveryInterruptedByStorage(ILogger logger, long deliveryId, string reason);
 }

@@ -13,7 +13,6 @@ internal sealed class BridgeDatabase : IAsyncDisposable
     private readonly SemaphoreSlim _initialization = new(1, 1);
     private readonly WriteQueue? _writes;
     private volatile bool _initialized;
-    private string? _lastWriteError;
 
     public BridgeDatabase(StorageProvider provider)
     {
@@ -55,37 +54,17 @@ internal sealed class BridgeDatabase : IAsyncDisposable
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        try
+        if (_writes is not null)
         {
-            T result;
-            if (_writes is not null)
-            {
-                result = await _writes.EnqueueAsync(work, cancellationToken);
-            }
-            else
-            {
-                await using var connection = await OpenAsync(cancellationToken);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                result = await work(connection, transaction);
-                await transaction.CommitAsync(cancellationToken);
-            }
+            return await _writes.EnqueueAsync(work, cancellationToken);
+        }
 
-            Volatile.Write(ref _lastWriteError, null);
-            return result;
-        }
-        catch (Exception exception) when (exception is DbException or IOException)
-        {
-            Volatile.Write(ref _lastWriteError, exception.Message);
-            throw;
-        }
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
-
-    /// <summary>
-    /// Why the last write failed, or null when it succeeded: readiness answers whether an event could be stored now,
-    /// not only whether the database reads (a full disk reads fine). The dispatcher writes every poll interval, so
-    /// this follows the database within about a second either way.
-    /// </summary>
-    public string? LastWriteError => Volatile.Read(ref _lastWriteError);
 
     public async ValueTask DisposeAsync()
     {

@@ -66,14 +66,17 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var (accepted, duplicate) = await InsertAsync(connection, transaction, delivery);
+            // The caller's token reaches the statements: a store that waits on a lock past Bridge:Inbound:StoreTimeout is
+            // cancelled on the server and rolled back (on SQLite, in its batch, undone alone), not left running.
+            var (accepted, duplicate) = await InsertAsync(connection, transaction, delivery, cancellationToken);
             var link = withLink
-                ? await TicketStore.FindLinkAsync(Provider, connection, transaction, delivery.Subscription, delivery.SituationId, CancellationToken.None)
+                ? await TicketStore.FindLinkAsync(Provider, connection, transaction, delivery.Subscription, delivery.SituationId, cancellationToken)
                 : null;
             return (accepted, duplicate, link);
         }, cancellationToken);
 
-    private async Task<(DeliveryRecord Delivery, bool IsDuplicate)> InsertAsync(DbConnection connection, DbTransaction transaction, NewDelivery delivery)
+    private async Task<(DeliveryRecord Delivery, bool IsDuplicate)> InsertAsync(DbConnection connection, DbTransaction transaction, NewDelivery delivery,
+        CancellationToken cancellationToken)
     {
         // Dedupe by constraint, never check-then-insert: a duplicate on ux_deliveries_event (also one written earlier in
         // the same batch) inserts nothing, and the original is read back in the same transaction. An identical body
@@ -84,7 +87,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
             .Int32("@queued", (int)DeliveryState.Queued).Time(Provider, "@now", delivery.AcceptedAt).Text("@traceParent", delivery.TraceParent);
 
         // Only the id comes back: the rest is what was just written (the message is not read back a second time).
-        if (await insert.ExecuteScalarAsync(CancellationToken.None) is { } id and not DBNull)
+        if (await insert.ExecuteScalarAsync(cancellationToken) is { } id and not DBNull)
         {
             return (new DeliveryRecord
             {

@@ -38,6 +38,4 @@ internal interface ITicketStore
     /// </summary>
     Task<int> SettleAsync(TicketLink settled, long? requeue, string? discardPendingWith, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Throws when the storage cannot be reached (readiness).</summary>
-    Task CheckAsync(CancellationToken cancellationToken);
 }

@@ -21,6 +21,7 @@ internal static class StorageExtensions
         });
         builder.Services.AddSingleton(sp => new BridgeInstance(StorageSection(sp.GetRequiredService<IConfiguration>()).InstanceName));
         builder.Services.AddSingleton<BridgeDatabase>();
+        builder.Services.AddSingleton<StorageOutage>();
         builder.Services.AddSingleton<ITicketStore, TicketStore>();
         builder.Services.AddSingleton<IMappingStore, MappingStore>();
         builder.Services.AddSingleton<IDeliveryStore, DeliveryStore>();

@@ -18,6 +18,15 @@ internal abstract class StorageProvider
 
     public abstract DbConnection CreateConnection();
 
+    /// <summary>
+    /// The failure says the storage cannot serve now (away, full, read-only, out of connections, timed out), not that
+    /// the bridge asked something wrong: the caller is answered 503 with <c>Retry-After</c>, and the outage logged once.
+    /// </summary>
+    public bool IsUnavailable(Exception exception) => exception is StoreRefusedException || IsProviderUnavailable(exception);
+
+    /// <summary>The provider's own exceptions that mean "not now" (a refused connection, a full disk, a lock).</summary>
+    protected abstract bool IsProviderUnavailable(Exception exception);
+
     /// <summary>True where the database takes one writer at a time: then the bridge group-commits its writes itself.</summary>
     public virtual bool TakesOneWriterAtATime => false;
 

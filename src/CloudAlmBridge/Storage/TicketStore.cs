@@ -150,13 +150,6 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
             return changed;
         }, cancellationToken);
 
-    public async Task CheckAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand("SELECT 1 FROM ticket_links LIMIT 1;");
-        await command.ExecuteScalarAsync(cancellationToken);
-    }
-
     private static async Task<List<TicketLink>> ReadAllAsync(StorageProvider provider, DbCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -138,9 +138,10 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
                 await release.ExecuteNonQueryAsync(CancellationToken.None);
                 succeeded.Add(write);
             }
-            catch (Exception exception) when (exception is DbException or InvalidOperationException or FormatException)
+            catch (Exception exception) when (exception is DbException or InvalidOperationException or FormatException or OperationCanceledException)
             {
-                // This write alone is undone; its caller gets the error, the batch goes on.
+                // This write alone is undone (or its caller gave up waiting, Bridge:Inbound:StoreTimeout): its caller
+                // gets the error, the batch goes on.
                 await ExecuteAsync(connection, transaction, "ROLLBACK TO write; RELEASE write;");
                 write.Fail(exception);
             }

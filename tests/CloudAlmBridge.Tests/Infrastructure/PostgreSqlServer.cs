@@ -51,15 +51,25 @@ public sealed class PostgreSqlServer
         return new PostgreSqlServer(cluster.AdminConnectionString);
     }
 
-    private sealed class Cluster
+    /// <summary>
+    /// A cluster of the test's own (never the shared server, nor the one <c>CLOUDALMBRIDGE_TEST_POSTGRES</c> names), for
+    /// a test that stops and starts its server: Debian's <c>initdb</c> and <c>pg_ctl</c> are needed for it.
+    /// </summary>
+    public static async Task<Cluster> StartPrivateClusterAsync() => await Cluster.StartAsync();
+
+    /// <summary>A throwaway PostgreSQL cluster: initdb'd in a temp folder, run by the postgres user on a loopback port.</summary>
+    public sealed class Cluster : IDisposable
     {
         private readonly string _folder;
         private readonly string _binaries;
+
+        private readonly string _settings;
 
         private Cluster(string folder, string binaries, int port)
         {
             _folder = folder;
             _binaries = binaries;
+            _settings = $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=400 -c fsync=off -c full_page_writes=off";
             AdminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=30";
         }
 
@@ -80,10 +90,9 @@ public sealed class PostgreSqlServer
             }
 
             await cluster.RunPostgresToolAsync("initdb", ["-D", cluster.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
-            var settings = $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=400 -c fsync=off -c full_page_writes=off";
             try
             {
-                await cluster.RunPostgresToolAsync("pg_ctl", ["-D", cluster.Data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", settings, "start"]);
+                await cluster.ResumeAsync();
             }
             catch (InvalidOperationException exception)
             {
@@ -94,14 +103,44 @@ public sealed class PostgreSqlServer
             return cluster;
         }
 
+        /// <summary>A pooled connection string of a new, empty database of this cluster.</summary>
+        public async Task<string> CreateDatabaseAsync(string name)
+        {
+            await using (var connection = new NpgsqlConnection(AdminConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+
+            return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, MaxPoolSize = 40, Timeout = 5 }.ToString();
+        }
+
+        /// <summary>Stops the server as an operator's restart does: connections are ended, the data stays.</summary>
+        public Task PauseAsync() => RunPostgresToolAsync("pg_ctl", ["-D", Data, "-m", "fast", "-w", "stop"]);
+
+        /// <summary>Starts the stopped server again on its port.</summary>
+        public Task ResumeAsync() =>
+            RunPostgresToolAsync("pg_ctl", ["-D", Data, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o", _settings, "start"]);
+
+        public void Dispose() => Stop();
+
         public void Stop()
         {
             try
             {
                 RunPostgresToolAsync("pg_ctl", ["-D", Data, "-m", "immediate", "-w", "stop"]).GetAwaiter().GetResult();
+            }
+            catch (InvalidOperationException)
+            {
+                // Already stopped.
+            }
+
+            try
+            {
                 Directory.Delete(_folder, recursive: true);
             }
-            catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // The run is over; a leftover temp folder is all that remains.
             }

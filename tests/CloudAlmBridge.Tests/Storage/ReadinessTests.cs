@@ -22,8 +22,11 @@ public sealed class ReadinessTests(PostgreSqlBridgeFixture bridge) : IClassFixtu
         await SetReadOnlyAsync(true);
         try
         {
+            // A read-only database (a failover's standby) is an outage like any other: 503, try again, nothing accepted.
             var refused = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
-            Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Contains("nothing was accepted", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             await Polling.WaitUntilAsync(async () => (await anonymous.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable,
                 "readiness 503 while nothing can be written");
             var ready = await anonymous.GetAsync("/health/ready");
@@ -35,7 +38,7 @@ public sealed class ReadinessTests(PostgreSqlBridgeFixture bridge) : IClassFixtu
             await SetReadOnlyAsync(false);
         }
 
-        // The dispatcher's next claim is a write that succeeds again.
+        // The next readiness probe writes again.
         await Polling.WaitUntilAsync(async () => (await anonymous.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, "ready again");
     }
 

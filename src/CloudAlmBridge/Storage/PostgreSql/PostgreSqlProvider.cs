@@ -57,6 +57,13 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
     /// Rows another claimer has locked are skipped rather than waited for, so instances claim side by side. The
     /// candidates' condition is checked again on each row once it is locked, so a row claimed meanwhile is not taken.
     /// </summary>
+    /// <summary>
+    /// Npgsql's own verdict (network errors, and the server's "not now": too many clients, disk full, shutting down,
+    /// cannot connect now, a deadlock, a lock not available), plus a server that has become read-only (a failover).
+    /// </summary>
+    protected override bool IsProviderUnavailable(Exception exception) =>
+        exception is NpgsqlException { IsTransient: true } or PostgresException { SqlState: "25006" or "53100" or "57014" };
+
     public override string ClaimStatement(string candidates, string columns) => $"""
         WITH claimable (claimed_id) AS ({candidates} FOR UPDATE OF d SKIP LOCKED)
         UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until

@@ -86,6 +86,13 @@ internal sealed class SqliteProvider : StorageProvider
     }
 
     /// <summary>One statement: SQLite runs it under its write lock, so two claimers never choose the same row.</summary>
+    /// <summary>
+    /// SQLite's result codes that mean the file cannot be written or read now (busy, locked, read-only, an I/O error, a
+    /// full disk, a file that cannot be opened), as opposed to a statement's own error.
+    /// </summary>
+    protected override bool IsProviderUnavailable(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 5 or 6 or 8 or 10 or 13 or 14 };
+
     public override string ClaimStatement(string candidates, string columns) => $"""
         UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until
         WHERE id IN ({candidates})
