@@ -13,11 +13,12 @@ public sealed class InboundOptions
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Events being stored at once (32). One more is answered <c>503</c> with <c>Retry-After</c> at once rather than
-    /// queue for the storage: on PostgreSQL each holds a pooled connection while its insert runs (see the pool sizing
-    /// rule in docs/operations.md).
+    /// Calls storing their event at once, those waiting for the storage included (128): a storm of new situations is
+    /// taken in one group commit, while a storage that is stuck does not gather an unbounded queue of callers. One more
+    /// is answered <c>503</c> with <c>Retry-After</c> at once. On PostgreSQL those beyond the pool's connections wait for
+    /// one, each at most <see cref="StoreTimeout"/> (see the pool sizing rule in docs/operations.md).
     /// </summary>
-    public int MaxConcurrentStores { get; set; } = 32;
+    public int MaxConcurrentStores { get; set; } = 128;
 
     /// <summary>Largest change message accepted; larger bodies get <c>413</c>.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
