@@ -17,7 +17,13 @@ using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.TicketSystems;
 
-var builder = WebApplication.CreateBuilder(BridgeCheck.WithoutFlag(args));
+// --env-file: the example env files, outside a container, as the environment they are written for.
+if (!EnvFiles.Apply(args, Console.Error))
+{
+    return 1;
+}
+
+var builder = WebApplication.CreateBuilder(BridgeContentRoot.Options(EnvFiles.Without(BridgeCheck.WithoutFlag(args))));
 
 builder.AddBridgeObservability();
 builder.AddBridgeConfiguration();
@@ -33,9 +39,19 @@ builder.AddBridgeOutbox();
 builder.AddBridgeOpenApi();
 builder.AddServiceNowSandbox();
 
-// A configuration that stops the start is reported one error per line, without a stack trace, and exits with 1.
+// A configuration that stops the start is reported one error per line, without a stack trace, and exits with 1; so is
+// a storage that cannot be used (a newer bridge's schema, unreachable), which comes first: the validation may read the
+// mappings stored there. --check changes nothing in the storage.
 var check = BridgeCheck.Requested(args);
-if (!ConfigurationReport.TryBuild(builder, check ? Console.Out : Console.Error, out var app))
+var report = check ? Console.Out : Console.Error;
+if (check)
+{
+    StorageStart.ChangeNothing(builder);
+}
+
+if (!StorageStart.TryBuild(builder, report, check, out var app)
+    || !await StorageStart.TryPrepareAsync(app, check, report)
+    || !StorageStart.TryValidate(app, report, check))
 {
     return 1;
 }

@@ -24,12 +24,22 @@ internal static class BridgeCheck
     {
         var configuration = services.GetRequiredService<ActiveConfiguration>();
         var model = configuration.Current;
-        var warnings = UnknownSettings.Find(services.GetRequiredService<IConfiguration>()).ToList();
+
+        // Outside Development the start validation has refused these already; in Development --check says them too.
+        if (Placeholders.Find(services.GetRequiredService<IConfiguration>()) is { Count: > 0 } placeholders)
+        {
+            ConfigurationReport.Write(output, placeholders);
+            output.WriteLine("Check failed.");
+            return 1;
+        }
+
+        var warnings = UnknownSettings.Find(services.GetRequiredService<IConfiguration>()).Concat(UnknownSettings.Unused(model.Options)).ToList();
         foreach (var warning in warnings)
         {
             output.WriteLine($"  warning: {warning}");
         }
 
+        output.WriteLine($"Files (appsettings, mappings, relative paths) from: {services.GetRequiredService<IHostEnvironment>().ContentRootPath}");
         output.WriteLine($"Configuration: valid; {InForce.Subscriptions(model)}.");
         foreach (var chain in InForce.Chains(model))
         {
@@ -52,7 +62,23 @@ internal static class BridgeCheck
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(timeout.Token);
-            output.WriteLine($"Storage: {storage} reachable.");
+
+            // The start would refuse a database a newer bridge migrated: so does the check.
+            var database = services.GetRequiredService<BridgeDatabase>();
+            var stored = await database.StoredSchemaVersionAsync(timeout.Token);
+            if (stored > database.SchemaVersion)
+            {
+                output.WriteLine($"Storage: {storage} has schema version {stored}, newer than this bridge's {database.SchemaVersion}: upgrade the bridge.");
+                output.WriteLine("Check failed.");
+                return 1;
+            }
+
+            output.WriteLine(stored switch
+            {
+                null => $"Storage: {storage} reachable; no schema yet: the start creates it (version {database.SchemaVersion}).",
+                var v when v < database.SchemaVersion => $"Storage: {storage} reachable; schema version {v}: the start migrates it to {database.SchemaVersion}.",
+                _ => $"Storage: {storage} reachable; schema version {stored}.",
+            });
         }
         catch (Exception exception) when (exception is DbException or IOException or UnauthorizedAccessException or OperationCanceledException
                                               or InvalidOperationException or ArgumentException)

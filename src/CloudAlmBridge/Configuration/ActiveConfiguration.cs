@@ -21,6 +21,7 @@ internal sealed class ActiveConfiguration : IDisposable
     private readonly MappingFileWatcher _mappingFiles;
     private readonly string _contentRoot;
     private readonly Lock _reloadLock = new();
+    private readonly Dictionary<string, string?> _startOnlyAtStart;
     private BridgeModel _current;
 
     public ActiveConfiguration(IOptions<BridgeOptions> options, IConfiguration configuration, IHostEnvironment environment,
@@ -32,6 +33,7 @@ internal sealed class ActiveConfiguration : IDisposable
         _builder = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains);
         var (model, errors) = _builder.Build(options.Value);
         _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
+        _startOnlyAtStart = StartOnlySettings.Read(configuration);
         WarnAboutUnknownSettings();
         WarnAboutSecurity(_current);
         _mappingFiles = new MappingFileWatcher(Reload);
@@ -46,6 +48,9 @@ internal sealed class ActiveConfiguration : IDisposable
 
     /// <summary>The errors of the last rejected reload; empty when the configuration in force is the latest.</summary>
     public IReadOnlyList<string> RejectedChangeErrors { get; private set; } = [];
+
+    /// <summary>Start-only settings changed since the start: in force only after a restart.</summary>
+    public IReadOnlyList<string> ChangedSinceStart { get; private set; } = [];
 
     public void Dispose()
     {
@@ -67,6 +72,7 @@ internal sealed class ActiveConfiguration : IDisposable
 
     private void ReloadNow()
     {
+        WarnAboutStartOnlyChanges();
         var options = new BridgeOptions();
         try
         {
@@ -98,9 +104,24 @@ internal sealed class ActiveConfiguration : IDisposable
         WarnAboutSecurity(model);
     }
 
+    /// <summary>
+    /// A start-only setting that changed is said once per change, whether or not the rest of the change is valid: the
+    /// operator who edited it must not believe it is in force.
+    /// </summary>
+    private void WarnAboutStartOnlyChanges()
+    {
+        var changed = StartOnlySettings.Changed(_startOnlyAtStart, _configuration);
+        foreach (var key in changed.Except(ChangedSinceStart, StringComparer.Ordinal))
+        {
+            ConfigurationLog.NeedsRestart(_logger, key);
+        }
+
+        ChangedSinceStart = changed;
+    }
+
     private void WarnAboutUnknownSettings()
     {
-        foreach (var warning in UnknownSettings.Find(_configuration))
+        foreach (var warning in UnknownSettings.Find(_configuration).Concat(UnknownSettings.Unused(Current.Options)))
         {
             ConfigurationLog.UnknownSetting(_logger, warning);
         }

@@ -456,6 +456,18 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
                 + $"or '{WebhookOptions.CreateAgain}' (a possible duplicate instead of a wait)");
         }
 
+        if (webhook.TestPath is { } testPath)
+        {
+            if (webhook.Kind != TicketSystemKind.Generic)
+            {
+                errors.Add($"{key}:TestPath: only a GENERIC webhook takes a test path; {webhook.DestinationType} webhooks know their own harmless call");
+            }
+            else if (testPath.Length == 0 || testPath[0] is not ('/' or '?') || testPath.Contains("#{", StringComparison.Ordinal))
+            {
+                errors.Add($"{key}:TestPath: '{testPath}' must start with '/' or '?' and have no placeholder; it is appended to the webhook's URL, e.g. '?limit=1'");
+            }
+        }
+
         if (webhook.Jira is { } jira)
         {
             if (webhook.Kind != TicketSystemKind.Jira)

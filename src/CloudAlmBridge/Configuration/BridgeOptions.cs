@@ -5,7 +5,10 @@ public sealed class BridgeOptions
 {
     public const string SectionName = "Bridge";
 
-    /// <summary>Base URL for links the bridge returns; optional.</summary>
+    /// <summary>
+    /// The bridge's address as its callers reach it (behind a proxy): the <c>Location</c> of a <c>201</c> or <c>202</c>
+    /// is absolute under it, and the Development start line shows Swagger UI there. Optional: links are relative without it.
+    /// </summary>
     public string? PublicBaseUrl { get; set; }
 
     public StorageOptions Storage { get; set; } = new();

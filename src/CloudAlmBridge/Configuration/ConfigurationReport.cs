@@ -23,8 +23,8 @@ internal static class ConfigurationReport
     }
 
     /// <summary>
-    /// Builds the host and runs the start validation at once (before anything starts, so the errors do not arrive while
-    /// the host is being torn down); false, with the report written, when the configuration stops the start.
+    /// Builds the host; false, with the report written, when the configuration already stops that (Kestrel reads the
+    /// options while it is built).
     /// </summary>
     public static bool TryBuild(WebApplicationBuilder builder, TextWriter output, [NotNullWhen(true)] out WebApplication? app)
     {
@@ -32,19 +32,47 @@ internal static class ConfigurationReport
         try
         {
             app = builder.Build();
+            return true;
+        }
+        catch (Exception exception) when (ServedByKestrel(app) && Reported(exception, output))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Runs the start validation at once (before anything starts, so the errors do not arrive while the host is being
+    /// torn down); false, with the report written, when the configuration stops the start.
+    /// </summary>
+    public static bool TryValidate(WebApplication app, TextWriter output)
+    {
+        try
+        {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
             return true;
         }
-        catch (OptionsValidationException exception) when (ServedByKestrel(app))
+        catch (Exception exception) when (ServedByKestrel(app) && Reported(exception, output))
         {
-            Write(output, exception.Failures.ToList());
             return false;
         }
-        catch (AggregateException exception) when (ServedByKestrel(app) && exception.InnerExceptions.All(e => e is OptionsValidationException))
+    }
+
+    private static bool Reported(Exception exception, TextWriter output)
+    {
+        var failures = exception switch
         {
-            Write(output, exception.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).ToList());
+            OptionsValidationException validation => validation.Failures.ToList(),
+            AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
+                aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).ToList(),
+            _ => null,
+        };
+        if (failures is null)
+        {
             return false;
         }
+
+        Write(output, failures);
+        return true;
     }
 
     /// <summary>
@@ -52,6 +80,6 @@ internal static class ConfigurationReport
     /// and that one reports the exception itself: it is left to propagate there. Before the host exists (Kestrel reads
     /// the options while it is built), it is the bridge's own process.
     /// </summary>
-    private static bool ServedByKestrel(WebApplication? app) =>
+    public static bool ServedByKestrel(WebApplication? app) =>
         app?.Services.GetService<IServer>()?.GetType().Namespace?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) ?? true;
 }

@@ -24,6 +24,13 @@ public sealed class JwtOptions
     /// </summary>
     public string? ScopePrefix { get; set; }
 
+    /// <summary>
+    /// Whether a bare <c>events</c> or <c>admin</c> in the roles claim counts too. Off: an identity provider that hands
+    /// out a generic <c>admin</c> role to another application must not make an admin here. On only where the claim holds
+    /// this application's roles alone (Entra ID app roles, Keycloak client roles mapped to <c>roles</c>).
+    /// </summary>
+    public bool AcceptBareRoles { get; set; }
+
     /// <summary>The claim that names the caller, for logs and the per-client rate limit.</summary>
     public string NameClaim { get; set; } = "sub";
 

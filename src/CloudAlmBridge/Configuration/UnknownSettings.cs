@@ -19,6 +19,29 @@ internal static class UnknownSettings
         return warnings;
     }
 
+    /// <summary>
+    /// Webhooks no subscription names and destinations no webhook names: settings that change nothing, most often a
+    /// name mistyped in one place (<c>Bridge:Webhooks:tickets:Lookup</c> beside a webhook <c>tickets-api</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Unused(BridgeOptions options)
+    {
+        var warnings = new List<string>();
+        var webhooksUsed = options.Subscriptions.Values.Select(s => s.Webhook).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in options.Webhooks.Keys.Where(w => !webhooksUsed.Contains(w)).Order(StringComparer.Ordinal))
+        {
+            warnings.Add($"{BridgeOptions.SectionName}:Webhooks:{name} is named by no subscription, so it changes nothing"
+                + (webhooksUsed.Count == 0 ? string.Empty : $"; the subscriptions name {string.Join(", ", webhooksUsed.Order(StringComparer.Ordinal))}"));
+        }
+
+        var destinationsUsed = options.Webhooks.Values.Select(w => w.Destination).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in options.Destinations.Keys.Where(d => !destinationsUsed.Contains(d)).Order(StringComparer.Ordinal))
+        {
+            warnings.Add($"{BridgeOptions.SectionName}:Destinations:{name} is named by no webhook, so it changes nothing");
+        }
+
+        return warnings;
+    }
+
     private static void WalkObject(IConfigurationSection section, Type type, List<string> warnings)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -26,6 +26,14 @@ public sealed class WebhookOptions
     /// </summary>
     public WebhookLookupOptions? Lookup { get; set; }
 
+    /// <summary>
+    /// For a <c>GENERIC</c> webhook: the harmless <c>GET</c> that "test connection" sends, appended to the webhook's URL
+    /// (<c>?limit=1</c>, <c>/me</c>): one the target answers <c>2xx</c> only with valid credentials. Without it the test
+    /// sends <c>HEAD</c> (then <c>GET</c>) on the webhook's URL, which shows reachability but proves the credentials only
+    /// when answered <c>2xx</c>.
+    /// </summary>
+    public string? TestPath { get; set; }
+
     /// <summary>For a <c>JIRA</c> webhook: which Jira it is, which decides how the bridge searches it.</summary>
     public JiraWebhookOptions? Jira { get; set; }
 

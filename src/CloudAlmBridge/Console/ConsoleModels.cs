@@ -16,11 +16,17 @@ public sealed record OverviewModel(long QueueDepth, long DeadLetters, IReadOnlyL
 /// <summary>The held situations page: every held situation (at most a page of them), longest held first.</summary>
 public sealed record HeldModel(IReadOnlyList<CloudAlmBridge.Tickets.HeldSituationView> Items);
 
-/// <summary>A destination's recent calls in this instance; <see cref="Failing"/> when the last call failed.</summary>
+/// <summary>
+/// A destination's recent calls in this instance: <see cref="Down"/> as <c>bridge_destination_up</c> says it (no
+/// answer, a 5xx, a failed TLS handshake), <see cref="Refusing"/> when its last answer was a 4xx (up, but saying no).
+/// </summary>
 public sealed record DestinationHealthView(string Name, string Url, string Type, DateTimeOffset? LastSuccess, DateTimeOffset? LastFailure,
-    string? LastFailureMessage, int ConsecutiveFailures, string? ConfigurationProblem, string? LookupProblem = null)
+    string? LastFailureMessage, int ConsecutiveFailures, string? ConfigurationProblem, string? LookupProblem = null,
+    DateTimeOffset? LastRefusal = null, string? LastRefusalMessage = null)
 {
-    public bool Failing => ConsecutiveFailures > 0;
+    public bool Down => ConsecutiveFailures > 0;
+
+    public bool Refusing => !Down && LastRefusal is { } refused && (LastSuccess is null || refused > LastSuccess);
 }
 
 public sealed record DeliveryFilter(string? State, string? Subscription, string? Situation, int Page)

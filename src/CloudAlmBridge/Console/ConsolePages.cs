@@ -169,7 +169,8 @@ internal static class ConsolePages
                 .Select(w => w.DestinationType.ToUpperInvariant()).Distinct(StringComparer.Ordinal).DefaultIfEmpty("(no webhook)");
             var status = snapshot.GetValueOrDefault(d.Key);
             return new DestinationHealthView(d.Key, d.Value.Url ?? string.Empty, string.Join(", ", type), status?.LastSuccess, status?.LastFailure,
-                status?.LastFailureMessage, status?.ConsecutiveFailures ?? 0, status?.ConfigurationProblem, status?.LookupProblem);
+                status?.LastFailureMessage, status?.ConsecutiveFailures ?? 0, status?.ConfigurationProblem, status?.LookupProblem,
+                status?.LastRefusal, status?.LastRefusalMessage);
         }).ToList();
     }
 

@@ -46,26 +46,61 @@ internal sealed class DestinationHealth(TimeProvider timeProvider)
     public void RecordLookupWorks(string webhook) => _lookups.TryRemove(webhook, out _);
 
     /// <summary>
-    /// The call failed. <paramref name="configurationProblem"/> is set when waiting will not help (TLS trust): it keeps
-    /// the destination Degraded until a call gets through. An HTTP answer, even an error, shows the connection works.
+    /// The call failed. Down (no answer, a TLS handshake that failed, a <c>5xx</c>, <c>408</c> or <c>429</c>) counts
+    /// toward <see cref="DestinationStatus.ConsecutiveFailures"/>; refused (any other error answer: a <c>4xx</c>, a
+    /// redirect) shows that the system is up and only counts as a refusal. <paramref name="configurationProblem"/> is set when waiting will
+    /// not help (TLS trust): it keeps the destination Degraded until a call gets through.
     /// </summary>
-    public void RecordFailure(string destination, string message, bool answered, string? configurationProblem = null) =>
+    public void RecordFailure(string destination, string message, int? status, string? configurationProblem = null)
+    {
+        var failure = (Now: timeProvider.GetUtcNow(), Message: message, Problem: configurationProblem, Answered: status is not null);
+        if (status is >= 200 and < 300)
+        {
+            // A success the bridge could not use (an answer too large to read): the system is up and said yes.
+            RecordSuccess(destination);
+            return;
+        }
+
+        if (!IsDown(status))
+        {
+            _destinations.AddOrUpdate(destination,
+                static (_, refusal) => new DestinationStatus { LastRefusal = refusal.Now, LastRefusalMessage = refusal.Message, RefusedCalls = 1 },
+                static (_, current, refusal) => current with
+                {
+                    LastRefusal = refusal.Now,
+                    LastRefusalMessage = refusal.Message,
+                    RefusedCalls = current.RefusedCalls + 1,
+                    ConsecutiveFailures = 0,
+                    ConfigurationProblem = null,
+                },
+                failure);
+            return;
+        }
+
         _destinations.AddOrUpdate(destination,
-            static (_, failure) => new DestinationStatus
+            static (_, down) => new DestinationStatus
             {
-                LastFailure = failure.Now,
-                LastFailureMessage = failure.Message,
+                LastFailure = down.Now,
+                LastFailureMessage = down.Message,
                 ConsecutiveFailures = 1,
-                ConfigurationProblem = failure.Problem,
+                ConfigurationProblem = down.Problem,
             },
-            static (_, status, failure) => status with
+            static (_, current, down) => current with
             {
-                LastFailure = failure.Now,
-                LastFailureMessage = failure.Message,
-                ConsecutiveFailures = status.ConsecutiveFailures + 1,
-                ConfigurationProblem = failure.Problem ?? (failure.Answered ? null : status.ConfigurationProblem),
+                LastFailure = down.Now,
+                LastFailureMessage = down.Message,
+                ConsecutiveFailures = current.ConsecutiveFailures + 1,
+                // A 5xx answer shows that the connection and TLS work: an untrusted certificate is no longer the problem.
+                ConfigurationProblem = down.Problem ?? (down.Answered ? null : current.ConfigurationProblem),
             },
-            (Now: timeProvider.GetUtcNow(), Message: message, Answered: answered, Problem: configurationProblem));
+            failure);
+    }
+
+    /// <summary>
+    /// Down: no answer, a server error, or an answer that says "not now" (<c>408</c>, <c>429</c>: a proxy's timeout, a
+    /// throttle), the statuses the outbox retries. Any other error is a refusal by a system that is up.
+    /// </summary>
+    public static bool IsDown(int? status) => status is null or 408 or 429 or >= 500;
 }
 
 /// <summary>One destination's recent calls.</summary>
@@ -77,8 +112,19 @@ internal sealed record DestinationStatus
 
     public string? LastFailureMessage { get; init; }
 
-    /// <summary>Failures since the last success: above zero, calls are currently failing.</summary>
+    /// <summary>
+    /// Calls in a row that found the destination down (no answer, a failed TLS handshake, a <c>5xx</c>, <c>408</c> or
+    /// <c>429</c>), since the last call it answered otherwise: above zero, it is down now. A call's quick retries are one call.
+    /// </summary>
     public int ConsecutiveFailures { get; init; }
+
+    /// <summary>The last call the destination refused (a <c>4xx</c> but 408 and 429, a redirect): it is up, the request was wrong or not allowed.</summary>
+    public DateTimeOffset? LastRefusal { get; init; }
+
+    public string? LastRefusalMessage { get; init; }
+
+    /// <summary>Calls refused since this instance started.</summary>
+    public long RefusedCalls { get; init; }
 
     /// <summary>A failure that waiting will not fix (an untrusted certificate), until a call succeeds.</summary>
     public string? ConfigurationProblem { get; init; }

@@ -16,6 +16,13 @@ internal sealed record TicketRequest(ResolvedWebhook Webhook, string Method, str
     public Func<CancellationToken, Task>? OnSending { get; init; }
 
     /// <summary>
+    /// Error statuses that are an expected answer to this call, not a refusal: a generic look-up's <c>404</c> ("no
+    /// ticket"), a test connection's <c>405</c> on a collection that takes only <c>POST</c>. They still fail the call;
+    /// in the destination's health they count as answers of a system that is up.
+    /// </summary>
+    public IReadOnlyCollection<int> ExpectedStatuses { get; init; } = [];
+
+    /// <summary>
     /// How an error names the call: <c>POST https://acme.service-now.com/api/now/table/incident</c>, with the step.
     /// The query is left out: it holds the look-up's search, not where the call went, and it can be long.
     /// </summary>

@@ -39,8 +39,16 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
         }
         catch (TicketSystemException exception)
         {
-            health.RecordFailure(request.Webhook.DestinationName, exception.Message, answered: exception.StatusCode is not null,
-                exception.IsConfigurationProblem ? exception.Message : null);
+            if (exception.StatusCode is { } status && request.ExpectedStatuses.Contains(status))
+            {
+                health.RecordSuccess(request.Webhook.DestinationName);
+            }
+            else
+            {
+                health.RecordFailure(request.Webhook.DestinationName, exception.Message, exception.StatusCode,
+                    exception.IsConfigurationProblem ? exception.Message : null);
+            }
+
             throw;
         }
     }

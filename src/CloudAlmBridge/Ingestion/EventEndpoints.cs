@@ -148,12 +148,12 @@ internal static class EventEndpoints
 
         var wait = TimeSpan.FromSeconds(model.Options.Inbound.WaitForDeliverySeconds);
         var (delivery, link) = await inbox.AcceptAsync(subscription, message, body.Value, wait, cancellationToken);
-        return Answer(subscription, delivery, link);
+        return Answer(model, subscription, delivery, link);
     }
 
     /// <summary>The answer for an accepted event, from its delivery's state (a duplicate gets the original's).</summary>
     private static Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult> Answer(
-        ResolvedSubscription subscription, DeliveryRecord delivery, TicketLink? link)
+        BridgeModel model, ResolvedSubscription subscription, DeliveryRecord delivery, TicketLink? link)
     {
         var answer = new EventAnswer
         {
@@ -177,9 +177,9 @@ internal static class EventEndpoints
                     ["deliveryId"] = delivery.Id,
                     ["targetStatus"] = delivery.LastStatus,
                 }),
-            DeliveryState.Queued or DeliveryState.Retrying => TypedResults.Accepted($"/api/v1/deliveries/{delivery.Id}", answer),
-            _ when delivery.TicketCreated => TypedResults.Created(
-                $"/api/v1/events/{Uri.EscapeDataString(subscription.Name)}/{Uri.EscapeDataString(delivery.SituationId)}", answer),
+            DeliveryState.Queued or DeliveryState.Retrying => TypedResults.Accepted(PublicLinks.To(model, $"/api/v1/deliveries/{delivery.Id}"), answer),
+            _ when delivery.TicketCreated => TypedResults.Created(PublicLinks.To(model,
+                $"/api/v1/events/{Uri.EscapeDataString(subscription.Name)}/{Uri.EscapeDataString(delivery.SituationId)}"), answer),
             _ => TypedResults.Ok(answer),
         };
     }

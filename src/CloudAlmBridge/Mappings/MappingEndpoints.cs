@@ -170,7 +170,7 @@ internal static partial class MappingEndpoints
         request.HttpContext.Response.Headers.ETag = entry.ETag;
         var summary = Summarize(entry);
         return existing is null
-            ? TypedResults.Created($"/api/v1/mappings/{Uri.EscapeDataString(name)}", summary)
+            ? TypedResults.Created(PublicLinks.To(configuration.Current, $"/api/v1/mappings/{Uri.EscapeDataString(name)}"), summary)
             : TypedResults.Ok(summary);
     }
 

@@ -33,7 +33,7 @@ internal sealed class BridgeMetrics
         // From the host's meter factory: two hosts in one process (the integration tests) keep their figures apart.
         var meter = meterFactory.Create(MeterName);
         _eventsReceived = meter.CreateCounter<long>("bridge_events_received", description: "Change messages accepted from Cloud ALM.");
-        _deliveries = meter.CreateCounter<long>("bridge_deliveries", description: "Deliveries to ticket systems by outcome (one per attempt).");
+        _deliveries = meter.CreateCounter<long>("bridge_deliveries", description: "Attempts of stored deliveries by outcome (Delivered, Skipped, Failed; one per attempt, whichever step ended it); PINGs are not deliveries.");
         _deadLetters = meter.CreateCounter<long>("bridge_dead_letters", description: "Deliveries given up after their retries.");
         _duration = meter.CreateHistogram("bridge_delivery_duration", unit: "s",
             description: "Time from taking an event to its outcome, look-ups and retries included.",
@@ -48,13 +48,17 @@ internal sealed class BridgeMetrics
             description: "Situations held until an operator settles them (a create whose outcome nothing can settle), as the dispatcher last counted them.");
 
         // Destination health, as this instance's calls saw it. The bridge has no circuit breaker: a failing
-        // destination is backed off by the outbox's schedule, and bridge_destination_up says its calls fail now.
+        // destination is backed off by the outbox's schedule, and bridge_destination_up says it is down now. Down is no
+        // answer, a 5xx or a failed TLS handshake; a 4xx is a refusal by a system that is up, counted apart.
         meter.CreateObservableGauge("bridge_destination_up",
             () => Destinations(configuration, health, status => status is null || status.ConsecutiveFailures == 0 ? 1 : 0),
-            description: "1 while the destination's last call succeeded (or none was made yet), 0 while its calls fail.");
+            description: "0 while the destination is down (its last call got no answer, a 5xx or a failed TLS handshake), else 1; a 4xx refusal does not make it 0.");
         meter.CreateObservableGauge("bridge_destination_consecutive_failures",
             () => Destinations(configuration, health, status => status?.ConsecutiveFailures ?? 0),
-            description: "Failed calls to the destination since its last success.");
+            description: "Calls in a row that found the destination down (each call with its quick retries counts once); 0 from the first call it answers.");
+        meter.CreateObservableCounter("bridge_destination_refused_calls",
+            () => Destinations(configuration, health, status => status?.RefusedCalls ?? 0L),
+            description: "Calls the destination refused with a 4xx (or a redirect the bridge does not follow): it is up, the request was wrong or not allowed.");
         meter.CreateObservableGauge("bridge_destination_configuration_problem",
             () => Destinations(configuration, health, status => status?.ConfigurationProblem is null && status?.LookupProblem is null ? 0 : 1),
             description: "1 while the destination has a problem waiting will not fix (a certificate the bridge does not trust, a look-up it refuses).");
@@ -66,11 +70,16 @@ internal sealed class BridgeMetrics
     public void EventReceived(string subscription, string eventType) =>
         _eventsReceived.Add(1, new("subscription", subscription), new("event_type", eventType));
 
-    public void RecordDelivery(string subscription, string outcome, TimeSpan duration)
-    {
+    /// <summary>
+    /// One attempt of a stored delivery, as the outbox recorded it: whichever step ended it (the ticket system, or the
+    /// dispatcher finding its subscription gone or its message unreadable). A PING is not a delivery and is not counted.
+    /// </summary>
+    public void AttemptRecorded(string subscription, string outcome) =>
         _deliveries.Add(1, new("subscription", subscription), new("outcome", outcome));
+
+    /// <summary>How long handling one stored event took, from taking it to its outcome.</summary>
+    public void DeliveryTook(string subscription, TimeSpan duration) =>
         _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("subscription", subscription));
-    }
 
     public void DeadLettered(string subscription) => _deadLetters.Add(1, new KeyValuePair<string, object?>("subscription", subscription));
 
@@ -99,11 +108,12 @@ internal sealed class BridgeMetrics
         }
     }
 
-    private static IEnumerable<Measurement<int>> Destinations(ActiveConfiguration configuration, DestinationHealth health,
-        Func<DestinationStatus?, int> value)
+    private static IEnumerable<Measurement<T>> Destinations<T>(ActiveConfiguration configuration, DestinationHealth health,
+        Func<DestinationStatus?, T> value)
+        where T : struct
     {
         var statuses = health.Snapshot();
         return configuration.Current.Options.Destinations.Keys.Order(StringComparer.Ordinal).Select(name =>
-            new Measurement<int>(value(statuses.GetValueOrDefault(name)), new KeyValuePair<string, object?>("destination", name)));
+            new Measurement<T>(value(statuses.GetValueOrDefault(name)), new KeyValuePair<string, object?>("destination", name)));
     }
 }

@@ -363,6 +363,8 @@ internal sealed class DeliveryDispatcher(
             return;
         }
 
+        metrics.AttemptRecorded(delivery.Subscription, outcome.DeliveryState.ToString());
+
         if (state == DeliveryState.DeadLettered)
         {
             metrics.DeadLettered(delivery.Subscription);

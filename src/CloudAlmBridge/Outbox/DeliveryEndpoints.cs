@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Security;
 using CloudAlmBridge.Storage;
@@ -124,8 +125,8 @@ internal static class DeliveryEndpoints
     }
 
     private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync([Description(DeliveryIdParameter)] long id, IDeliveryStore deliveries,
-        ITicketStore tickets, DeliveryDispatcher dispatcher, TimeProvider timeProvider, HttpContext context, ILogger<DeliveryDispatcher> logger,
-        CancellationToken cancellationToken)
+        ITicketStore tickets, DeliveryDispatcher dispatcher, ActiveConfiguration configuration, TimeProvider timeProvider, HttpContext context,
+        ILogger<DeliveryDispatcher> logger, CancellationToken cancellationToken)
     {
         if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
         {
@@ -148,7 +149,7 @@ internal static class DeliveryEndpoints
         OutboxLog.Replayed(logger, id, context.User.Identity?.Name ?? "(unknown)");
         dispatcher.Wake();
         var queued = (await deliveries.FindAsync(id, cancellationToken))!;
-        return TypedResults.Accepted($"/api/v1/deliveries/{id}", ToView(queued));
+        return TypedResults.Accepted(PublicLinks.To(configuration.Current, $"/api/v1/deliveries/{id}"), ToView(queued));
     }
 
     internal static DeliveryView ToView(DeliveryRecord d, IReadOnlyList<AttemptView>? attempts = null) => new(

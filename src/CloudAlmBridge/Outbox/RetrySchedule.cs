@@ -6,8 +6,8 @@ namespace CloudAlmBridge.Outbox;
 internal static class RetrySchedule
 {
     /// <summary>
-    /// Exponential backoff from <c>RetryBaseDelay</c>, doubled per failed attempt up to <c>RetryMaxDelay</c>, with ±20 %
-    /// jitter so that deliveries failed by one outage do not return in one wave. A <c>Retry-After</c> may lengthen the
+    /// Exponential backoff from <c>RetryBaseDelay</c>, doubled per failed attempt, with ±20 % jitter so that deliveries
+    /// failed by one outage do not return in one wave, and never longer than <c>RetryMaxDelay</c> (jitter included). A <c>Retry-After</c> may lengthen the
     /// wait (no call before the ticket system allows it), never shorten it (<c>0</c>, or a date already past on a ticket
     /// system whose clock is behind, cannot make a delivery hammer it). Every wait is bounded: one that would reach past
     /// <c>MaxRetryAge</c> dead-letters at once with that reason (<see cref="WaitPastRetryAge"/>).
@@ -15,9 +15,13 @@ internal static class RetrySchedule
     public static TimeSpan Delay(int failedAttempts, TimeSpan? retryAfter, DeliveryOptions options, double jitterSample)
     {
         var exponent = Math.Min(Math.Max(failedAttempts - 1, 0), 30);
-        var backoff = Math.Min(options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent), options.RetryMaxDelay.TotalMilliseconds);
-        var jitter = 0.8 + (0.4 * Math.Clamp(jitterSample, 0, 1));
-        var wait = TimeSpan.FromMilliseconds(backoff * jitter);
+        var cap = options.RetryMaxDelay.TotalMilliseconds;
+        var backoff = Math.Min(options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent), cap);
+        var sample = Math.Clamp(jitterSample, 0, 1);
+
+        // RetryMaxDelay is the longest wait, jitter included; at the cap the spread is kept below it (80 to 100 %),
+        // so deliveries failed by one long outage still come back spread, not all at the cap.
+        var wait = TimeSpan.FromMilliseconds(backoff >= cap ? cap * (0.8 + (0.2 * sample)) : Math.Min(backoff * (0.8 + (0.4 * sample)), cap));
         return retryAfter is { } asked && asked > wait ? asked : wait;
     }
 

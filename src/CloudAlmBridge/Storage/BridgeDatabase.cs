@@ -14,9 +14,10 @@ internal sealed class BridgeDatabase : IAsyncDisposable
     private readonly WriteQueue? _writes;
     private volatile bool _initialized;
 
-    public BridgeDatabase(StorageProvider provider)
+    public BridgeDatabase(StorageProvider provider, SchemaMigrationPolicy? policy = null)
     {
         _provider = provider;
+        MayMigrate = policy?.MayMigrate ?? true;
         _writes = provider.TakesOneWriterAtATime ? new WriteQueue(this) : null;
     }
 
@@ -98,8 +99,12 @@ internal sealed class BridgeDatabase : IAsyncDisposable
             var current = await CurrentVersionAsync(connection, transaction, cancellationToken);
             if (current > SchemaVersion)
             {
-                throw new InvalidOperationException(
-                    $"The {_provider.Name} database {_provider.Location} has schema version {current}, newer than this bridge's {SchemaVersion}: upgrade the bridge.");
+                throw new SchemaTooNewException($"{_provider.Name} {_provider.Location}", current, SchemaVersion);
+            }
+
+            if (current < SchemaVersion && !MayMigrate)
+            {
+                throw new SchemaNotMigratedException($"{_provider.Name} {_provider.Location}", current, SchemaVersion);
             }
 
             for (var version = current + 1; version <= SchemaVersion; version++)
@@ -123,6 +128,36 @@ internal sealed class BridgeDatabase : IAsyncDisposable
             _initialization.Release();
         }
     }
+
+    /// <summary>
+    /// The schema version the database holds, changing nothing (for <c>--check</c>): null when it holds no versioned
+    /// schema yet, which the next start creates or migrates.
+    /// </summary>
+    public async Task<int?> StoredSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await _provider.PrepareAsync(cancellationToken);
+        await using var connection = _provider.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using (var exists = connection.CreateCommand(_provider.TableExistsStatement).Text("@table", "schema_version"))
+        {
+            if (Convert.ToInt32(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+            {
+                // A new database, or one from before versioning.
+                return null;
+            }
+        }
+
+        await using var command = connection.CreateCommand("SELECT MAX(version) FROM schema_version;");
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull or null ? null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Off for <c>--check</c> (<see cref="SchemaMigrationPolicy"/>): it looks at the database and must change nothing, so
+    /// a schema that is not this bridge's version is not migrated there but refused
+    /// (<see cref="SchemaNotMigratedException"/>) wherever the check would need it.
+    /// </summary>
+    public bool MayMigrate { get; }
 
     private async Task<int> CurrentVersionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {

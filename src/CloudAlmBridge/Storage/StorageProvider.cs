@@ -27,6 +27,9 @@ internal abstract class StorageProvider
     /// <summary>The provider's own exceptions that mean "not now" (a refused connection, a full disk, a lock).</summary>
     protected abstract bool IsProviderUnavailable(Exception exception);
 
+    /// <summary>The statement answering 1 when the table exists, 0 when not (the parameter <c>@table</c> names it).</summary>
+    public abstract string TableExistsStatement { get; }
+
     /// <summary>True where the database takes one writer at a time: then the bridge group-commits its writes itself.</summary>
     public virtual bool TakesOneWriterAtATime => false;
 

@@ -73,9 +73,27 @@ internal sealed class DestinationProbe(ActiveConfiguration configuration, Ticket
         }
         catch (TicketSystemException exception) when (exception.StatusCode is { } status)
         {
-            // An answer, even an error, shows that the connection and the TLS handshake work and the credentials were not refused.
+            // An answer, even an error, shows that the connection and the TLS handshake work; whether the credentials are
+            // accepted only an authenticated answer can show: the look-up's, where there is one.
+            var lookup = await CheckLookupAsync(system, resolved, cancellationToken);
+            var reachable = $"{destination.Key} is reachable{(https ? ", its certificate is trusted" : string.Empty)}";
+            if (lookup is { Works: true, ProvedCredentials: true })
+            {
+                return new DestinationTestResult(destination.Key, Describe(call), true, https ? true : null, true,
+                    $"{reachable} and the credentials were accepted by its look-up ({Describe(call)} answered {status}). {lookup.Summary}",
+                    exception.Message, true, lookup.System);
+            }
+
+            var advice = (system, resolved.Options.TestPath) switch
+            {
+                (GenericRestSystem, null) => "that shows the connection, not whether the credentials are accepted, which were not tried by a call that needs them; "
+                    + $"name a harmless GET that needs them in Bridge:Webhooks:{resolved.Name}:TestPath (e.g. '?limit=1') to try them",
+                (GenericRestSystem, _) => $"check Bridge:Webhooks:{resolved.Name}:TestPath: it should name a GET the target answers 2xx with valid credentials",
+                _ => "check the webhook's path",
+            };
             return new DestinationTestResult(destination.Key, Describe(call), true, https ? true : null, null,
-                $"{destination.Key} is reachable and did not refuse the credentials, but answered {status}: check the webhook's path.", exception.Message);
+                $"{reachable}, but {Describe(call)} answered {status}: {advice}." + (lookup is null ? string.Empty : $" {lookup.Summary}"),
+                exception.Message, lookup?.Works, lookup?.System);
         }
         catch (TicketSystemException exception)
         {
@@ -105,7 +123,7 @@ internal sealed class DestinationProbe(ActiveConfiguration configuration, Ticket
             var result = await system.LookUpAsync(query, cancellationToken);
             return result.Verdict == LookupVerdict.Refused
                 ? new LookupCheck(false, described, $"Its look-up before a create does not work ({described}): {result.Reason}")
-                : new LookupCheck(true, described, $"Its look-up before a create works ({described}).");
+                : new LookupCheck(true, described, $"Its look-up before a create works ({described}).", result.Answered2xx);
         }
         catch (TicketSystemException exception)
         {
@@ -116,8 +134,8 @@ internal sealed class DestinationProbe(ActiveConfiguration configuration, Ticket
     private static string Describe(TicketRequest call) => $"{call.Method} {call.Url}";
 }
 
-/// <summary>What the look-up check found: whether it works, the system it found, and a sentence.</summary>
-internal sealed record LookupCheck(bool Works, string? System, string Summary);
+/// <summary>What the look-up check found: whether it works, the system it found, a sentence, and whether a success answered it (which proves the credentials).</summary>
+internal sealed record LookupCheck(bool Works, string? System, string Summary, bool ProvedCredentials = false);
 
 /// <summary>
 /// The outcome of a test connection. A null answer is "not known": the test did not get that far (no TLS on http, no
@@ -137,7 +155,7 @@ internal static class DestinationProbeEndpoints
             .AnswersProblem(StatusCodes.Status404NotFound, "unknownDestination", "No destination has this name.", "Unknown destination",
                 "No destination 'servicenow' exists.")
             .WithName("TestDestination")
-            .WithSummary("A harmless call (ServiceNow: GET of the webhook's table with sysparm_limit=1; Jira: GET /rest/api/2/myself; generic: HEAD of the webhook path) that says whether the destination is reachable, its certificate trusted and the credentials accepted; then the look-up before a create, for a situation no ticket carries (Jira: which deployment, and whether its search works).");
+            .WithSummary("A harmless call (ServiceNow: GET of the webhook's table with sysparm_limit=1; Jira: GET /rest/api/2/myself; generic: GET of the webhook's TestPath, else HEAD of the webhook path) that says whether the destination is reachable, its certificate trusted and the credentials accepted; then the look-up before a create, for a situation no ticket carries (Jira: which deployment, and whether its search works).");
 
     private static async Task<Results<Ok<DestinationTestResult>, ProblemHttpResult>> TestAsync(
         [System.ComponentModel.Description("The destination's name under Bridge:Destinations, compared ignoring case.")] string name, DestinationProbe probe,

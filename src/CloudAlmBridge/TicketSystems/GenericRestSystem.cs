@@ -30,7 +30,10 @@ internal sealed class GenericRestSystem(TicketSystemClient client, DestinationHe
             return LookupResult.RefusedBy($"webhook {webhook.Name} has no look-up (Bridge:Webhooks:{webhook.Name}:Lookup:Path)");
         }
 
-        var request = new TicketRequest(webhook, "GET", TicketUrl.Compose(webhook, webhook.LookupPath.Render(query.Context)), null, query.Step);
+        var request = new TicketRequest(webhook, "GET", TicketUrl.Compose(webhook, webhook.LookupPath.Render(query.Context)), null, query.Step)
+        {
+            ExpectedStatuses = [StatusCodes.Status404NotFound],
+        };
         TicketSystemAnswer answer;
         try
         {
@@ -38,7 +41,7 @@ internal sealed class GenericRestSystem(TicketSystemClient client, DestinationHe
         }
         catch (TicketSystemException exception) when (exception.StatusCode == 404)
         {
-            return LookupResult.None;
+            return LookupResult.NoneByNotFound;
         }
 
         var pointer = webhook.Options.Lookup!.ResultsPointer;
@@ -91,6 +94,15 @@ internal sealed class GenericRestSystem(TicketSystemClient client, DestinationHe
         return LookupResult.FoundTicket(mapped, mapped.TicketId);
     }
 
-    /// <summary>The webhook's resource itself, read without a body; a target that allows only GET is asked again with GET.</summary>
-    public override TicketRequest HarmlessCall(ResolvedWebhook webhook) => new(webhook, "HEAD", webhook.ResourceUrl, null, "test connection");
+    /// <summary>
+    /// The webhook's <c>TestPath</c>, read with <c>GET</c>; without one, the webhook's resource itself, read without a body
+    /// (a target that allows only GET is asked again with GET).
+    /// </summary>
+    public override TicketRequest HarmlessCall(ResolvedWebhook webhook) => webhook.Options.TestPath is { Length: > 0 } path
+        ? new(webhook, "GET", webhook.ResourceUrl + path, null, "test connection")
+        : new(webhook, "HEAD", webhook.ResourceUrl, null, "test connection")
+        {
+            // A collection that takes only POST (or GET only with a search) answers these: it is up all the same.
+            ExpectedStatuses = [StatusCodes.Status405MethodNotAllowed, StatusCodes.Status400BadRequest],
+        };
 }

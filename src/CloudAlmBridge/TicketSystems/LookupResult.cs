@@ -8,6 +8,12 @@ internal sealed record LookupResult(LookupVerdict Verdict, MappedResponse? Mappe
 {
     public static readonly LookupResult None = new(LookupVerdict.NotFound);
 
+    /// <summary>"None" said by a <c>404</c>: what an API answers a wrong path or, before its authentication, anyone.</summary>
+    public static readonly LookupResult NoneByNotFound = new(LookupVerdict.NotFound) { Answered2xx = false };
+
+    /// <summary>The look-up was answered with a success: the credentials were accepted (what test connection reports).</summary>
+    public bool Answered2xx { get; init; } = true;
+
     public static LookupResult FoundTicket(MappedResponse? mapped, string? ticketId) => new(LookupVerdict.Found, mapped, ticketId);
 
     public static LookupResult RefusedBy(string reason) => new(LookupVerdict.Refused, Reason: reason);

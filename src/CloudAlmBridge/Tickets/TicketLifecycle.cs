@@ -50,7 +50,11 @@ internal sealed class TicketLifecycle(
             outcome = work.Failed(exception);
         }
 
-        metrics.RecordDelivery(subscription.Name, outcome.DeliveryState.ToString(), timeProvider.GetElapsedTime(started));
+        // A PING is answered from the route and stored as no delivery: the outbox counts deliveries (bridge_deliveries_total).
+        if (LifecycleDecision.EventOf(eventType) != SituationEvent.Ping)
+        {
+            metrics.DeliveryTook(subscription.Name, timeProvider.GetElapsedTime(started));
+        }
         TicketLog.EventHandled(logger, subscription.Name, situationId, eventType, deliveryId, outcome);
         if (outcome.Error is not null && outcome.Action != LifecycleAction.Hold)
         {

@@ -48,13 +48,27 @@ public sealed class OperatorStartTests : IDisposable
             "demo → webhook sandbox-incident (SNOW /api/now/table/incident) → destination servicenow-sandbox (http://localhost:5080/sandbox/servicenow, NoAuthentication) → mapping servicenow-incident (built-in)",
             result.Output, StringComparison.Ordinal);
         Assert.Contains($"Storage: Sqlite (", result.Output, StringComparison.Ordinal);
-        Assert.Contains("reachable.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("reachable; no schema yet: the start creates it", result.Output, StringComparison.Ordinal);
         Assert.Contains("Bridge:Subscriptions:demo:Enable is not a setting the bridge reads, so it changes nothing; did you mean 'Enabled'?", result.Output,
             StringComparison.Ordinal);
         Assert.Contains("Bridge:Subscription is not a setting the bridge reads, so it changes nothing; did you mean 'Subscriptions'?", result.Output,
             StringComparison.Ordinal);
         Assert.Contains("Check passed with 2 warning(s).", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_FromAnotherFolder_ReadsTheBridgesOwnFiles_AndSaysWhichFolder()
+    {
+        // As systemd or a script starts it: the current directory is anywhere, and nothing of the bridge's is there.
+        var environment = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" };
+
+        var result = await BridgeProcess.RunInAsync(_directory.Path, environment, "--check");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"Files (appsettings, mappings, relative paths) from: {AppContext.BaseDirectory}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Configuration: valid; subscription demo.", result.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory.Path, "data")), "the database is the bridge's, not the current directory's");
     }
 
     [Fact]
@@ -82,6 +96,87 @@ public sealed class OperatorStartTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Storage: PostgreSql (127.0.0.1/bridge) cannot be reached", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-never-shown", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEnvFileThatCannotBeUsed_StopsTheStart_NamingTheFileAndTheLine()
+    {
+        var broken = _directory.File("broken.env");
+        await File.WriteAllLinesAsync(broken, ["# a comment", "Bridge__Storage__Provider=Sqlite", "export Bridge__Inbound__MaxBodyBytes 100"]);
+
+        var missing = await BridgeProcess.RunAsync(Demo(), "--env-file", _directory.File("no-such.env"), "--check");
+        var malformed = await BridgeProcess.RunAsync(Demo(), "--env-file", broken, "--check");
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"--env-file {_directory.File("no-such.env")}: cannot be read", missing.Error, StringComparison.Ordinal);
+        Assert.Equal(1, malformed.ExitCode);
+        Assert.Contains($"{broken}:3: not NAME=value", malformed.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", missing.All + malformed.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APlaceholderLeftInTheEnvFile_StopsTheStartOutsideDevelopment_NamingTheKeyNotTheValue()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Bridge__Storage__ConnectionString"] = $"Data Source={_directory.File("production.db")}",
+        };
+
+        var result = await BridgeProcess.RunAsync(environment, "--env-file", Repository.File("docs", "examples", "servicenow.env"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Bridge:Destinations:servicenow:Authentication:Password: still the example's placeholder: set the real value", result.Error,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("change-me", result.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADatabaseOfANewerBridge_StopsCheckAndStart_InOneLine_ExitCode1()
+    {
+        // A rollback after an upgrade: the newer bridge migrated the file; this one must not guess what it means now.
+        var environment = Demo();
+        var first = await BridgeProcess.RunAsync(environment, "--check");
+        Assert.Contains("no schema yet", first.Output, StringComparison.Ordinal);
+        using (var running = await BridgeProcess.StartAsync(environment))
+        {
+            // Started once: the schema is this bridge's, with a mapping stored over REST that the subscription then names
+            // (so the configuration's validation itself needs the database).
+            using var admin = new HttpClient { BaseAddress = running.BaseAddress };
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:demo-admin-secret")));
+            var stored = await admin.PutAsync("/api/v1/mappings/stored-copy",
+                Events.Json(await File.ReadAllTextAsync(Repository.File("docs", "examples", "generic-ticket.json"))));
+            Assert.Equal(System.Net.HttpStatusCode.Created, stored.StatusCode);
+        }
+
+        environment["Bridge__Subscriptions__demo__Mapping"] = "stored-copy";
+
+        var file = environment["Bridge__Storage__ConnectionString"]["Data Source=".Length..];
+        int known;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var read = connection.CreateCommand();
+            read.CommandText = "SELECT MAX(version) FROM schema_version";
+            known = Convert.ToInt32(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            await using var bump = connection.CreateCommand();
+            bump.CommandText = $"UPDATE schema_version SET version = {known + 1}";
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        var check = await BridgeProcess.RunAsync(environment, "--check");
+        var start = await BridgeProcess.RunAsync(environment);
+
+        var expected = $"has schema version {known + 1}, newer than this bridge's {known}: upgrade the bridge.";
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains(expected, check.Output, StringComparison.Ordinal);
+        Assert.Equal(1, start.ExitCode);
+        Assert.Single(start.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains(expected, StringComparison.Ordinal)
+            && l.StartsWith("CloudAlmBridge did not start: ", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", start.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", start.All, StringComparison.Ordinal);
     }
 
     [Fact]

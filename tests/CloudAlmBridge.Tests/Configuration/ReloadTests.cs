@@ -77,6 +77,52 @@ public sealed class ReloadTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/api/v1/webhooks")).StatusCode);
+        Assert.Contains(factory.Logs.Lines, l => l.Replace("\"", string.Empty, StringComparison.Ordinal)
+            .Contains("Bridge:Security:Tokens:Issuer changed, but it is read at start", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AChangedStartOnlySetting_SaysItNeedsARestart_DegradesReadiness_AndTheStartValueStaysInForce()
+    {
+        // Issue 26, item 7: the connection string changed, the log said "Configuration reloaded", and the next event
+        // went to the old file. The old file is still right (a storage is not switched under running deliveries), but
+        // the operator is told, in the log and in readiness, until a restart.
+        var file = _directory.File("start-only.json");
+        await File.WriteAllTextAsync(file, Subscription("second", "snow-incident"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("start-only.db"));
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "0";
+        using var factory = new BridgeFactory(settings, jsonFile: file);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        using var cloudAlm = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        Assert.Equal("Healthy", (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString());
+
+        var moved = _directory.File("moved-secret-path.db");
+        await File.WriteAllTextAsync(file, $$"""
+            { "Bridge": { "Storage": { "ConnectionString": "Data Source={{moved}}" },
+                          "Security": { "ConsoleSessionLifetime": "00:01:00" }, "Telemetry": { "ServiceName": "renamed" } } }
+            """);
+        await WaitUntilAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Degraded");
+
+        var description = (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("checks").GetProperty("configuration")
+            .GetProperty("description").GetString()!;
+        Assert.Contains("in force only after a restart: Bridge:Storage:ConnectionString, Bridge:Security:ConsoleSessionLifetime, Bridge:Telemetry:ServiceName", description);
+        Assert.DoesNotContain("moved-secret-path", description);
+        foreach (var key in new[] { "Bridge:Storage:ConnectionString", "Bridge:Security:ConsoleSessionLifetime", "Bridge:Telemetry:ServiceName" })
+        {
+            Assert.Single(factory.Logs.Lines.Select(l => l.Replace("\"", string.Empty, StringComparison.Ordinal)), l => l.StartsWith("Warning", StringComparison.Ordinal)
+                && l.Contains($"{key} changed, but it is read at start", StringComparison.Ordinal) && l.Contains("needs a restart", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains("moved-secret-path", StringComparison.Ordinal));
+        var accepted = await cloudAlm.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.False(File.Exists(moved), "the storage is the one the bridge started with");
+
+        // Put back, the warning is over.
+        await File.WriteAllTextAsync(file, Subscription("second", "snow-incident"));
+        await WaitUntilAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Healthy");
     }
 
     public void Dispose()

@@ -13,9 +13,14 @@ public static class BridgeProcess
         public string All => Output + Error;
     }
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunInAsync(AppContext.BaseDirectory, environment, arguments);
+
+    /// <summary>As <see cref="RunAsync"/>, started from <paramref name="workingDirectory"/> (a service manager's or a script's folder).</summary>
+    public static async Task<Result> RunInAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = StartInfo(environment, arguments);
+        start.WorkingDirectory = workingDirectory;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -34,9 +39,14 @@ public static class BridgeProcess
     }
 
     /// <summary>Starts the bridge and returns once it listens (on a free loopback port); dispose to stop it.</summary>
-    public static async Task<Running> StartAsync(IReadOnlyDictionary<string, string> environment)
+    public static Task<Running> StartAsync(IReadOnlyDictionary<string, string> environment) => StartInAsync(AppContext.BaseDirectory, environment);
+
+    /// <summary>As <see cref="StartAsync"/>, from <paramref name="workingDirectory"/> and with <paramref name="arguments"/> (a service unit's ExecStart).</summary>
+    public static async Task<Running> StartInAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var process = Process.Start(StartInfo(environment, []))!;
+        var start = StartInfo(environment, arguments);
+        start.WorkingDirectory = workingDirectory;
+        var process = Process.Start(start)!;
         var running = new Running(process);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (running.BaseAddress is null)

@@ -58,6 +58,48 @@ public sealed class TelemetryTests : IDisposable
 
         Assert.Contains("bridge_destination_up{otel_scope_name=\"CloudAlmBridge\",destination=\"servicenow\"} 0", text, StringComparison.Ordinal);
         Assert.Matches("""bridge_destination_consecutive_failures\{otel_scope_name="CloudAlmBridge",destination="servicenow"\} [1-9]""", text);
+        Assert.Contains("bridge_destination_refused_calls_total{otel_scope_name=\"CloudAlmBridge\",destination=\"servicenow\"} 0", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeliveriesTotal_CountsEachStoredAttemptOnce_AndNoPing()
+    {
+        var settings = _serviceNow.Settings();
+        var snow = _serviceNow.ServiceNow;
+        snow.AnswersLookup();
+        snow.AnswersCreate("d1e2f3", "INC0070001");
+        snow.AnswersGet("d1e2f3", "INC0070001", "1");
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var client = factory.CreateClient();
+        var situation = Events.NewSituationId();
+
+        Assert.Equal(HttpStatusCode.Created, (await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", situation))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await events.GetAsync($"/api/v1/events/{TestSettings.Subscription}/{situation}")).StatusCode);
+        var text = await client.GetStringAsync("/metrics");
+
+        Assert.Contains("bridge_deliveries_total{otel_scope_name=\"CloudAlmBridge\",outcome=\"Delivered\",subscription=\"calm-to-snow\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("bridge_events_received_total{otel_scope_name=\"CloudAlmBridge\",event_type=\"EVENT-SITUATION.PING\",subscription=\"calm-to-snow\"} 1", text,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADestinationThatRefuses_IsUpInTheMetrics_WithItsRefusalsCounted()
+    {
+        // Issue 26, item 8: a 4xx comes from a ticket system that is up; "down" is no answer, a 5xx, a TLS failure.
+        var settings = _serviceNow.Settings();
+        settings["Bridge:Inbound:WaitForDeliverySeconds"] = "3";
+        _serviceNow.ServiceNow.AnswersError("GET", ServiceNowStubs.IncidentPath, 400, "Bad Request", "Invalid query");
+        using var factory = new BridgeFactory(settings);
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var client = factory.CreateClient();
+
+        await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        var text = await client.GetStringAsync("/metrics");
+
+        Assert.Contains("bridge_destination_up{otel_scope_name=\"CloudAlmBridge\",destination=\"servicenow\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("bridge_destination_consecutive_failures{otel_scope_name=\"CloudAlmBridge\",destination=\"servicenow\"} 0", text, StringComparison.Ordinal);
+        Assert.Matches("""bridge_destination_refused_calls_total\{otel_scope_name="CloudAlmBridge",destination="servicenow"\} [1-9]""", text);
     }
 
     [Fact]
@@ -106,7 +148,7 @@ public sealed class TelemetryTests : IDisposable
     [
         "bridge_events_received_total", "bridge_deliveries_total", "bridge_delivery_duration_seconds_bucket", "bridge_queue_depth",
         "bridge_dead_letters_total", "bridge_destination_up", "bridge_destination_consecutive_failures", "bridge_destination_configuration_problem",
-        "bridge_situations_held",
+        "bridge_situations_held", "bridge_storage_up", "bridge_storage_refused_calls_total", "bridge_destination_refused_calls_total",
     ];
 
     private static string Root => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
@@ -117,7 +159,7 @@ public sealed class TelemetryTests : IDisposable
         var file = Path.Combine(Root, "docs", "prometheus-alerts.yml");
         var expressions = File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.StartsWith("expr:", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(5, expressions.Count);
+        Assert.Equal(6, expressions.Count);
         Assert.Contains(expressions, e => e.Contains("bridge_situations_held", StringComparison.Ordinal));
         Assert.All(expressions, e => Assert.All(System.Text.RegularExpressions.Regex.Matches(e, @"bridge_[a-z_]+").Select(m => m.Value),
             name => Assert.Contains(name, Exported)));
@@ -133,7 +175,20 @@ public sealed class TelemetryTests : IDisposable
         var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, output);
-        Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", output, StringComparison.Ordinal);
+
+        // What they mean: "destination down" fires after 10 minutes down, not on one failed call, and ends with the
+        // first answer (docs/prometheus-alerts.test.yml, as promtool evaluates it).
+        using var test = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(promtool, ["test", "rules", "prometheus-alerts.test.yml"])
+        {
+            WorkingDirectory = Path.GetDirectoryName(file)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var tested = test.StandardOutput.ReadToEnd() + test.StandardError.ReadToEnd();
+        test.WaitForExit();
+        Assert.True(test.ExitCode == 0, tested);
+        Assert.Contains("SUCCESS", tested, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public sealed class RetryScheduleTests
     [InlineData(2, 20)]
     [InlineData(3, 40)]
     [InlineData(5, 160)]
-    [InlineData(6, 300)]
-    [InlineData(40, 300)]
+    [InlineData(6, 270)]
+    [InlineData(40, 270)]
     public void Delay_DoublesPerFailedAttempt_UpToTheMaximum(int failedAttempts, double seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), RetrySchedule.Delay(failedAttempts, null, Options, jitterSample: 0.5));
 
@@ -29,6 +29,15 @@ public sealed class RetryScheduleTests
     [InlineData(1.0, 12)]
     public void Jitter_StaysWithinTwentyPercent(double sample, double seconds) =>
         Assert.Equal(TimeSpan.FromSeconds(seconds), RetrySchedule.Delay(1, null, Options, sample));
+
+    [Theory]
+    [InlineData(5, 1.0, 192)]
+    [InlineData(6, 1.0, 300)]
+    [InlineData(40, 1.0, 300)]
+    [InlineData(40, 0.0, 240)]
+    [InlineData(40, 0.5, 270)]
+    public void Jitter_NeverTakesAWaitPastRetryMaxDelay_AndStillSpreadsAtIt(int failedAttempts, double sample, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), RetrySchedule.Delay(failedAttempts, null, Options, sample));
 
     [Fact]
     public void RetryAfter_LengthensTheWait_AndNeverShortensIt()

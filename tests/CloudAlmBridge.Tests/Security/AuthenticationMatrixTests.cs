@@ -109,7 +109,7 @@ public sealed class AuthenticationMatrixTests(TlsBridge bridge) : IClassFixture<
             ("BridgeToken", "events") => bridge.Client(authorization: Bearer(await TokenAsync(TestSettings.EventsClient, TestSettings.EventsSecret))),
             ("BridgeToken", "admin") => bridge.Client(authorization: Bearer(await TokenAsync(TestSettings.AdminClient, TestSettings.AdminSecret))),
             ("BridgeToken", _) => bridge.Client(authorization: Bearer(Tamper(await TokenAsync(TestSettings.EventsClient, TestSettings.EventsSecret)))),
-            ("ExternalJwt", "events") => bridge.Client(authorization: Bearer(bridge.Issuer.Token(roles: ["events"]))),
+            ("ExternalJwt", "events") => bridge.Client(authorization: Bearer(bridge.Issuer.Token(roles: ["cloud-alm-bridge!t42.events"]))),
             ("ExternalJwt", "admin") => bridge.Client(authorization: Bearer(bridge.Issuer.Token(scope: "cloud-alm-bridge!t42.admin openid"))),
             ("ExternalJwt", _) => bridge.Client(authorization: Bearer(bridge.Issuer.Token(roles: ["events", "admin"], signedByUnknownKey: true))),
             ("ClientCertificate", "events") => bridge.Client(bridge.EventsCertificate),

@@ -9,8 +9,9 @@ namespace CloudAlmBridge.Tests.Security;
 public sealed class ExternalIssuerTests(TlsBridge bridge) : IClassFixture<TlsBridge>
 {
     [Theory]
-    [InlineData(new[] { "events" }, null, HttpStatusCode.NotFound, HttpStatusCode.Forbidden)]
-    [InlineData(new[] { "events", "admin" }, null, HttpStatusCode.NotFound, HttpStatusCode.OK)]
+    [InlineData(new[] { "cloud-alm-bridge!t42.events" }, null, HttpStatusCode.NotFound, HttpStatusCode.Forbidden)]
+    [InlineData(new[] { "cloud-alm-bridge!t42.events", "cloud-alm-bridge!t42.admin" }, null, HttpStatusCode.NotFound, HttpStatusCode.OK)]
+    [InlineData(new[] { "events", "admin" }, null, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)]
     [InlineData(null, "openid cloud-alm-bridge!t42.events", HttpStatusCode.NotFound, HttpStatusCode.Forbidden)]
     [InlineData(null, "cloud-alm-bridge!t42.events some-other-app!t9.admin billing.admin", HttpStatusCode.NotFound, HttpStatusCode.Forbidden)]
     [InlineData(null, "cloud-alm-bridge!t7.events", HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)]
@@ -64,6 +65,28 @@ public sealed class ExternalIssuerTests(TlsBridge bridge) : IClassFixture<TlsBri
         Assert.Equal(HttpStatusCode.OK, await ManagementAsync($"{ExternalIssuer.Audience}.admin"));
         Assert.Equal(HttpStatusCode.Forbidden, await ManagementAsync($"{ExternalIssuer.Audience}!t42.admin"));
         Assert.Equal(HttpStatusCode.Forbidden, await ManagementAsync("another-app.admin"));
+    }
+
+    [Fact]
+    public async Task BareRoles_CountOnlyWhenTheOptionSaysSo()
+    {
+        using var isolated = new IsolatedServiceNow();
+        using var issuer = new ExternalIssuer();
+        var settings = isolated.Settings();
+        issuer.Configure(settings);
+        settings["Bridge:Security:Jwt:AcceptBareRoles"] = "true";
+        using var factory = new BridgeFactory(settings);
+
+        async Task<HttpStatusCode> ManagementAsync(string[] roles)
+        {
+            using var caller = factory.CreateClient();
+            caller.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issuer.Token(roles));
+            return (await caller.GetAsync("/api/v1/webhooks")).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ManagementAsync(["admin"]));
+        Assert.Equal(HttpStatusCode.OK, await ManagementAsync(["cloud-alm-bridge!t42.admin"]));
+        Assert.Equal(HttpStatusCode.Forbidden, await ManagementAsync(["some-other-app!t9.admin", "Admin"]));
     }
 
     [Theory]

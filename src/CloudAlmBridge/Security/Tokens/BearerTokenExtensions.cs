@@ -89,7 +89,7 @@ internal static class BearerTokenExtensions
                     var name = token.FindFirst(jwt.NameClaim)?.Value ?? token.FindFirst("sub")?.Value ?? "external";
                     var roles = token.FindAll(jwt.RolesClaim)
                         .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                        .Select(value => ToRole(value, scopePrefix))
+                        .Select(value => ToRole(value, scopePrefix, jwt.AcceptBareRoles))
                         .OfType<string>();
                     context.Principal = BridgePrincipal.Create(name, roles, AuthenticationSchemes.ExternalJwt);
                     return Task.CompletedTask;
@@ -101,12 +101,13 @@ internal static class BearerTokenExtensions
     }
 
     /// <summary>
-    /// A claim value as one of the bridge's roles: <c>events</c> itself, or the bridge's own scope as XSUAA writes
-    /// it (<c>cloud-alm-bridge!t123.events</c>). Only the bridge's prefix: an XSUAA token carries the scopes of every
-    /// app its caller was granted, and <c>some-other-app!t9.admin</c> must not make an admin here.
+    /// A claim value as one of the bridge's roles: the bridge's own scope as XSUAA writes it
+    /// (<c>cloud-alm-bridge!t123.events</c>), or <c>events</c> itself only when <c>AcceptBareRoles</c> says so. Only the
+    /// bridge's prefix: an XSUAA token carries the scopes of every app its caller was granted, and
+    /// <c>some-other-app!t9.admin</c>, or a bare <c>admin</c> meant for another application, must not make an admin here.
     /// </summary>
-    private static string? ToRole(string value, string? scopePrefix) =>
-        Roles.All.FirstOrDefault(role => value == role || (scopePrefix is not null && value == $"{scopePrefix}.{role}"));
+    private static string? ToRole(string value, string? scopePrefix, bool acceptBare) =>
+        Roles.All.FirstOrDefault(role => (acceptBare && value == role) || (scopePrefix is not null && value == $"{scopePrefix}.{role}"));
 
     private static Task LogRefusal(AuthenticationFailedContext context)
     {

@@ -61,6 +61,9 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
     /// Npgsql's own verdict (network errors, and the server's "not now": too many clients, disk full, shutting down,
     /// cannot connect now, a deadlock, a lock not available), plus a server that has become read-only (a failover).
     /// </summary>
+    // The schema the connection's search_path puts first: where the bridge creates its tables.
+    public override string TableExistsStatement => "SELECT CASE WHEN to_regclass(@table) IS NULL THEN 0 ELSE 1 END;";
+
     protected override bool IsProviderUnavailable(Exception exception) =>
         exception is NpgsqlException { IsTransient: true } or PostgresException { SqlState: "25006" or "53100" or "57014" };
 

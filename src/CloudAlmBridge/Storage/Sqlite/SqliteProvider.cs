@@ -90,6 +90,8 @@ internal sealed class SqliteProvider : StorageProvider
     /// SQLite's result codes that mean the file cannot be written or read now (busy, locked, read-only, an I/O error, a
     /// full disk, a file that cannot be opened), as opposed to a statement's own error.
     /// </summary>
+    public override string TableExistsStatement => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @table;";
+
     protected override bool IsProviderUnavailable(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 5 or 6 or 8 or 10 or 13 or 14 };
 
