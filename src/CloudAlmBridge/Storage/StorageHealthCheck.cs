@@ -18,6 +18,12 @@ internal sealed class StorageHealthCheck(BridgeDatabase database, BridgeInstance
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
+        if (database.Provider.NoRoom() is { } noRoom)
+        {
+            outage.Failed(new StoreRefusedException(noRoom, mayBeStored: false));
+            return HealthCheckResult.Unhealthy("storage takes no writes now: events cannot be stored");
+        }
+
         try
         {
             await database.WriteAsync(async (connection, transaction) =>

@@ -27,6 +27,12 @@ internal abstract class StorageProvider
     /// <summary>The provider's own exceptions that mean "not now" (a refused connection, a full disk, a lock).</summary>
     protected abstract bool IsProviderUnavailable(Exception exception);
 
+    /// <summary>
+    /// Why the storage has no room for an event now, where the provider can tell without writing (a full disk under a
+    /// SQLite file); null when it has, or cannot tell.
+    /// </summary>
+    public virtual string? NoRoom() => null;
+
     /// <summary>The statement answering 1 when the table exists, 0 when not (the parameter <c>@table</c> names it).</summary>
     public abstract string TableExistsStatement { get; }
 

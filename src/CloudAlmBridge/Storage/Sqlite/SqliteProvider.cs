@@ -90,6 +90,27 @@ internal sealed class SqliteProvider : StorageProvider
     /// SQLite's result codes that mean the file cannot be written or read now (busy, locked, read-only, an I/O error, a
     /// full disk, a file that cannot be opened), as opposed to a statement's own error.
     /// </summary>
+    /// <summary>
+    /// Below this the file cannot take a storm's pages. The readiness probe's own write says too little on a full disk:
+    /// one page may still fit where the write-ahead log is reused after a checkpoint, while every event's pages do not.
+    /// </summary>
+    private const long MinimumFreeBytes = 1024 * 1024;
+
+    public override string? NoRoom()
+    {
+        try
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(FilePath));
+            var free = folder is null ? long.MaxValue : new DriveInfo(folder).AvailableFreeSpace;
+            return free < MinimumFreeBytes ? $"the disk under {Location} has {free / 1024} KiB free, less than the 1 MiB a storm of events needs" : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // A volume the runtime cannot measure: the probe's write is what tells.
+            return null;
+        }
+    }
+
     public override string TableExistsStatement => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @table;";
 
     protected override bool IsProviderUnavailable(Exception exception) =>
