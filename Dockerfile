@@ -29,4 +29,6 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Bridge__Storage__ConnectionString="Data Source=/app/data/bridge.db"
 EXPOSE 8080
+# The image has no curl, and dash cannot open a socket: the bridge asks its own readiness (compose.yaml does the same).
+HEALTHCHECK --interval=10s --timeout=5s --retries=5 CMD ["dotnet", "CloudAlmBridge.dll", "--probe", "ready"]
 ENTRYPOINT ["dotnet", "CloudAlmBridge.dll"]

@@ -6,6 +6,7 @@ using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Health;
 using CloudAlmBridge.Ingestion;
+using CloudAlmBridge.KeyRing;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.OpenApi;
@@ -16,6 +17,12 @@ using CloudAlmBridge.Security.Tokens;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.TicketSystems;
+
+// --probe ready|live: a container's health check, asking the bridge that runs beside it.
+if (HealthProbe.Requested(args))
+{
+    return await HealthProbe.RunAsync(args, Console.Out);
+}
 
 // --env-file: the example env files, outside a container, as the environment they are written for.
 if (!EnvFiles.Apply(args, Console.Error))
@@ -28,9 +35,12 @@ var builder = WebApplication.CreateBuilder(BridgeContentRoot.Options(EnvFiles.Wi
 builder.AddBridgeObservability();
 builder.AddBridgeConfiguration();
 builder.AddBridgeErrors();
+builder.AddBridgeHealth();
 builder.AddBridgeSecurity();
+builder.AddBridgeForwardedHeaders();
 builder.AddBridgeConsole();
 builder.AddBridgeStorage();
+builder.AddBridgeKeyRing();
 builder.AddBridgeMappings();
 builder.AddBridgeDelivery();
 builder.AddBridgeTicketSystems();
@@ -61,6 +71,7 @@ if (check)
     return await BridgeCheck.RunAsync(app.Services, Console.Out);
 }
 
+app.UseBridgeForwardedHeaders();
 app.UseBridgeSecurityHeaders();
 app.UseBridgeErrors();
 app.UseBridgeRequestLogging();

@@ -87,6 +87,8 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             errors.Add($"{Root}:Inbound:MaxConcurrentStores: must be between 1 and 10000 (is {options.Inbound.MaxConcurrentStores})");
         }
 
+        ValidateForwardedHeaders(options.Inbound.ForwardedHeaders, errors);
+
         if (options.Inbound.MaxBodyBytes <= 0)
         {
             errors.Add($"{Root}:Inbound:MaxBodyBytes: must be positive (is {options.Inbound.MaxBodyBytes})");
@@ -234,8 +236,38 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
             }
         }
 
+        if (security.KeyRing.Key is { } keyRingKey && keyRingKey.Length < KeyRingOptions.MinimumKeyLength)
+        {
+            errors.Add($"{Root}:Security:KeyRing:Key: must be at least {KeyRingOptions.MinimumKeyLength} characters (e.g. the output of 'openssl rand -base64 48')");
+        }
+
         ValidateTokens(security.Tokens, errors);
         ValidateJwt(security.Jwt, errors);
+    }
+
+    private static void ValidateForwardedHeaders(ForwardedHeadersSettings forwarded, List<string> errors)
+    {
+        var key = $"{Root}:Inbound:ForwardedHeaders";
+        for (var i = 0; i < forwarded.KnownProxies.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(forwarded.KnownProxies[i], out _))
+            {
+                errors.Add($"{key}:KnownProxies:{i}: '{forwarded.KnownProxies[i]}' is not an IP address (a network goes under KnownNetworks, e.g. 10.0.0.0/8)");
+            }
+        }
+
+        for (var i = 0; i < forwarded.KnownNetworks.Count; i++)
+        {
+            if (!System.Net.IPNetwork.TryParse(forwarded.KnownNetworks[i], out _))
+            {
+                errors.Add($"{key}:KnownNetworks:{i}: '{forwarded.KnownNetworks[i]}' is not a network in CIDR notation (e.g. 10.0.0.0/8 or fd00::/8)");
+            }
+        }
+
+        if (forwarded.ForwardLimit is < 1 or > 10)
+        {
+            errors.Add($"{key}:ForwardLimit: must be between 1 and 10 (is {forwarded.ForwardLimit})");
+        }
     }
 
     private static void ValidateTokens(TokenOptions tokens, List<string> errors)

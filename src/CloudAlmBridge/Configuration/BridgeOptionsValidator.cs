@@ -5,7 +5,7 @@ namespace CloudAlmBridge.Configuration;
 
 /// <summary>
 /// Stops the start with every configuration error listed (registered with ValidateOnStart): the model's errors, and
-/// outside Development a value still set to an example's placeholder.
+/// outside Development a value still set to an example's placeholder and a missing key ring key.
 /// </summary>
 internal sealed class BridgeOptionsValidator(IHostEnvironment environment, IConfiguration configuration, StoredMappings storedMappings)
     : IValidateOptions<BridgeOptions>
@@ -13,7 +13,17 @@ internal sealed class BridgeOptionsValidator(IHostEnvironment environment, IConf
     public ValidateOptionsResult Validate(string? name, BridgeOptions options)
     {
         var (_, errors) = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains).Build(options);
-        var all = environment.IsDevelopment() ? errors : [.. errors, .. Placeholders.Find(configuration)];
+        var all = environment.IsDevelopment() ? errors : [.. errors, .. Placeholders.Find(configuration), .. RequiredOutsideDevelopment(options)];
         return all.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(all);
+    }
+
+    private static IEnumerable<string> RequiredOutsideDevelopment(BridgeOptions options)
+    {
+        // Without it the key ring would be in the database in clear, and a copy of the database could open the console.
+        if (string.IsNullOrEmpty(options.Security.KeyRing.Key))
+        {
+            yield return $"{BridgeOptions.SectionName}:Security:KeyRing:Key: required outside Development: a random string of at least "
+                + $"{KeyRingOptions.MinimumKeyLength} characters (e.g. 'openssl rand -base64 48'), the same on every instance; it encrypts the console's key ring in the database";
+        }
     }
 }

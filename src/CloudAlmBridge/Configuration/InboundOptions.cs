@@ -20,6 +20,9 @@ public sealed class InboundOptions
     /// </summary>
     public int MaxConcurrentStores { get; set; } = 128;
 
+    /// <summary>The TLS-terminating proxies whose forwarded headers are believed; none by default.</summary>
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
     /// <summary>Largest change message accepted; larger bodies get <c>413</c>.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 

@@ -36,7 +36,8 @@ internal static partial class Placeholders
     {
         var segments = key.Split(':');
         var last = segments.Length > 1 && segments[^1].All(char.IsAsciiDigit) ? segments[^2] : segments[^1];
-        return SecretKeys.Any(s => string.Equals(s, last, StringComparison.OrdinalIgnoreCase));
+        return SecretKeys.Any(s => string.Equals(s, last, StringComparison.OrdinalIgnoreCase))
+            || key.EndsWith(":KeyRing:Key", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary><c>change-me</c> as a word of its own: not inside <c>Exchange-Messaging</c> or <c>exchange-metrics.corp</c>.</summary>

@@ -29,6 +29,9 @@ public sealed class SecurityOptions
     /// </summary>
     public TimeSpan ConsoleSessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How the console's key ring is encrypted in the database.</summary>
+    public KeyRingOptions KeyRing { get; set; } = new();
+
     /// <summary>The bridge's own token endpoint, <c>POST /oauth/token</c> (Cloud ALM's <c>OAuth2ClientCredentials</c>).</summary>
     public TokenOptions Tokens { get; set; } = new();
 

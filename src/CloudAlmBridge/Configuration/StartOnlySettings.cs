@@ -15,7 +15,11 @@ internal static class StartOnlySettings
         "Bridge:Storage:Provider",
         "Bridge:Storage:ConnectionString",
         "Bridge:Storage:InstanceName",
+        "Bridge:Inbound:ForwardedHeaders:KnownProxies",
+        "Bridge:Inbound:ForwardedHeaders:KnownNetworks",
+        "Bridge:Inbound:ForwardedHeaders:ForwardLimit",
         "Bridge:Security:ConsoleSessionLifetime",
+        "Bridge:Security:KeyRing:Key",
         "Bridge:Security:Clients:{name}:CertificateThumbprints",
         "Bridge:Security:Tokens:Issuer",
         "Bridge:Security:Tokens:Audience",
@@ -47,7 +51,11 @@ internal static class StartOnlySettings
                 // Per client it is read on every call; whether Kestrel asks for client certificates at all is decided at start.
                 ? configuration.GetSection("Bridge:Security:Clients").GetChildren()
                     .Any(client => client.GetSection("CertificateThumbprints").GetChildren().Any(t => !string.IsNullOrWhiteSpace(t.Value))).ToString()
-                : configuration[key];
+                : configuration.GetSection(key).GetChildren().Any()
+
+                    // A list: its items, in order.
+                    ? string.Join('\n', configuration.GetSection(key).GetChildren().Select(item => item.Value))
+                    : configuration[key];
         }
 
         return values;

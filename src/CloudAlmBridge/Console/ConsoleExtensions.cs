@@ -1,5 +1,6 @@
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Security;
+using CloudAlmBridge.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -33,6 +34,7 @@ internal static class ConsoleExtensions
     {
         // Components rendered to HTML by RazorComponentResult: static server-side rendering, nothing interactive.
         builder.Services.AddRazorComponents();
+        builder.Services.AddSingleton<OverviewCounts>();
         builder.Services.AddAuthentication().AddCookie(Scheme);
         builder.Services.AddOptions<CookieAuthenticationOptions>(Scheme)
             .Configure<IHostEnvironment, IOptions<BridgeOptions>>((options, environment, bridge) =>
@@ -72,12 +74,12 @@ internal static class ConsoleExtensions
     }
 
     /// <summary>
-    /// A session outlives nothing it was granted on: the client must still exist and still be an admin in the
-    /// configuration in force (a removed operator is out at the next click, not at the cookie's expiry).
+    /// The session's sign-in time (Unix seconds), a fingerprint of the secret it was opened with, and its token (the
+    /// database records only the token's hash).
     /// </summary>
-    /// <summary>The session's sign-in time (Unix seconds) and a fingerprint of the secret it was opened with.</summary>
     public const string SignedInAtItem = "bridge.signed_in_at";
     public const string SecretItem = "bridge.secret";
+    public const string SessionItem = "bridge.session";
 
     /// <summary>However active a session is, it ends this long after its sign-in.</summary>
     public static readonly TimeSpan MaxSessionAge = TimeSpan.FromHours(12);
@@ -87,23 +89,33 @@ internal static class ConsoleExtensions
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes($"{client.SecretHash}\n{client.Secret}")))[..16];
 
-    private static Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    /// <summary>
+    /// A session outlives nothing it was granted on: the client must still exist, still be an admin with a secret in
+    /// the configuration in force (a removed operator is out at the next click, not at the cookie's expiry; a client
+    /// known only by its certificate never has a console session), the secret must be the one it was opened with, and
+    /// its record must still be in the database (signing out removes it, for every instance and every copy of the cookie).
+    /// </summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var clients = context.HttpContext.RequestServices.GetRequiredService<ActiveConfiguration>().Current.Options.Security.Clients;
+        var services = context.HttpContext.RequestServices;
+        var clients = services.GetRequiredService<ActiveConfiguration>().Current.Options.Security.Clients;
         var name = context.Principal?.Identity?.Name;
         var items = context.Properties.Items;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var signedIn = items.TryGetValue(SignedInAtItem, out var at) && long.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
-        if (name is null || !clients.TryGetValue(name, out var client) || !client.Roles.Contains(Roles.Admin, StringComparer.Ordinal)
-            || signedIn is null || context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - signedIn > MaxSessionAge
-            || !items.TryGetValue(SecretItem, out var fingerprint) || fingerprint != SecretFingerprint(client))
+        var valid = name is not null && clients.TryGetValue(name, out var client) && client.Roles.Contains(Roles.Admin, StringComparer.Ordinal)
+            && (!string.IsNullOrEmpty(client.Secret) || !string.IsNullOrEmpty(client.SecretHash))
+            && signedIn is not null && now - signedIn <= MaxSessionAge
+            && items.TryGetValue(SecretItem, out var fingerprint) && fingerprint == SecretFingerprint(client)
+            && items.TryGetValue(SessionItem, out var token) && token is { Length: > 0 }
+            && await services.GetRequiredService<ConsoleSessionStore>().IsActiveAsync(token, name, now, context.HttpContext.RequestAborted);
+        if (!valid)
         {
             context.RejectPrincipal();
-            return context.HttpContext.SignOutAsync(Scheme);
+            await context.HttpContext.SignOutAsync(Scheme);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>The console's routes: the login page is open, every other page and action needs <see cref="Policy"/>.</summary>

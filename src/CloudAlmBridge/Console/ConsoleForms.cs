@@ -45,10 +45,14 @@ internal static class ConsoleForms
         return await next(invocation);
     }
 
-    /// <summary>A local console address, or the console's start page: a login never redirects elsewhere.</summary>
+    /// <summary>
+    /// A local console address, or the console's start page: a login never redirects elsewhere. Only printable ASCII (a
+    /// browser sends the rest percent-encoded): a line break or other character that cannot be a Location header is
+    /// refused like any other bad address, before the sign-in.
+    /// </summary>
     public static string LocalConsoleUrl(string? url) =>
         url is { Length: > 0 } && url.StartsWith(ConsoleExtensions.Path, StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
-            && !url.Contains('\\', StringComparison.Ordinal)
+            && !url.Contains('\\', StringComparison.Ordinal) && url.All(c => c is > ' ' and <= '~')
             ? url
             : ConsoleExtensions.Path;
 }

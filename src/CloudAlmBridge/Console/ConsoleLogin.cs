@@ -1,5 +1,6 @@
 using CloudAlmBridge.Console.Pages;
 using CloudAlmBridge.Security;
+using CloudAlmBridge.Storage;
 using Microsoft.AspNetCore.Authentication;
 
 namespace CloudAlmBridge.Console;
@@ -14,15 +15,32 @@ internal static class ConsoleLogin
 
     private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "(unknown)";
 
-    public static IResult Form(HttpContext context, string? returnUrl) =>
-        ConsoleForms.Render<LoginPage>(new { Shell = ConsoleForms.Shell(context, "Sign in", "login"), ReturnUrl = ConsoleForms.LocalConsoleUrl(returnUrl) });
+    /// <summary>Said on the form, instead of a sign-in that silently comes back to it.</summary>
+    public const string NeedsHttps =
+        "The console needs HTTPS: this page came over plain HTTP, so the browser would never send the session cookie back. "
+        + "Open it with https://; behind a TLS proxy configure Bridge:Inbound:ForwardedHeaders.";
 
-    public static async Task<IResult> SubmitAsync(HttpContext context, ClientCredentials credentials, ILogger<ConsoleAudit> logger)
+    public static IResult Form(HttpContext context, string? returnUrl) =>
+        ConsoleForms.Render<LoginPage>(new
+        {
+            Shell = ConsoleForms.Shell(context, "Sign in", "login", error: OverPlainHttp(context) ? NeedsHttps : null),
+            ReturnUrl = ConsoleForms.LocalConsoleUrl(returnUrl),
+        });
+
+    public static async Task<IResult> SubmitAsync(HttpContext context, ClientCredentials credentials, ConsoleSessionStore sessions,
+        TimeProvider timeProvider, ILogger<ConsoleAudit> logger)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var name = form["client"].ToString().Trim();
         var secret = form["secret"].ToString();
         var returnUrl = ConsoleForms.LocalConsoleUrl(form["returnUrl"].ToString());
+
+        // The session cookie is Secure outside Development: over plain HTTP a sign-in would lead straight back here.
+        if (OverPlainHttp(context))
+        {
+            ConsoleLog.SignInRefused(logger, name.Length > MaxClientName ? name[..MaxClientName] : name, "the console was reached over plain HTTP", Address(context));
+            return Refused(context, name.Length > MaxClientName ? name[..MaxClientName] : name, returnUrl, NeedsHttps, StatusCodes.Status400BadRequest);
+        }
 
         // A client name is a short word: anything longer is refused before it reaches a log line or the page.
         if (name.Length > MaxClientName)
@@ -47,23 +65,36 @@ internal static class ConsoleLogin
                 StatusCodes.Status403Forbidden);
         }
 
-        // The session remembers when it began (an absolute lifetime, however busy) and which secret opened it (a
-        // rotated secret ends every session it opened).
+        // The session remembers when it began (an absolute lifetime, however busy), which secret opened it (a rotated
+        // secret ends every session it opened) and its token, whose hash the database records until sign-out.
+        var now = timeProvider.GetUtcNow();
+        var token = await sessions.StartAsync(name, now, now + ConsoleExtensions.MaxSessionAge, context.RequestAborted);
         var principal = BridgePrincipal.Create(name, client.Roles, ConsoleExtensions.Scheme);
         var properties = new AuthenticationProperties { IsPersistent = false };
-        properties.Items[ConsoleExtensions.SignedInAtItem] = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        properties.Items[ConsoleExtensions.SignedInAtItem] = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         properties.Items[ConsoleExtensions.SecretItem] = ConsoleExtensions.SecretFingerprint(client);
+        properties.Items[ConsoleExtensions.SessionItem] = token;
         await context.SignInAsync(ConsoleExtensions.Scheme, principal, properties);
         ConsoleLog.SignedIn(logger, name);
         return Results.Redirect(returnUrl);
     }
 
-    public static async Task<IResult> LogoutAsync(HttpContext context, ILogger<ConsoleAudit> logger)
+    public static async Task<IResult> LogoutAsync(HttpContext context, ConsoleSessionStore sessions, ILogger<ConsoleAudit> logger)
     {
+        // The session's record goes first: a copy of the cookie taken before is refused by every instance from now on.
+        var session = await context.AuthenticateAsync(ConsoleExtensions.Scheme);
+        if (session.Properties?.Items.TryGetValue(ConsoleExtensions.SessionItem, out var token) == true && token is { Length: > 0 })
+        {
+            await sessions.EndAsync(token, context.RequestAborted);
+        }
+
         await context.SignOutAsync(ConsoleExtensions.Scheme);
         ConsoleLog.SignedOut(logger, context.User.Identity?.Name ?? "(unknown)");
         return Results.Redirect(ConsoleExtensions.LoginPath);
     }
+
+    private static bool OverPlainHttp(HttpContext context) =>
+        !context.Request.IsHttps && !context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
 
     private static IResult Refused(HttpContext context, string client, string returnUrl, string error, int status) =>
         ConsoleForms.Render<LoginPage>(new

@@ -11,7 +11,17 @@ namespace CloudAlmBridge.Console;
 public sealed record StateCount(string State, long Count);
 
 public sealed record OverviewModel(long QueueDepth, long DeadLetters, IReadOnlyList<StateCount> LastHour, IReadOnlyList<StateCount> LastDay,
-    IReadOnlyList<DestinationHealthView> Destinations, long Held = 0);
+    IReadOnlyList<DestinationHealthView> Destinations, long Held = 0)
+{
+    /// <summary>When the counts by state were read (they are read at most every 15 s).</summary>
+    public DateTimeOffset CountedAt { get; init; }
+
+    /// <summary>Each readiness check with its description, as <c>/health/ready</c> answers an admin.</summary>
+    public IReadOnlyList<ReadinessView> Readiness { get; init; } = [];
+}
+
+/// <summary>One readiness check: its name, status (Healthy, Degraded, Unhealthy) and what it says.</summary>
+public sealed record ReadinessView(string Name, string Status, string? Description);
 
 /// <summary>The held situations page: every held situation (at most a page of them), longest held first.</summary>
 public sealed record HeldModel(IReadOnlyList<CloudAlmBridge.Tickets.HeldSituationView> Items);

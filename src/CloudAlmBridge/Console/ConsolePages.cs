@@ -6,6 +6,7 @@ using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.TicketSystems;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CloudAlmBridge.Console;
 
@@ -18,16 +19,22 @@ internal static class ConsolePages
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<IResult> OverviewAsync(HttpContext context, IDeliveryStore deliveries, ITicketStore tickets, ActiveConfiguration configuration,
-        DestinationHealth health, TimeProvider timeProvider, CancellationToken cancellationToken)
+        DestinationHealth health, OverviewCounts counts, HealthCheckService readiness, CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
+        var (lastHour, lastDay, countedAt) = await counts.GetAsync(cancellationToken);
+        // What /health/ready tells an admin (anonymous probes get the statuses only).
+        var report = await readiness.CheckHealthAsync(check => check.Tags.Contains("ready"), cancellationToken);
         var model = new OverviewModel(
             await deliveries.CountPendingAsync(cancellationToken),
             await deliveries.CountAsync(DeliveryState.DeadLettered, null, null, cancellationToken),
-            ByState(await deliveries.CountByStateAsync(now.AddHours(-1), cancellationToken)),
-            ByState(await deliveries.CountByStateAsync(now.AddDays(-1), cancellationToken)),
+            ByState(lastHour),
+            ByState(lastDay),
             HealthOf(configuration, health),
-            await tickets.CountHeldAsync(cancellationToken));
+            await tickets.CountHeldAsync(cancellationToken))
+        {
+            CountedAt = countedAt,
+            Readiness = report.Entries.Select(e => new ReadinessView(e.Key, e.Value.Status.ToString(), e.Value.Description)).ToList(),
+        };
         return ConsoleForms.Render<OverviewPage>(new { Shell = ConsoleForms.Shell(context, "Overview", "overview"), Model = model });
     }
 
@@ -37,7 +44,7 @@ internal static class ConsolePages
         var filter = ReadFilter(state, subscription, situation, page, out var problem);
         var known = ParseState(filter.State);
         var items = problem is null
-            ? await deliveries.ListAsync(known, filter.Subscription, filter.Situation, (filter.Page - 1) * PageSize, PageSize, cancellationToken)
+            ? await deliveries.ListAsync(known, filter.Subscription, filter.Situation, (filter.Page - 1L) * PageSize, PageSize, cancellationToken)
             : [];
         var model = new DeliveriesModel(
             filter,
@@ -90,7 +97,7 @@ internal static class ConsolePages
 
         subscription = Blank(subscription);
         status = Blank(status);
-        var links = problem is null ? await tickets.ListLinksAsync(subscription, status, (number - 1) * PageSize, PageSize + 1, cancellationToken) : [];
+        var links = problem is null ? await tickets.ListLinksAsync(subscription, status, (number - 1L) * PageSize, PageSize + 1, cancellationToken) : [];
         var model = new TicketsModel(subscription, status, number, links.Take(PageSize).Select(l => DeliveryEndpoints.ToView(l)).ToList(),
             links.Count > PageSize, SubscriptionNames(configuration));
         return ConsoleForms.Render<TicketsPage>(new { Shell = ConsoleForms.Shell(context, "Tickets", "tickets", error: problem), Model = model },

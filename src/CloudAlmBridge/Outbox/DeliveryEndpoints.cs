@@ -68,7 +68,7 @@ internal static class DeliveryEndpoints
             return InvalidPage();
         }
 
-        var links = await tickets.ListLinksAsync(subscription, status, ((page ?? 1) - 1) * PageSize, PageSize, cancellationToken);
+        var links = await tickets.ListLinksAsync(subscription, status, ((page ?? 1) - 1L) * PageSize, PageSize, cancellationToken);
         return TypedResults.Ok(links.Select(l => ToView(l)).ToArray());
     }
 
@@ -105,7 +105,7 @@ internal static class DeliveryEndpoints
                 $"'{state}' is not a delivery state; use one of {string.Join(", ", States)}.");
         }
 
-        var list = await deliveries.ListAsync(known, null, null, ((page ?? 1) - 1) * PageSize, PageSize, cancellationToken);
+        var list = await deliveries.ListAsync(known, null, null, ((page ?? 1) - 1L) * PageSize, PageSize, cancellationToken);
         return TypedResults.Ok(list.Select(d => ToView(d)).ToArray());
     }
 

@@ -57,7 +57,7 @@ internal static class HeldSituationEndpoints
             return Problems.Create(StatusCodes.Status400BadRequest, "Invalid page", "Pages are numbered from 1.");
         }
 
-        return TypedResults.Ok((await held.ListAsync(subscription, ((page ?? 1) - 1) * PageSize, PageSize, cancellationToken)).ToArray());
+        return TypedResults.Ok((await held.ListAsync(subscription, ((page ?? 1) - 1L) * PageSize, PageSize, cancellationToken)).ToArray());
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> SettleAsync(

@@ -44,6 +44,7 @@ internal static class SecurityExtensions
         });
         builder.Services.AddSingleton<VerifiedSecrets>();
         builder.Services.AddSingleton<ClientCredentials>();
+        builder.Services.AddSingleton<TokenAttempts>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BridgeOptions>>((kestrel, bridge) =>
         {
             // Only when a client is known by its certificate (browsers on Swagger UI are not asked otherwise): Kestrel
@@ -68,6 +69,10 @@ internal static class SecurityExtensions
             .AddPolicy(Roles.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         builder.Services.AddRateLimiter(options =>
         {
+            // POST /oauth/token: TriesPerMinute per address (TokenAttempts adds as many per client tried).
+            options.AddPolicy(TokenEndpoint.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                $"token:{context.Connection.RemoteIpAddress}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = TokenEndpoint.TriesPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             // Partitioned by client once authenticated, else by remote address: a guessing caller is limited too. A
             // client with the events role (Cloud ALM) gets the storm-sized limit: a 429 there is an event at risk.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -79,6 +84,13 @@ internal static class SecurityExtensions
                 var caller = context.User.Identity is { IsAuthenticated: true, Name: { } name }
                     ? $"client:{name}"
                     : $"address:{context.Connection.RemoteIpAddress}";
+                if (context.Request.Path.StartsWithSegments(TokenEndpoint.Path))
+                {
+                    // Where secrets are guessed: by address, whatever credentials the request also carries (another
+                    // client's bearer token must not lend its own, larger limit); the route's own policy is tighter.
+                    caller = $"token:{context.Connection.RemoteIpAddress}";
+                    permits = security.PermitsPerMinute;
+                }
                 return RateLimitPartition.GetFixedWindowLimiter($"{caller}:{permits}", _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = permits,
@@ -102,7 +114,9 @@ internal static class SecurityExtensions
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = RateLimitDetail,
+                        Detail = rejected.HttpContext.Request.Path.StartsWithSegments(TokenEndpoint.Path)
+                            ? $"Too many token requests from this address in the last minute (at most {TokenEndpoint.TriesPerMinute}); try again after Retry-After seconds."
+                            : RateLimitDetail,
                     },
                 });
             };
@@ -110,13 +124,15 @@ internal static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Authentication, then the rate limit (so it knows the client), then authorization.</summary>
+    /// <summary>Authentication, then the rate limit (so it knows the client), then authorization, then the cross-site refusal.</summary>
     public static WebApplication UseBridgeSecurity(this WebApplication app)
     {
         app.UseBridgeRequestLimits();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        // After authorization: a caller without credentials hears 401 first, as everywhere.
+        app.UseBridgeCrossSiteRefusal();
         return app;
     }
 

@@ -16,4 +16,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Client certificate {Thumbprint} refused on {Path}: {Reason}")]
     public static partial void CertificateRefused(ILogger logger, string thumbprint, PathString path, string reason);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Token requests for client {ClientName} over the limit; the last from {RemoteAddress}")]
+    public static partial void TokenAttemptsExceeded(ILogger logger, string clientName, string? remoteAddress);
 }

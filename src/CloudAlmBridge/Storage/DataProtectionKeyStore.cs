@@ -10,8 +10,8 @@ namespace CloudAlmBridge.Storage;
 /// </summary>
 /// <remarks>
 /// Data Protection asks synchronously, rarely (at start, and when a key is created or about to expire), never on the
-/// path of an event. The keys are stored as Data Protection writes them: whoever can read the database can read them
-/// (docs/security.md).
+/// path of an event. The keys arrive here encrypted (KeyRing/KeyRingRepository, which also decides which stored keys
+/// are used): a copy of the database alone opens no console session (docs/security.md).
 /// </remarks>
 internal sealed class DataProtectionKeyStore(BridgeDatabase database) : IXmlRepository
 {

@@ -248,13 +248,13 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         return attempts;
     }
 
-    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryState? state, string? subscription, string? situationId, int skip,
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryState? state, string? subscription, string? situationId, long skip,
         int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Filtered(connection, $"SELECT {Columns} FROM deliveries", " ORDER BY id LIMIT @take OFFSET @skip;",
                 state, subscription, situationId)
-            .Int32("@take", take).Int32("@skip", skip);
+            .Int32("@take", take).Int64("@skip", skip);
         return await ReadAllAsync(command, cancellationToken);
     }
 
@@ -310,7 +310,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         // Two texts rather than "@since IS NULL OR": each is a plain, index-friendly statement on both databases.
         await using var command = since is null
             ? connection.CreateCommand("SELECT state, COUNT(*) FROM deliveries GROUP BY state;")
-            : connection.CreateCommand("SELECT state, COUNT(*) FROM deliveries WHERE accepted_at >= @since GROUP BY state;")
+            : connection.CreateCommand($"SELECT state, COUNT(*) FROM {Provider.DeliveriesThrough("ix_deliveries_accepted")} WHERE accepted_at >= @since GROUP BY state;")
                 .Time(Provider, "@since", since);
         var counts = new Dictionary<DeliveryState, long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

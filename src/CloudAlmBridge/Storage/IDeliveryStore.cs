@@ -48,7 +48,7 @@ internal interface IDeliveryStore
 
     Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(long id, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryState? state, string? subscription, string? situationId, int skip, int take,
+    Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryState? state, string? subscription, string? situationId, long skip, int take,
         CancellationToken cancellationToken);
 
     Task<long> CountPendingAsync(CancellationToken cancellationToken);

@@ -23,10 +23,10 @@ internal interface ITicketStore
     Task RemoveLinkAsync(string subscription, string situationId, CancellationToken cancellationToken);
 
     /// <summary>Links by subscription and ticket status (both optional), oldest first.</summary>
-    Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, long skip, int take, CancellationToken cancellationToken);
 
     /// <summary>Held situations (by subscription, optional), longest held first.</summary>
-    Task<IReadOnlyList<TicketLink>> ListHeldAsync(string? subscription, int skip, int take, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TicketLink>> ListHeldAsync(string? subscription, long skip, int take, CancellationToken cancellationToken);
 
     Task<long> CountHeldAsync(CancellationToken cancellationToken);
 

@@ -7,10 +7,12 @@ namespace CloudAlmBridge.Storage;
 /// <summary>
 /// Removes delivered and skipped deliveries (and their attempts) older than <c>Bridge:Storage:RetentionDays</c>, in
 /// small batches with a pause between them, off the hot path: the outbox would otherwise grow for ever. Dead letters
-/// stay until replayed; the situations' ticket links stay (later events of a situation need them).
+/// stay until replayed; the situations' ticket links stay (later events of a situation need them). Expired console
+/// sessions go too.
 /// </summary>
 internal sealed class RetentionSweeper(
     IDeliveryStore store,
+    ConsoleSessionStore sessions,
     ActiveConfiguration configuration,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
@@ -60,6 +62,9 @@ internal sealed class RetentionSweeper(
     /// <summary>One sweep: batch after batch until nothing old is left. Public for the tests and for operators' tools.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
+        // Expired console sessions can no longer be used: their rows go whatever the retention.
+        await sessions.RemoveExpiredAsync(timeProvider.GetUtcNow(), cancellationToken);
+
         var days = configuration.Current.Options.Storage.RetentionDays;
         if (days <= 0)
         {

@@ -1,7 +1,6 @@
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Storage.PostgreSql;
 using CloudAlmBridge.Storage.Sqlite;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace CloudAlmBridge.Storage;
 
@@ -25,16 +24,12 @@ internal static class StorageExtensions
         builder.Services.AddSingleton<ITicketStore, TicketStore>();
         builder.Services.AddSingleton<IMappingStore, MappingStore>();
         builder.Services.AddSingleton<IDeliveryStore, DeliveryStore>();
+        builder.Services.AddSingleton<ConsoleSessionStore>();
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
 
-        // The console's session and antiforgery keys, in the database: shared by the instances, kept by a restart.
-        builder.Services.AddDataProtection().SetApplicationName("CloudAlmBridge");
-        builder.Services.AddSingleton<DataProtectionKeyStore>();
-        builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-            .Configure<DataProtectionKeyStore>((options, store) => options.XmlRepository = store);
         return builder;
     }
 

@@ -36,6 +36,13 @@ internal abstract class StorageProvider
     /// <summary>The statement answering 1 when the table exists, 0 when not (the parameter <c>@table</c> names it).</summary>
     public abstract string TableExistsStatement { get; }
 
+    /// <summary>
+    /// The deliveries table read through the named index. SQLite (without statistics) would rather scan every
+    /// delivery in state order for a GROUP BY state than read a range of <paramref name="index"/>; PostgreSQL chooses
+    /// well by itself.
+    /// </summary>
+    public virtual string DeliveriesThrough(string index) => "deliveries";
+
     /// <summary>True where the database takes one writer at a time: then the bridge group-commits its writes itself.</summary>
     public virtual bool TakesOneWriterAtATime => false;
 

@@ -69,7 +69,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
         return await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    public async Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, int skip, int take,
+    public async Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, long skip, int take,
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -81,11 +81,11 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                   AND (@status IS NULL OR lower(ticket_status) = lower(@status))
                 ORDER BY created_at, subscription, situation_id LIMIT @take OFFSET @skip;
                 """)
-            .Text("@subscription", subscription).Text("@status", status).Int32("@take", take).Int32("@skip", skip);
+            .Text("@subscription", subscription).Text("@status", status).Int32("@take", take).Int64("@skip", skip);
         return await ReadAllAsync(Provider, command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<TicketLink>> ListHeldAsync(string? subscription, int skip, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TicketLink>> ListHeldAsync(string? subscription, long skip, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand($"""
@@ -93,7 +93,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                 WHERE held_at IS NOT NULL AND (@subscription IS NULL OR subscription = @subscription)
                 ORDER BY held_at, subscription, situation_id LIMIT @take OFFSET @skip;
                 """)
-            .Text("@subscription", subscription).Int32("@take", take).Int32("@skip", skip);
+            .Text("@subscription", subscription).Int32("@take", take).Int64("@skip", skip);
         return await ReadAllAsync(Provider, command, cancellationToken);
     }
 

@@ -24,7 +24,7 @@ internal sealed class HeldSituations(
     TimeProvider timeProvider,
     ILogger<HeldSituations> logger)
 {
-    public async Task<IReadOnlyList<HeldSituationView>> ListAsync(string? subscription, int skip, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HeldSituationView>> ListAsync(string? subscription, long skip, int take, CancellationToken cancellationToken)
     {
         var held = await tickets.ListHeldAsync(subscription, skip, take, cancellationToken);
         var views = new List<HeldSituationView>(held.Count);

@@ -331,6 +331,47 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.DoesNotContain(forged.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("bridge-console=", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task AReturnUrlWithALineBreak_IsRefusedLikeAnyOtherBadOne_AndTheSignInLandsOnTheStartPage()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/console/login?returnUrl=%2Fconsole%2Fdeliveries");
+        // What a crafted link puts into the form: a header after a line break.
+        await page.EvaluateAsync("() => document.querySelector('input[name=returnUrl]').value = '/console/deliveries\\r\\nX-Injected: 1'");
+        await page.FillAsync("#client", TestSettings.AdminClient);
+        await page.FillAsync("#secret", TestSettings.AdminSecret);
+
+        var response = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/console/login", StringComparison.Ordinal));
+        await page.WaitForURLAsync("**/console");
+
+        Assert.Equal(302, response.Status);
+        Assert.Equal("Overview", await page.TextContentAsync("h1"));
+        Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "bridge-console");
+    }
+
+    [Fact]
+    public async Task SigningOut_EndsTheSession_ForACopyOfItsCookieInAnotherBrowser()
+    {
+        var page = await fixture.SignedInPageAsync();
+        var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "bridge-console");
+        var copy = await fixture.NewPageAsync();
+        await copy.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie
+        {
+            Name = session.Name, Value = session.Value, Domain = session.Domain, Path = session.Path,
+            Secure = true, HttpOnly = true, SameSite = SameSiteAttribute.Strict,
+        }]);
+        await copy.GotoAsync("/console/deliveries");
+        Assert.Equal("Deliveries", await copy.TextContentAsync("h1"));
+
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/console/login");
+        await copy.GotoAsync("/console/deliveries");
+
+        Assert.Contains("/console/login", copy.Url, StringComparison.Ordinal);
+        Assert.Contains(fixture.Factory.Logs.Lines, l => l.Contains("signed out", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>A created event that ServiceNow refuses for good (a data policy): dead-lettered at once.</summary>
     private async Task<(string Situation, long Id)> DeadLetterAsync()
     {

@@ -14,6 +14,7 @@ public static class TestSettings
     public const string JiraUser = "ops-bot@example.com";
     public const string JiraToken = "jira-api-token-5678";
     public const string DisabledSubscription = "paused";
+    public const string KeyRingKey = "test-key-ring-key-of-at-least-32-characters";
 
     /// <summary>The ServiceNow set-up plus a Jira destination, webhook and subscription on the built-in jira-issue.</summary>
     public static Dictionary<string, string?> ForServiceNowAndJira(string serviceNowUrl, string jiraUrl, string databasePath)
@@ -43,6 +44,9 @@ public static class TestSettings
         ["Bridge:Security:Clients:cloud-alm:Roles:0"] = "events",
         ["Bridge:Security:Clients:ops:Secret"] = AdminSecret,
         ["Bridge:Security:Clients:ops:Roles:0"] = "admin",
+
+        // Required outside Development: encrypts the console's key ring in the database.
+        ["Bridge:Security:KeyRing:Key"] = KeyRingKey,
         ["Bridge:Destinations:servicenow:Url"] = serviceNowUrl,
 
         // WireMock listens on plain http on loopback; a real destination must be https.

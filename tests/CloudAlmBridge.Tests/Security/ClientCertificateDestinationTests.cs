@@ -89,10 +89,26 @@ public sealed class ClientCertificateDestinationTests : IDisposable
         Assert.Equal(1, delivery.GetProperty("attemptCount").GetInt32());
         Assert.Empty(_serviceNow.LogEntries);
 
-        var ready = await (await calm.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        // An admin reads which destination and why; anyone else (a probe, the events client) only the status:
+        // the destination's address, the certificate's problem and the key to change are not for everyone.
+        var ready = await (await admin.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
         var destinations = ready.GetProperty("checks").GetProperty("destinations");
         Assert.Equal("Degraded", destinations.GetProperty("status").GetString());
         Assert.Contains("servicenow:", destinations.GetProperty("description").GetString(), StringComparison.Ordinal);
+        using var anonymous = factory.CreateClient();
+        foreach (var caller in new[] { anonymous, calm })
+        {
+            var body = await (await caller.GetAsync("/health/ready")).Content.ReadAsStringAsync();
+            var seen = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("destinations");
+            Assert.Equal("Degraded", seen.GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, seen.GetProperty("description").ValueKind);
+            Assert.DoesNotContain(host, body, StringComparison.Ordinal);
+            Assert.DoesNotContain("TrustedCaFile", body, StringComparison.Ordinal);
+        }
+
+        // What the probe saw is in the log, once, with the details.
+        Assert.Single(factory.Logs.Lines, l => l.Replace("\"", string.Empty, StringComparison.Ordinal).Contains("Readiness check destinations is Degraded", StringComparison.Ordinal)
+            && l.Contains("servicenow:", StringComparison.Ordinal));
     }
 
     [Fact]

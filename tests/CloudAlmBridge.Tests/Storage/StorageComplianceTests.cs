@@ -401,6 +401,70 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task ConsoleSessions_RecordedByOneInstance_EndForEveryInstance_AndExpire()
+    {
+        var a = new ConsoleSessionStore(Harness.Instance("a").Database);
+        var b = new ConsoleSessionStore(Harness.Instance("b").Database);
+
+        var token = await a.StartAsync("ops", T0, T0.AddHours(12), CancellationToken.None);
+        var other = await a.StartAsync("ops", T0, T0.AddHours(1), CancellationToken.None);
+
+        Assert.True(await b.IsActiveAsync(token, "ops", T0.AddMinutes(5), CancellationToken.None));
+        Assert.False(await b.IsActiveAsync(token, "someone-else", T0.AddMinutes(5), CancellationToken.None));
+        Assert.False(await b.IsActiveAsync("a-token-never-issued", "ops", T0.AddMinutes(5), CancellationToken.None));
+        Assert.False(await b.IsActiveAsync(other, "ops", T0.AddHours(2), CancellationToken.None));
+
+        Assert.Equal(1, await b.EndAsync(token, CancellationToken.None));
+        Assert.False(await a.IsActiveAsync(token, "ops", T0.AddMinutes(6), CancellationToken.None));
+
+        // Only the token's hash is stored: the database alone cannot give a session's cookie its token.
+        Assert.Equal(0L, await ScalarAsync(Harness.Instance("a"), $"SELECT COUNT(*) FROM console_sessions WHERE token_hash = '{other}'"));
+        Assert.Equal(1, await a.RemoveExpiredAsync(T0.AddHours(2), CancellationToken.None));
+        Assert.Equal(0L, await ScalarAsync(Harness.Instance("a"), "SELECT COUNT(*) FROM console_sessions"));
+    }
+
+    [Fact]
+    public async Task TheOverviewsCountByAcceptanceTime_ReadsAnIndexThatHoldsTheState_NotEveryDelivery()
+    {
+        var instance = Harness.Instance("a");
+        await using var connection = await instance.Database.OpenAsync(CancellationToken.None);
+        // The statement as the store writes it (the provider names the index where its planner needs that).
+        var count = $"SELECT state, COUNT(*) FROM {instance.Database.Provider.DeliveriesThrough("ix_deliveries_accepted")} WHERE accepted_at >= '2026-12-01' GROUP BY state";
+        var plan = new List<string>();
+        if (instance.Database.Provider is CloudAlmBridge.Storage.Sqlite.SqliteProvider)
+        {
+            await using var explain = connection.CreateCommand($"EXPLAIN QUERY PLAN {count};");
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+
+            Assert.Contains(plan, step => step.Contains("USING COVERING INDEX ix_deliveries_accepted", StringComparison.Ordinal));
+        }
+        else
+        {
+            // An empty table is scanned whatever the indexes: the planner is asked what it would do without that choice.
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var off = connection.CreateCommand("SET LOCAL enable_seqscan = off;", transaction))
+            {
+                await off.ExecuteNonQueryAsync();
+            }
+
+            await using var explain = connection.CreateCommand($"EXPLAIN {count.Replace("'2026-12-01'", "'2026-12-01T00:00:00Z'::timestamptz", StringComparison.Ordinal)};", transaction);
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+
+            // An index only scan once VACUUM has marked the pages visible (autovacuum does), a bitmap scan before.
+            Assert.Contains(plan, step => step.Contains("Index Only Scan using ix_deliveries_accepted", StringComparison.Ordinal)
+                || step.Contains("Bitmap Index Scan on ix_deliveries_accepted", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task DataProtectionKeys_StoredByOneInstance_AreReadByAnother_AndAKeyIsStoredOnce()
     {
         var a = new DataProtectionKeyStore(Harness.Instance("a").Database);

@@ -114,8 +114,10 @@ public sealed class JiraDeploymentTests : IDisposable
         Assert.Contains(factory.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains($"Situation \"{situation}\" on \"{TestSettings.JiraSubscription}\" is held", StringComparison.Ordinal)
             && l.Contains("settle it in the console", StringComparison.Ordinal));
 
-        // Readiness and the console's data say it, anonymously too: a configuration problem, not an outage.
-        var ready = await (await events.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        // Readiness says it: Degraded to anyone (a configuration problem, not an outage), and why to an admin.
+        var anonymous = await (await events.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Degraded", anonymous.GetProperty("checks").GetProperty("destinations").GetProperty("status").GetString());
+        var ready = await (await admin.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
         var destinations = ready.GetProperty("checks").GetProperty("destinations");
         Assert.Equal("Degraded", destinations.GetProperty("status").GetString());
         Assert.Contains("its look-up before a create is refused", destinations.GetProperty("description").GetString(), StringComparison.Ordinal);

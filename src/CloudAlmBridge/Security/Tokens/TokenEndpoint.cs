@@ -14,6 +14,15 @@ internal static class TokenEndpoint
 {
     public const string Path = "/oauth/token";
 
+    /// <summary>
+    /// Token requests a minute per address and per client tried, whatever else a request carries: a client asks for
+    /// a token once per token lifetime, a guesser all the time (the console's sign-in allows as many).
+    /// </summary>
+    public const int TriesPerMinute = 30;
+
+    /// <summary>The rate limit policy of this route: <see cref="TriesPerMinute"/> per remote address.</summary>
+    public const string RateLimitPolicy = "token-endpoint";
+
     /// <summary>The form holds a grant type, a scope and at most a client id and secret.</summary>
     public const long MaxRequestBytes = 16 * 1024;
 
@@ -25,6 +34,7 @@ internal static class TokenEndpoint
     {
         app.MapPost(Path, IssueAsync)
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicy)
             .DisableAntiforgery()
             .WithName("IssueToken")
             .WithTags("Security")
@@ -44,12 +54,15 @@ internal static class TokenEndpoint
                 "Invalid token request", AuthenticateOnce, extensions: OAuthError("invalid_request", AuthenticateOnce))
             .AnswersProblem(StatusCodes.Status401Unauthorized, "invalidClient", "Unknown client or wrong secret.",
                 "Unauthorized", "Unknown client or wrong secret.", extensions: OAuthError("invalid_client", "Unknown client or wrong secret."))
+            .AnswersProblem(StatusCodes.Status429TooManyRequests, "tooManyRequests",
+                "Over the limit of the caller's address, or of the client tried, whatever else the request carries.", "Too many requests",
+                $"Too many token requests for this client in the last minute (at most {TriesPerMinute}); try again after Retry-After seconds.")
             .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "bodyTooLarge", "The form is over 16 KiB.", "Body too large",
                 $"The request body may have at most {MaxRequestBytes} bytes here.");
         return app;
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext http, ClientCredentials credentials, TokenIssuer issuer,
+    private static async Task<IResult> IssueAsync(HttpContext http, ClientCredentials credentials, TokenIssuer issuer, TokenAttempts attempts,
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType)
@@ -101,6 +114,16 @@ internal static class TokenEndpoint
         }
 
         var logger = loggerFactory.CreateLogger(typeof(TokenEndpoint));
+
+        // Each try counts against the client tried, whatever address it comes from (the address has its own limit).
+        using var attempt = attempts.Acquire(clientName);
+        if (!attempt.IsAcquired)
+        {
+            SecurityLog.TokenAttemptsExceeded(logger, clientName, http.Connection.RemoteIpAddress?.ToString());
+            http.Response.Headers.RetryAfter = "60";
+            return Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"Too many token requests for this client in the last minute (at most {TriesPerMinute}); try again after Retry-After seconds.");
+        }
 
         // RFC 6749 §2.3.1 form-encodes id and secret inside Basic; many clients do not. Try them as sent first.
         var client = credentials.Verify(clientName, secret);

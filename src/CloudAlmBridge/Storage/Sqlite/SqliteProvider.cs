@@ -111,6 +111,8 @@ internal sealed class SqliteProvider : StorageProvider
         }
     }
 
+    public override string DeliveriesThrough(string index) => $"deliveries INDEXED BY {index}";
+
     public override string TableExistsStatement => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @table;";
 
     protected override bool IsProviderUnavailable(Exception exception) =>

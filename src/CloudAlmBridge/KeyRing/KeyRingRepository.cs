@@ -1,0 +1,58 @@
+using System.Xml.Linq;
+using CloudAlmBridge.Storage;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+
+namespace CloudAlmBridge.KeyRing;
+
+/// <summary>
+/// The key ring as Data Protection sees it: the keys stored in the database (<see cref="DataProtectionKeyStore"/>) that
+/// the configured key can open. A key stored in clear (by a bridge before version 12 of the schema) or under another
+/// key ring key is left out, so Data Protection makes a new one instead of trusting a key that a copy of the database
+/// also holds: the sessions and forms it protected end once, which is said once in the log.
+/// </summary>
+internal sealed partial class KeyRingRepository(DataProtectionKeyStore store, KeyRingKey key, ILogger<KeyRingRepository> logger) : IXmlRepository
+{
+    private int _reported;
+
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        var usable = new List<XElement>();
+        var (clear, other) = (0, 0);
+        foreach (var element in store.GetAllElements())
+        {
+            if (element.Name.LocalName != "key")
+            {
+                // Revocations and anything else Data Protection writes besides keys carry no secret.
+                usable.Add(element);
+                continue;
+            }
+
+            var encrypted = element.Descendants(KeyRingEncryptor.Element).FirstOrDefault();
+            if (encrypted is null)
+            {
+                clear++;
+            }
+            else if ((string?)encrypted.Attribute("keyId") != key.Id)
+            {
+                other++;
+            }
+            else
+            {
+                usable.Add(element);
+            }
+        }
+
+        if ((clear > 0 || other > 0) && Interlocked.Exchange(ref _reported, 1) == 0)
+        {
+            KeysLeftOut(logger, clear, other);
+        }
+
+        return usable;
+    }
+
+    public void StoreElement(XElement element, string friendlyName) => store.StoreElement(element, friendlyName);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning,
+        Message = "Key ring: {Clear} key(s) stored unencrypted by an earlier version and {Other} encrypted with another Bridge:Security:KeyRing:Key are not used; console sessions they protected have ended (sign in again)")]
+    private static partial void KeysLeftOut(ILogger logger, int clear, int other);
+}
