@@ -6,7 +6,6 @@ using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.TicketSystems;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CloudAlmBridge.Console;
 
@@ -19,11 +18,10 @@ internal static class ConsolePages
     public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<IResult> OverviewAsync(HttpContext context, IDeliveryStore deliveries, ITicketStore tickets, ActiveConfiguration configuration,
-        DestinationHealth health, OverviewCounts counts, HealthCheckService readiness, CancellationToken cancellationToken)
+        DestinationHealth health, OverviewCounts counts, CancellationToken cancellationToken)
     {
-        var (lastHour, lastDay, countedAt) = await counts.GetAsync(cancellationToken);
-        // What /health/ready tells an admin (anonymous probes get the statuses only).
-        var report = await readiness.CheckHealthAsync(check => check.Tags.Contains("ready"), cancellationToken);
+        // The readiness checks with their details, as GET /api/v1/health gives them (anonymous probes get the statuses only).
+        var (lastHour, lastDay, countedAt, report) = await counts.GetAsync(cancellationToken);
         var model = new OverviewModel(
             await deliveries.CountPendingAsync(cancellationToken),
             await deliveries.CountAsync(DeliveryState.DeadLettered, null, null, cancellationToken),

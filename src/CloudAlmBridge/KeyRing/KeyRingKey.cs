@@ -41,8 +41,13 @@ internal sealed class KeyRingKey
             return new KeyRingKey(configured, "Bridge:Security:KeyRing:Key");
         }
 
-        // Outside Development the start has already stopped on the missing key; this is the demo's own key.
+        // Outside Development the start stops on the missing key before anything asks for the key ring.
         var environment = services.GetRequiredService<IHostEnvironment>();
+        if (!environment.IsDevelopment())
+        {
+            throw new InvalidOperationException("Bridge:Security:KeyRing:Key is required outside Development.");
+        }
+
         var folder = services.GetRequiredService<StorageProvider>() is SqliteProvider { FilePath: { } database } && database != ":memory:"
             ? Path.GetDirectoryName(Path.GetFullPath(database))!
             : Path.Combine(environment.ContentRootPath, "data");
@@ -55,24 +60,35 @@ internal sealed class KeyRingKey
         if (!File.Exists(file))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+
+            // Written whole under another name, then moved into place: a second process starting at once reads the
+            // complete key or makes its own and loses the move, never an empty file.
+            var temporary = $"{file}.{Guid.NewGuid():N}.tmp";
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Readable by the bridge's user only.
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(48))));
+            }
+
             try
             {
-                // Readable by the bridge's user only; CreateNew: of two processes starting at once, one writes it.
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using var stream = new FileStream(file, options);
-                stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(48))));
+                File.Move(temporary, file, overwrite: false);
             }
             catch (IOException) when (File.Exists(file))
             {
-                // Written by the other process meanwhile: read below.
+                File.Delete(temporary);
             }
         }
 
-        return File.ReadAllText(file).Trim();
+        var key = File.ReadAllText(file).Trim();
+        return key.Length >= KeyRingOptions.MinimumKeyLength
+            ? key
+            : throw new InvalidOperationException($"{file} holds no key of {KeyRingOptions.MinimumKeyLength} characters or more: delete it, and the bridge makes a new one (the console's sessions end).");
     }
 }

@@ -27,8 +27,14 @@ internal sealed partial class KeyRingRepository(DataProtectionKeyStore store, Ke
                 continue;
             }
 
-            var encrypted = element.Descendants(KeyRingEncryptor.Element).FirstOrDefault();
-            if (encrypted is null)
+            // Only a key whose secret is in one element that this bridge's decryptor opens, under this key ring key, and
+            // no master key in clear anywhere beside it (a row written into the database by hand is not trusted).
+            var secrets = element.Descendants().Where(e => e.Name.LocalName == "encryptedSecret").ToList();
+            var encrypted = secrets.Count == 1
+                && ((string?)secrets[0].Attribute("decryptorType"))?.StartsWith(typeof(KeyRingDecryptor).FullName + ",", StringComparison.Ordinal) == true
+                    ? secrets[0].Elements(KeyRingEncryptor.Element).SingleOrDefault()
+                    : null;
+            if (encrypted is null || element.Descendants().Any(e => e.Name.LocalName == "masterKey"))
             {
                 clear++;
             }
@@ -53,6 +59,6 @@ internal sealed partial class KeyRingRepository(DataProtectionKeyStore store, Ke
     public void StoreElement(XElement element, string friendlyName) => store.StoreElement(element, friendlyName);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning,
-        Message = "Key ring: {Clear} key(s) stored unencrypted by an earlier version and {Other} encrypted with another Bridge:Security:KeyRing:Key are not used; console sessions they protected have ended (sign in again)")]
+        Message = "Key ring: {Clear} key(s) stored unencrypted (by an earlier version, or not by the bridge) and {Other} encrypted with another Bridge:Security:KeyRing:Key are not used; console sessions they protected have ended (sign in again)")]
     private static partial void KeysLeftOut(ILogger logger, int clear, int other);
 }

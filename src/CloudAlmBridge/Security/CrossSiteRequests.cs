@@ -4,8 +4,8 @@ namespace CloudAlmBridge.Security;
 /// State changes over the REST API are refused when a browser could have sent them from another site with the
 /// credentials it remembers: the API answers <c>WWW-Authenticate: Basic</c>, so a browser that signed in once sends
 /// Basic credentials on every request to the bridge, also on a form or a no-cors fetch that another site starts. Such a
-/// request is either marked by the browser (<c>Sec-Fetch-Site</c> other than same-origin) or carries a body type that
-/// HTML forms send (form, multipart, text/plain); no route of the API takes either. Cloud ALM, scripts and Swagger UI send
+/// request is marked by the browser (<c>Sec-Fetch-Site</c> other than same-origin, or an <c>Origin</c> of another host)
+/// or carries a body type that HTML forms send (form, multipart, text/plain); no route of the API takes either. Cloud ALM, scripts and Swagger UI send
 /// neither. The console has its own antiforgery tokens; the token endpoint changes nothing.
 /// </summary>
 internal static class CrossSiteRequests
@@ -47,6 +47,15 @@ internal static class CrossSiteRequests
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Length > 0 && !string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase)
             && !string.Equals(site, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return CrossSiteDetail;
+        }
+
+        // Browsers without Fetch Metadata still name the page's origin on every cross-origin POST (a form, a no-cors
+        // fetch without a body): another host is another site. The host alone is compared: behind a TLS proxy the
+        // bridge may see http and another port for the page's https origin.
+        if (request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && (!Uri.TryCreate(origin, UriKind.Absolute, out var page) || !string.Equals(page.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase)))
         {
             return CrossSiteDetail;
         }

@@ -31,6 +31,13 @@ internal static class ForwardedHeaders
                 }
             }
 
+            // With a public address configured, only its host is taken from X-Forwarded-Host.
+            if (Uri.TryCreate(bridge.Value.PublicBaseUrl, UriKind.Absolute, out var publicBase))
+            {
+                options.AllowedHosts.Add(publicBase.Authority);
+                options.AllowedHosts.Add(publicBase.Host);
+            }
+
             foreach (var network in settings.KnownNetworks)
             {
                 if (System.Net.IPNetwork.TryParse(network, out var parsed))

@@ -69,10 +69,10 @@ internal static class SecurityExtensions
             .AddPolicy(Roles.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         builder.Services.AddRateLimiter(options =>
         {
-            // POST /oauth/token: TriesPerMinute per address (TokenAttempts adds as many per client tried).
+            // POST /oauth/token: a cap per address before the form is read; TokenAttempts limits each client tried.
             options.AddPolicy(TokenEndpoint.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 $"token:{context.Connection.RemoteIpAddress}",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = TokenEndpoint.TriesPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = TokenEndpoint.RequestsPerAddressPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             // Partitioned by client once authenticated, else by remote address: a guessing caller is limited too. A
             // client with the events role (Cloud ALM) gets the storm-sized limit: a 429 there is an event at risk.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -115,7 +115,7 @@ internal static class SecurityExtensions
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
                         Detail = rejected.HttpContext.Request.Path.StartsWithSegments(TokenEndpoint.Path)
-                            ? $"Too many token requests from this address in the last minute (at most {TokenEndpoint.TriesPerMinute}); try again after Retry-After seconds."
+                            ? $"Too many token requests from this address in the last minute (at most {TokenEndpoint.RequestsPerAddressPerMinute}); try again after Retry-After seconds."
                             : RateLimitDetail,
                     },
                 });

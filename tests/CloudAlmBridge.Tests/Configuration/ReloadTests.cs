@@ -23,8 +23,8 @@ public sealed class ReloadTests : IDisposable
         await File.WriteAllTextAsync(file, Subscription("third", "no-such-webhook"));
         await WaitUntilAsync(async () =>
             (await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Degraded");
-        var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
-        // The anonymous health answer says that a change was rejected; what was wrong is in the log only.
+        var ready = await client.GetFromJsonAsync<JsonElement>("/api/v1/health");
+        // The admin's health answer says that a change was rejected; what was wrong is in the log only.
         var description = ready.GetProperty("checks").GetProperty("configuration").GetProperty("description").GetString();
         Assert.Contains("rejected with 1 error(s)", description);
         Assert.DoesNotContain("no-such-webhook", description);
@@ -104,7 +104,7 @@ public sealed class ReloadTests : IDisposable
         await WaitUntilAsync(async () =>
             (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Degraded");
 
-        var description = (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("checks").GetProperty("configuration")
+        var description = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/health")).GetProperty("checks").GetProperty("configuration")
             .GetProperty("description").GetString()!;
         Assert.Contains("in force only after a restart: Bridge:Storage:ConnectionString, Bridge:Security:ConsoleSessionLifetime, Bridge:Telemetry:ServiceName", description);
         Assert.DoesNotContain("moved-secret-path", description);

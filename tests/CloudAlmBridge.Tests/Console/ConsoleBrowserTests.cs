@@ -44,6 +44,10 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
 
         Assert.Equal("Overview", await page.TextContentAsync("h1"));
         Assert.Contains($"Signed in as {TestSettings.AdminClient}", await page.TextContentAsync("header"), StringComparison.Ordinal);
+        // The readiness checks with their details, which anonymous /health/ready does not give.
+        var readiness = await page.TextContentAsync("#readiness-checks");
+        Assert.Contains("storage", readiness, StringComparison.Ordinal);
+        Assert.Contains("subscriptions in force", readiness, StringComparison.Ordinal);
         var session = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "bridge-console");
         Assert.True(session.HttpOnly);
         Assert.True(session.Secure);

@@ -8,7 +8,8 @@ namespace CloudAlmBridge.Tests.Console;
 
 /// <summary>
 /// Issue 25, "In production": the console's overview must never slow the intake of events, however many operators
-/// reload it. Its counts by state are read at most every 15 s per instance, on a real SQLite file.
+/// reload it. Its counts by state (on a real SQLite file) and its readiness checks (which write a row) are read at most
+/// every 15 s per instance.
 /// </summary>
 public sealed class OverviewCountsTests : IAsyncLifetime
 {
@@ -24,7 +25,13 @@ public sealed class OverviewCountsTests : IAsyncLifetime
     {
         var store = _harness.Instance("a").Deliveries;
         var clock = new FakeTimeProvider(T0);
-        var counts = new OverviewCounts(store, clock);
+        var readinessChecks = 0;
+        var counts = new OverviewCounts(store, clock, _ =>
+        {
+            readinessChecks++;
+            return Task.FromResult(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport(
+                new Dictionary<string, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReportEntry>(), TimeSpan.Zero));
+        });
         await store.AcceptAsync(New(T0.AddMinutes(-5)), CancellationToken.None);
         await store.AcceptAsync(New(T0.AddHours(-3)), CancellationToken.None);
 
@@ -42,6 +49,7 @@ public sealed class OverviewCountsTests : IAsyncLifetime
         Assert.Equal(2, later.LastHour[DeliveryState.Queued]);
         Assert.Equal(3, later.LastDay[DeliveryState.Queued]);
         Assert.Equal(T0.AddSeconds(15), later.ReadAt);
+        Assert.Equal(2, readinessChecks);
     }
 
     private static NewDelivery New(DateTimeOffset accepted)

@@ -28,6 +28,25 @@ public sealed class BehindAProxyTests : IDisposable
     }
 
     [Fact]
+    public async Task ACallerThatIsNotAKnownProxy_CannotChooseItsAddressOrScheme()
+    {
+        // A proxy is configured, but the caller (127.0.0.1) is not it: its forwarded headers are ignored.
+        using var bridge = await BridgeProcess.StartAsync(Environment(("Bridge:Inbound:ForwardedHeaders:KnownProxies:0", "192.0.2.10")));
+        using var client = Client(bridge);
+
+        await ExhaustSignInsAsync(client, "203.0.113.1");
+        var other = await SignInAsync(client, "203.0.113.2");
+        using var console = new HttpRequestMessage(HttpMethod.Get, "/console/deliveries");
+        console.Headers.Add("X-Forwarded-Proto", "https");
+        console.Headers.Add("X-Forwarded-Host", "evil.example.com");
+        var redirect = await client.SendAsync(console);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, other.StatusCode);
+        Assert.DoesNotContain("evil.example.com", redirect.Headers.Location?.ToString() ?? string.Empty, StringComparison.Ordinal);
+        Assert.StartsWith("http://127.0.0.1", redirect.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithTheProxyKnown_EachCallerHasItsOwnSignInLimit_IsLoggedByItsAddress_AndLinksUseItsSchemeAndHost()
     {
         using var bridge = await BridgeProcess.StartAsync(Environment(("Bridge:Inbound:ForwardedHeaders:KnownProxies:0", "127.0.0.1")));
@@ -71,7 +90,7 @@ public sealed class BehindAProxyTests : IDisposable
     }
 
     [Fact]
-    public async Task TheTokenEndpoint_IsLimitedByAddress_WhateverBearerTokenTheRequestAlsoCarries_AndByTheClientTried()
+    public async Task TheTokenEndpoint_IsLimitedPerAddressAndClientTried_WhateverBearerTokenTheRequestAlsoCarries()
     {
         using var bridge = await BridgeProcess.StartAsync(Environment(("Bridge:Inbound:ForwardedHeaders:KnownProxies:0", "127.0.0.1")));
         using var client = Client(bridge);
@@ -79,8 +98,8 @@ public sealed class BehindAProxyTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         var bearer = System.Text.Json.JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
 
-        // 29 more wrong guesses of the admin's secret from one address, each carrying the events client's token...
-        for (var i = 0; i < 29; i++)
+        // 30 wrong guesses of the admin's secret from one address, each carrying the events client's token...
+        for (var i = 0; i < 30; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await TokenAsync(client, TestSettings.AdminClient, $"guess-{i}", bearer, null)).StatusCode);
         }
@@ -89,16 +108,33 @@ public sealed class BehindAProxyTests : IDisposable
         var right = await TokenAsync(client, TestSettings.AdminClient, TestSettings.AdminSecret, bearer, null);
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
         Assert.DoesNotContain("access_token", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(right.Headers.RetryAfter is not null);
 
-        // Guesses of one client spread over many addresses are limited too: a 30th from another address is answered,
-        // the next one from a third address is over the client's own limit, right or not.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await TokenAsync(client, TestSettings.AdminClient, "guess-30", null, "198.51.100.6")).StatusCode);
-        var spread = await TokenAsync(client, TestSettings.AdminClient, TestSettings.AdminSecret, null, "198.51.100.7");
+        // The other client behind the same address (a shared egress) still gets its token.
+        Assert.Equal(HttpStatusCode.OK, (await TokenAsync(client, TestSettings.EventsClient, TestSettings.EventsSecret, null, null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task GuessesOfOneClientSpreadOverManyAddresses_LockThatClientOnly_UntilTheMinuteEnds()
+    {
+        using var bridge = await BridgeProcess.StartAsync(Environment(("Bridge:Inbound:ForwardedHeaders:KnownProxies:0", "127.0.0.1")));
+        using var client = Client(bridge);
+
+        // 300 failures a minute from ten addresses: each address stays within its own 30.
+        for (var address = 0; address < 10; address++)
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, (await TokenAsync(client, TestSettings.AdminClient, $"guess-{address}-{i}", null, $"198.51.100.{address}")).StatusCode);
+            }
+        }
+
+        var spread = await TokenAsync(client, TestSettings.AdminClient, TestSettings.AdminSecret, null, "198.51.100.77");
         Assert.Equal(HttpStatusCode.TooManyRequests, spread.StatusCode);
-        Assert.Contains("for this client", await spread.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("from all addresses", await spread.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // Another client from another address is not affected.
-        Assert.Equal(HttpStatusCode.OK, (await TokenAsync(client, TestSettings.EventsClient, TestSettings.EventsSecret, null, "198.51.100.8")).StatusCode);
+        // Another client is not affected.
+        Assert.Equal(HttpStatusCode.OK, (await TokenAsync(client, TestSettings.EventsClient, TestSettings.EventsSecret, null, "198.51.100.78")).StatusCode);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -89,14 +89,17 @@ public sealed class ClientCertificateDestinationTests : IDisposable
         Assert.Equal(1, delivery.GetProperty("attemptCount").GetInt32());
         Assert.Empty(_serviceNow.LogEntries);
 
-        // An admin reads which destination and why; anyone else (a probe, the events client) only the status:
-        // the destination's address, the certificate's problem and the key to change are not for everyone.
-        var ready = await (await admin.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        // An admin reads which destination and why at /api/v1/health; /health/ready says the status only, to anyone
+        // and whatever credentials come with it: the destination's address, the certificate's problem and the key to
+        // change are not for everyone, and an answer that depended on the credentials would tell a guesser when it is right.
+        var ready = await (await admin.GetAsync("/api/v1/health")).Content.ReadFromJsonAsync<JsonElement>();
         var destinations = ready.GetProperty("checks").GetProperty("destinations");
         Assert.Equal("Degraded", destinations.GetProperty("status").GetString());
         Assert.Contains("servicenow:", destinations.GetProperty("description").GetString(), StringComparison.Ordinal);
         using var anonymous = factory.CreateClient();
-        foreach (var caller in new[] { anonymous, calm })
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await calm.GetAsync("/api/v1/health")).StatusCode);
+        foreach (var caller in new[] { anonymous, calm, admin })
         {
             var body = await (await caller.GetAsync("/health/ready")).Content.ReadAsStringAsync();
             var seen = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("destinations");

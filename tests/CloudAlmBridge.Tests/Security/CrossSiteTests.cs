@@ -56,6 +56,22 @@ public sealed class CrossSiteTests(ServiceNowBridgeFixture bridge) : IClassFixtu
     }
 
     [Fact]
+    public async Task ABodylessPostFromAnotherOrigin_WithoutFetchMetadata_IsRefused()
+    {
+        // An older browser's no-cors fetch: no Sec-Fetch-Site, no body, but the page's Origin.
+        bridge.ResetTicketSystems();
+        using var admin = bridge.AdminClient();
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/v1/destinations/servicenow/test");
+        foreign.Headers.Add("Origin", "https://attacker.example");
+        using var own = new HttpRequestMessage(HttpMethod.Post, "/api/v1/destinations/servicenow/test");
+        own.Headers.Add("Origin", "https://localhost");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.SendAsync(foreign)).StatusCode);
+        Assert.Empty(bridge.ServiceNow.LogEntries);
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(own)).StatusCode);
+    }
+
+    [Fact]
     public async Task ReadsFromAnotherSite_AndTheEventsOfCloudAlm_AreNotAffected()
     {
         using var admin = bridge.AdminClient();

@@ -117,7 +117,7 @@ public sealed class JiraDeploymentTests : IDisposable
         // Readiness says it: Degraded to anyone (a configuration problem, not an outage), and why to an admin.
         var anonymous = await (await events.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Degraded", anonymous.GetProperty("checks").GetProperty("destinations").GetProperty("status").GetString());
-        var ready = await (await admin.GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        var ready = await (await admin.GetAsync("/api/v1/health")).Content.ReadFromJsonAsync<JsonElement>();
         var destinations = ready.GetProperty("checks").GetProperty("destinations");
         Assert.Equal("Degraded", destinations.GetProperty("status").GetString());
         Assert.Contains("its look-up before a create is refused", destinations.GetProperty("description").GetString(), StringComparison.Ordinal);

@@ -15,12 +15,15 @@ internal static class TokenEndpoint
     public const string Path = "/oauth/token";
 
     /// <summary>
-    /// Token requests a minute per address and per client tried, whatever else a request carries: a client asks for
-    /// a token once per token lifetime, a guesser all the time (the console's sign-in allows as many).
+    /// Token requests a minute per address and client tried, whatever else a request carries: a client asks for a
+    /// token once per token lifetime, a guesser all the time (the console's sign-in allows as many per address).
     /// </summary>
     public const int TriesPerMinute = 30;
 
-    /// <summary>The rate limit policy of this route: <see cref="TriesPerMinute"/> per remote address.</summary>
+    /// <summary>Token requests a minute per address, whichever clients: counted before the form is read.</summary>
+    public const int RequestsPerAddressPerMinute = 120;
+
+    /// <summary>The rate limit policy of this route: <see cref="RequestsPerAddressPerMinute"/> per remote address.</summary>
     public const string RateLimitPolicy = "token-endpoint";
 
     /// <summary>The form holds a grant type, a scope and at most a client id and secret.</summary>
@@ -55,8 +58,9 @@ internal static class TokenEndpoint
             .AnswersProblem(StatusCodes.Status401Unauthorized, "invalidClient", "Unknown client or wrong secret.",
                 "Unauthorized", "Unknown client or wrong secret.", extensions: OAuthError("invalid_client", "Unknown client or wrong secret."))
             .AnswersProblem(StatusCodes.Status429TooManyRequests, "tooManyRequests",
-                "Over the limit of the caller's address, or of the client tried, whatever else the request carries.", "Too many requests",
-                $"Too many token requests for this client in the last minute (at most {TriesPerMinute}); try again after Retry-After seconds.")
+                "Over the limit of the caller's address, of the client tried from it, or of the client's failed tries from everywhere, whatever else the request carries.",
+                "Too many requests",
+                $"Too many token requests for this client from this address in the last minute (at most {TriesPerMinute}); try again after Retry-After seconds.")
             .AnswersProblem(StatusCodes.Status413PayloadTooLarge, "bodyTooLarge", "The form is over 16 KiB.", "Body too large",
                 $"The request body may have at most {MaxRequestBytes} bytes here.");
         return app;
@@ -115,14 +119,13 @@ internal static class TokenEndpoint
 
         var logger = loggerFactory.CreateLogger(typeof(TokenEndpoint));
 
-        // Each try counts against the client tried, whatever address it comes from (the address has its own limit).
-        using var attempt = attempts.Acquire(clientName);
-        if (!attempt.IsAcquired)
+        // Each try counts against the client tried from this address, and a client whose secret failed too often
+        // from everywhere is refused: see TokenAttempts.
+        if (attempts.Refusal(http.Connection.RemoteIpAddress?.ToString(), clientName) is { } refusal)
         {
             SecurityLog.TokenAttemptsExceeded(logger, clientName, http.Connection.RemoteIpAddress?.ToString());
-            http.Response.Headers.RetryAfter = "60";
-            return Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests",
-                $"Too many token requests for this client in the last minute (at most {TriesPerMinute}); try again after Retry-After seconds.");
+            http.Response.Headers.RetryAfter = Math.Max(1, refusal.RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests", refusal.Detail);
         }
 
         // RFC 6749 §2.3.1 form-encodes id and secret inside Basic; many clients do not. Try them as sent first.
@@ -136,6 +139,7 @@ internal static class TokenEndpoint
 
         if (client is null)
         {
+            attempts.Failed(clientName);
             SecurityLog.AuthenticationFailed(logger, clientName, http.Request.Path, http.Connection.RemoteIpAddress?.ToString());
             return InvalidClient(http, "Unknown client or wrong secret.");
         }

@@ -4,7 +4,7 @@
 --   delivery.
 -- - Console sessions are recorded here, so that signing out ends a session on every instance, and a session needs a
 --   secret the database does not hold: the cookie carries a random token, this table only its SHA-256 hash.
-CREATE INDEX ix_deliveries_accepted ON deliveries (accepted_at, state);
+CREATE INDEX IF NOT EXISTS ix_deliveries_accepted ON deliveries (accepted_at, state);
 CREATE TABLE console_sessions (
     token_hash   TEXT NOT NULL PRIMARY KEY,
     client       TEXT NOT NULL,
