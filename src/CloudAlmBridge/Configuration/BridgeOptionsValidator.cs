@@ -19,10 +19,13 @@ internal sealed class BridgeOptionsValidator(IHostEnvironment environment, IConf
 
     private static IEnumerable<string> RequiredOutsideDevelopment(BridgeOptions options)
     {
-        // Without it the key ring would be in the database in clear, and a copy of the database could open the console.
-        if (string.IsNullOrEmpty(options.Security.KeyRing.Key))
+        // Without it the key ring could not be kept in the database encrypted, and a session would not survive a restart
+        // or reach another instance. Needed as soon as someone can sign in to the console: an admin with a secret.
+        var console = options.Security.Clients.Values.Any(client => client.Roles.Contains(Security.Roles.Admin, StringComparer.Ordinal)
+            && (!string.IsNullOrEmpty(client.Secret) || !string.IsNullOrEmpty(client.SecretHash)));
+        if (console && string.IsNullOrEmpty(options.Security.KeyRing.Key))
         {
-            yield return $"{BridgeOptions.SectionName}:Security:KeyRing:Key: required outside Development: a random string of at least "
+            yield return $"{BridgeOptions.SectionName}:Security:KeyRing:Key: required outside Development when a client with the role admin has a secret (the console can be signed into): a random string of at least "
                 + $"{KeyRingOptions.MinimumKeyLength} characters (e.g. 'openssl rand -base64 48'), the same on every instance; it encrypts the console's key ring in the database";
         }
     }

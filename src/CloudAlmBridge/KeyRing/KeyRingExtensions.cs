@@ -32,14 +32,14 @@ internal static partial class KeyRingExtensions
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            Protected(logger, key.Id, key.Source);
+            Protected(logger, key.Persisted ? "in the bridge's database" : "in this process's memory only", key.Id, key.Source);
             return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         [LoggerMessage(EventId = 2011, Level = LogLevel.Information,
-            Message = "Console key ring: in the bridge's database, each key encrypted with AES-256-GCM under key {KeyId} from {Source}")]
-        private static partial void Protected(ILogger logger, string keyId, string source);
+            Message = "Console key ring: {Where}, each key encrypted with AES-256-GCM under key {KeyId} from {Source}")]
+        private static partial void Protected(ILogger logger, string where, string keyId, string source);
     }
 }

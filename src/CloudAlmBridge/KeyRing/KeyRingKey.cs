@@ -12,13 +12,16 @@ namespace CloudAlmBridge.KeyRing;
 /// and a short id of it that the encrypted keys carry, so a key ring written under another key is recognised.
 /// In Development without that setting, a random key in a file beside the SQLite database (or under the content
 /// root's <c>data</c> folder), made on the first start: the demo needs no setting and is never in clear either.
+/// Elsewhere without it (allowed only while no client can sign in to the console: no admin has a secret), a random
+/// key of this process, and the key ring is kept in memory only, never in the database.
 /// </summary>
 internal sealed class KeyRingKey
 {
     public const string DevelopmentFileName = "key-ring.key";
 
-    private KeyRingKey(string secret, string source)
+    private KeyRingKey(string secret, string source, bool persisted = true)
     {
+        Persisted = persisted;
         Bytes = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), 32, info: "CloudAlmBridge key ring v1"u8.ToArray());
         Id = Convert.ToHexStringLower(HKDF.DeriveKey(HashAlgorithmName.SHA256, Bytes, 8, info: "CloudAlmBridge key ring id"u8.ToArray()));
         Source = source;
@@ -33,6 +36,9 @@ internal sealed class KeyRingKey
     /// <summary>Where the key came from, in the bridge's own words.</summary>
     public string Source { get; }
 
+    /// <summary>Whether the key ring is kept in the database (false: in this process's memory only).</summary>
+    public bool Persisted { get; }
+
     public static KeyRingKey Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<BridgeOptions>>().Value.Security.KeyRing;
@@ -41,11 +47,13 @@ internal sealed class KeyRingKey
             return new KeyRingKey(configured, "Bridge:Security:KeyRing:Key");
         }
 
-        // Outside Development the start stops on the missing key before anything asks for the key ring.
+        // Outside Development the start stops on the missing key when the console can be signed into; otherwise the
+        // console's key ring protects no session, and lives and dies with this process.
         var environment = services.GetRequiredService<IHostEnvironment>();
         if (!environment.IsDevelopment())
         {
-            throw new InvalidOperationException("Bridge:Security:KeyRing:Key is required outside Development.");
+            return new KeyRingKey(Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+                "a random key of this process (no client can sign in to the console; set Bridge:Security:KeyRing:Key before giving an admin a secret)", persisted: false);
         }
 
         var folder = services.GetRequiredService<StorageProvider>() is SqliteProvider { FilePath: { } database } && database != ":memory:"

@@ -12,10 +12,20 @@ namespace CloudAlmBridge.KeyRing;
 /// </summary>
 internal sealed partial class KeyRingRepository(DataProtectionKeyStore store, KeyRingKey key, ILogger<KeyRingRepository> logger) : IXmlRepository
 {
+    // Without a configured key outside Development (no one can sign in to the console): this process's keys only.
+    private readonly List<XElement> _inMemory = [];
     private int _reported;
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
+        if (!key.Persisted)
+        {
+            lock (_inMemory)
+            {
+                return [.. _inMemory.Select(e => new XElement(e))];
+            }
+        }
+
         var usable = new List<XElement>();
         var (clear, other) = (0, 0);
         foreach (var element in store.GetAllElements())
@@ -56,7 +66,19 @@ internal sealed partial class KeyRingRepository(DataProtectionKeyStore store, Ke
         return usable;
     }
 
-    public void StoreElement(XElement element, string friendlyName) => store.StoreElement(element, friendlyName);
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        if (key.Persisted)
+        {
+            store.StoreElement(element, friendlyName);
+            return;
+        }
+
+        lock (_inMemory)
+        {
+            _inMemory.Add(new XElement(element));
+        }
+    }
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning,
         Message = "Key ring: {Clear} key(s) stored unencrypted (by an earlier version, or not by the bridge) and {Other} encrypted with another Bridge:Security:KeyRing:Key are not used; console sessions they protected have ended (sign in again)")]

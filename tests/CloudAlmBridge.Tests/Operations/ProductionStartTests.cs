@@ -67,6 +67,31 @@ public sealed partial class ProductionStartTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutAnAdminSecret_NoKeyIsNeeded_AndTheKeyRingStaysInMemory_NeverInTheDatabase()
+    {
+        var environment = Environment();
+        environment.Remove("Bridge__Security__KeyRing__Key");
+        environment.Remove("Bridge__Security__Clients__ops__Secret");
+        environment["Bridge__Security__Clients__ops__CertificateThumbprints__0"] = new string('B', 64);
+
+        using (var bridge = await BridgeProcess.StartAsync(environment))
+        {
+            using var client = new HttpClient { BaseAddress = bridge.BaseAddress };
+            (await client.GetAsync("/console/login")).EnsureSuccessStatusCode();
+            await Polling.WaitUntilAsync(() => Task.FromResult(bridge.Output.Contains("Console key ring:", StringComparison.Ordinal)), "the key ring's start line");
+
+            Assert.Contains("Console key ring: in this process's memory only", bridge.Output.Replace("\"", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.DoesNotContain("No XML encryptor configured", bridge.Output, StringComparison.Ordinal);
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_directory.File("bridge.db")}");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM data_protection_keys;";
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task TheDemosFirstStart_EncryptsItsKeyRingWithAKeyBesideTheDatabase_AndSaysSo_WithoutDataProtectionsWarning()
     {
         var environment = Environment();
