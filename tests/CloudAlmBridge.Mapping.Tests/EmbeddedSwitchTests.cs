@@ -4,7 +4,7 @@ namespace CloudAlmBridge.Mapping.Tests;
 
 /// <summary>
 /// SAP: "In a switch, it is also possible to use expressions or embedded switches." A case's <c>then</c> and a
-/// <c>default</c> are templates like any other (contract §6): placeholders, switches, types kept when whole.
+/// <c>default</c> are templates like any other (docs/api.md §6): placeholders, switches, types kept when whole.
 /// </summary>
 public sealed class EmbeddedSwitchTests
 {

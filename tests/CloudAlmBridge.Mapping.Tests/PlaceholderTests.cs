@@ -1,6 +1,6 @@
 namespace CloudAlmBridge.Mapping.Tests;
 
-/// <summary>Contract §6: what each placeholder gives, as a whole string and inside text.</summary>
+/// <summary>docs/api.md §6: what each placeholder gives, as a whole string and inside text.</summary>
 public sealed class PlaceholderTests
 {
     public static TheoryData<string, string> Cases => new()
@@ -50,7 +50,7 @@ public sealed class PlaceholderTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Template_GivesWhatContractSection6Says(string template, string expected) =>
+    public void Template_GivesWhatTheApiSection6Says(string template, string expected) =>
         Assert.Equal(MappingHarness.Normalize(expected), MappingHarness.Evaluate(template));
 
     [Fact]

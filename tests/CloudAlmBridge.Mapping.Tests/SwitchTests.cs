@@ -1,6 +1,6 @@
 namespace CloudAlmBridge.Mapping.Tests;
 
-/// <summary>Contract §6: <c>${SWITCH(name,attr)}</c> compares text in order, case-sensitively, with null and "" cases.</summary>
+/// <summary>docs/api.md §6: <c>${SWITCH(name,attr)}</c> compares text in order, case-sensitively, with null and "" cases.</summary>
 public sealed class SwitchTests
 {
     public static TheoryData<string, string> Cases => new()

@@ -33,7 +33,7 @@ internal sealed class AttributeExpression(string[] segments) : Expression
 
     public override void WriteValue(Utf8JsonWriter writer, in MappingContext context)
     {
-        // Contract §6: a missing attribute still gives "", but a JSON null stays null.
+        // docs/api.md §6: a missing attribute still gives "", but a JSON null stays null.
         if (TryResolve(context.Source, out var value))
         {
             value.WriteTo(writer);

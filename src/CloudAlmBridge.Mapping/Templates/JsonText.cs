@@ -7,7 +7,7 @@ using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
 
-/// <summary>How a JSON value reads as text inside a longer string (contract §6).</summary>
+/// <summary>How a JSON value reads as text inside a longer string (docs/api.md §6).</summary>
 internal static class JsonText
 {
     /// <summary>Strings as they are, numbers and booleans as JSON writes them, null as nothing, objects as JSON.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace CloudAlmBridge.Mapping.Templates;
 
-/// <summary>A JSON string that is exactly one placeholder: it takes the value's own JSON type (contract §6).</summary>
+/// <summary>A JSON string that is exactly one placeholder: it takes the value's own JSON type (docs/api.md §6).</summary>
 internal sealed class SingleExpressionNode(Expression expression) : TemplateNode
 {
     public Expression Expression => expression;

@@ -6,7 +6,7 @@ namespace CloudAlmBridge.Mapping.Templates;
 /// <summary>A compiled entry of the document's <c>switches</c>.</summary>
 /// <remarks>
 /// Cases are compared in order and case-sensitively with the attribute's text. A missing or null attribute matches a
-/// <c>null</c> case first, else a <c>""</c> case (contract §6). Comparison happens on the JSON value itself, so a switch
+/// <c>null</c> case first, else a <c>""</c> case (docs/api.md §6). Comparison happens on the JSON value itself, so a switch
 /// allocates nothing.
 /// A definition is made in two steps: every switch is named first and its cases compiled after, because a case's
 /// <c>then</c> or a <c>default</c> may call any switch of the document, also one defined further down (SAP: "In a

@@ -122,7 +122,7 @@ internal sealed class TemplateCompiler(IReadOnlyDictionary<string, SwitchDefinit
     {
         var segments = ParseText(text, path);
 
-        // Nothing to substitute is still text: a path such as "/close" is appended as written (contract §6).
+        // Nothing to substitute is still text: a path such as "/close" is appended as written (docs/api.md §6).
         return segments switch
         {
             null => null,

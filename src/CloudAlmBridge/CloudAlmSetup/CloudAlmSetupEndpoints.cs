@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.CloudAlmSetup;
 
-/// <summary>What to configure on the Cloud ALM side for a subscription (contract §4).</summary>
+/// <summary>What to configure on the Cloud ALM side for a subscription (docs/api.md §4).</summary>
 internal static class CloudAlmSetupEndpoints
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -6,7 +6,7 @@ namespace CloudAlmBridge.Configuration;
 
 /// <summary>
 /// The configuration in force. A change is picked up without a restart; an invalid change is rejected and logged, and
-/// the last good configuration stays (contract §1).
+/// the last good configuration stays (docs/api.md §1).
 /// </summary>
 /// <remarks>
 /// Reload is handled here rather than through IOptionsMonitor: a monitor re-validates on the configuration watcher's

@@ -609,7 +609,7 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
         else if (!string.Equals(subscription.ResourceType, "EVENT-SITUATION", StringComparison.OrdinalIgnoreCase)
             && !string.Equals(subscription.ResourceType, "EVENT-SITUATIONS", StringComparison.OrdinalIgnoreCase))
         {
-            // Only event situations' messages are accepted (contract §2): any other resource type would refuse every event.
+            // Only event situations' messages are accepted (docs/api.md §2): any other resource type would refuse every event.
             errors.Add($"{key}:ResourceType: '{subscription.ResourceType}' is not bridged; this version takes 'EVENT-SITUATION' (or 'EVENT-SITUATIONS')");
         }
 

@@ -1,6 +1,6 @@
 namespace CloudAlmBridge.Configuration;
 
-/// <summary>The <c>Bridge</c> configuration section (contract §1). Names are the dictionary keys.</summary>
+/// <summary>The <c>Bridge</c> configuration section (docs/api.md §1). Names are the dictionary keys.</summary>
 public sealed class BridgeOptions
 {
     public const string SectionName = "Bridge";

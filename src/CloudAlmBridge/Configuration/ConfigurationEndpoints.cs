@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.Configuration;
 
-/// <summary>The configuration in force, read-only (contract §4). Secrets are never returned: they show as <c>***</c>.</summary>
+/// <summary>The configuration in force, read-only (docs/api.md §4). Secrets are never returned: they show as <c>***</c>.</summary>
 internal static class ConfigurationEndpoints
 {
     public const string Masked = "***";

@@ -6,7 +6,7 @@ internal sealed record ResolvedSubscription(string Name, SubscriptionOptions Opt
 {
     /// <summary>
     /// <c>EVENT-SITUATION</c> also matches <c>EVENT-SITUATIONS</c>: Cloud ALM's messages use the plural, its UI the
-    /// singular (contract §1).
+    /// singular (docs/api.md §1).
     /// </summary>
     public bool Handles(string resourceType) =>
         string.Equals(resourceType, Options.ResourceType, StringComparison.OrdinalIgnoreCase)

@@ -3,7 +3,7 @@ using CloudAlmBridge.Mapping;
 
 namespace CloudAlmBridge.Ingestion;
 
-/// <summary>Parses and validates a change message, listing every problem (contract §2: 400 lists them all).</summary>
+/// <summary>Parses and validates a change message, listing every problem (docs/api.md §2: 400 lists them all).</summary>
 internal static class ChangeMessageReader
 {
     /// <summary>The longest situation id taken: room for any id scheme, short enough for ServiceNow's correlation_id.</summary>

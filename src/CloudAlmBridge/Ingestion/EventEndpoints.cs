@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.Ingestion;
 
-/// <summary>The Cloud ALM-facing API (contract §2): a Cloud ALM webhook's path is <c>/api/v1/events/{subscription}</c>.</summary>
+/// <summary>The Cloud ALM-facing API (docs/api.md §2): a Cloud ALM webhook's path is <c>/api/v1/events/{subscription}</c>.</summary>
 internal static class EventEndpoints
 {
     private const string SubscriptionParameter =

@@ -39,7 +39,7 @@ internal static class BuiltInMappings
     public static IReadOnlyDictionary<string, MappingEntry> All => Entries.Value;
 
     /// <summary>
-    /// The built-in mapping a subscription without <c>Mapping</c> uses, by its webhook's type (contract §5); none for
+    /// The built-in mapping a subscription without <c>Mapping</c> uses, by its webhook's type (docs/api.md §5); none for
     /// a ServiceNow record type other than an incident or a case, which would otherwise quietly get incidents.
     /// </summary>
     public static string? DefaultFor(WebhookOptions webhook) => webhook.DestinationType.ToUpperInvariant() switch

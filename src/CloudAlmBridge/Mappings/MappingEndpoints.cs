@@ -11,7 +11,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace CloudAlmBridge.Mappings;
 
-/// <summary>The mapping management API (contract §4): list, read, put, delete, and the dry-run preview.</summary>
+/// <summary>The mapping management API (docs/api.md §4): list, read, put, delete, and the dry-run preview.</summary>
 internal static partial class MappingEndpoints
 {
     private const string NameParameter = "The mapping's name: a built-in (servicenow-incident, servicenow-case, jira-issue), a key under Bridge:Mappings, or one put over this API; compared ignoring case.";

@@ -149,7 +149,7 @@ internal sealed class StoredMappings(IMappingStore store, ILogger<StoredMappings
     private sealed record Snapshot(long Revision, ImmutableDictionary<string, MappingEntry> Entries);
 }
 
-/// <summary>Keeps every instance's stored mappings within a second or two of the database's (contract: a PUT is in force everywhere within 2 s).</summary>
+/// <summary>Keeps every instance's stored mappings within a second or two of the database's (docs/api.md §4: a PUT is in force everywhere within 2 s).</summary>
 internal sealed class StoredMappingsRefresher(StoredMappings mappings, IHostApplicationLifetime lifetime, ILogger<StoredMappingsRefresher> logger)
     : BackgroundService
 {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.Outbox;
 
-/// <summary>Tickets and deliveries for operators (contract §4): what was sent, what failed and why, and replay.</summary>
+/// <summary>Tickets and deliveries for operators (docs/api.md §4): what was sent, what failed and why, and replay.</summary>
 internal static class DeliveryEndpoints
 {
     private const int PageSize = 50;

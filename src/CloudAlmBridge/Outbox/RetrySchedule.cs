@@ -2,7 +2,7 @@ using CloudAlmBridge.Configuration;
 
 namespace CloudAlmBridge.Outbox;
 
-/// <summary>When the next attempt of a delivery is due, and whether there is one (contract §3).</summary>
+/// <summary>When the next attempt of a delivery is due, and whether there is one (docs/api.md §3).</summary>
 internal static class RetrySchedule
 {
     /// <summary>

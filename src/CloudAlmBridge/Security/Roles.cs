@@ -1,6 +1,6 @@
 namespace CloudAlmBridge.Security;
 
-/// <summary>The two roles of contract §2 and §4; each is also the name of the authorization policy that requires it.</summary>
+/// <summary>The two roles of docs/api.md §2 and §4; each is also the name of the authorization policy that requires it.</summary>
 internal static class Roles
 {
     public const string Events = "events";

@@ -1,7 +1,7 @@
 namespace CloudAlmBridge.Tickets;
 
 /// <summary>
-/// The <c>deliveryState</c> of the answer to Cloud ALM (contract §2) and of a stored delivery. Stored as its number:
+/// The <c>deliveryState</c> of the answer to Cloud ALM (docs/api.md §2) and of a stored delivery. Stored as its number:
 /// the values are part of the schema and never change.
 /// </summary>
 public enum DeliveryState

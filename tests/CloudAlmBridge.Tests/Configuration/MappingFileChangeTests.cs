@@ -7,7 +7,7 @@ using CloudAlmBridge.Tests.Infrastructure;
 namespace CloudAlmBridge.Tests.Configuration;
 
 /// <summary>
-/// Contract §1 for mapping files (<c>Bridge:Mappings:&lt;name&gt;:File</c>): a changed file is in force within seconds
+/// docs/api.md §1 for mapping files (<c>Bridge:Mappings:&lt;name&gt;:File</c>): a changed file is in force within seconds
 /// without a restart, whether edited in place or replaced by a rename; a broken one is refused with its errors in the
 /// log, readiness Degraded, and the last good version stays.
 /// </summary>

@@ -5,7 +5,7 @@ using CloudAlmBridge.Tests.Infrastructure;
 
 namespace CloudAlmBridge.Tests.Configuration;
 
-/// <summary>Contract §1: a change is picked up without restart; an invalid one is rejected and the last good stays.</summary>
+/// <summary>docs/api.md §1: a change is picked up without restart; an invalid one is rejected and the last good stays.</summary>
 public sealed class ReloadTests : IDisposable
 {
     private readonly TempDirectory _directory = new();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace CloudAlmBridge.Tests.Configuration;
 
-/// <summary>Contract §1: an invalid configuration stops the start, with every error listed.</summary>
+/// <summary>docs/api.md §1: an invalid configuration stops the start, with every error listed.</summary>
 public sealed class StartupValidationTests
 {
     [Fact]

@@ -6,7 +6,7 @@ using CloudAlmBridge.Tests.Infrastructure;
 
 namespace CloudAlmBridge.Tests.Ingestion;
 
-/// <summary>Contract §2: bad input gets a problem+json and changes nothing.</summary>
+/// <summary>docs/api.md §2: bad input gets a problem+json and changes nothing.</summary>
 public sealed class InboundValidationTests : IClassFixture<ServiceNowBridgeFixture>
 {
     private readonly ServiceNowBridgeFixture _bridge;

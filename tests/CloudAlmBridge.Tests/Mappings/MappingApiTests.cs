@@ -8,7 +8,7 @@ using CloudAlmBridge.Tests.Infrastructure;
 
 namespace CloudAlmBridge.Tests.Mappings;
 
-/// <summary>Contract §4: the mapping management API, every status code, and mappings surviving a restart.</summary>
+/// <summary>docs/api.md §4: the mapping management API, every status code, and mappings surviving a restart.</summary>
 public sealed class MappingApiTests(ServiceNowBridgeFixture bridge) : IClassFixture<ServiceNowBridgeFixture>
 {
     private const string SimpleMapping = """

@@ -5,7 +5,7 @@ using CloudAlmBridge.Tests.Infrastructure;
 
 namespace CloudAlmBridge.Tests.Operations;
 
-/// <summary>Contract §5: health, metrics, the OpenAPI document and Swagger UI.</summary>
+/// <summary>docs/api.md §5: health, metrics, the OpenAPI document and Swagger UI.</summary>
 public sealed class OperationsTests(ServiceNowBridgeFixture bridge) : IClassFixture<ServiceNowBridgeFixture>
 {
     [Fact]

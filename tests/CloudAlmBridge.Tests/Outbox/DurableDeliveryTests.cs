@@ -9,7 +9,7 @@ using WireMock.ResponseBuilders;
 namespace CloudAlmBridge.Tests.Outbox;
 
 /// <summary>
-/// Contract §2 and §3 against a ServiceNow that fails on purpose: nothing lost, nothing duplicated, in order.
+/// docs/api.md §2 and §3 against a ServiceNow that fails on purpose: nothing lost, nothing duplicated, in order.
 /// Retries run on short configured delays (0.2 s doubling, at most 1 s).
 /// </summary>
 public abstract class DurableDeliveryTests

@@ -3,7 +3,7 @@ using CloudAlmBridge.Outbox;
 
 namespace CloudAlmBridge.Tests.Outbox;
 
-/// <summary>Contract §3: exponential backoff with jitter, Retry-After honoured, MaxAttempts and MaxRetryAge.</summary>
+/// <summary>docs/api.md §3: exponential backoff with jitter, Retry-After honoured, MaxAttempts and MaxRetryAge.</summary>
 public sealed class RetryScheduleTests
 {
     private static readonly DeliveryOptions Options = new()

@@ -5,7 +5,7 @@ using CloudAlmBridge.Tests.Infrastructure;
 
 namespace CloudAlmBridge.Tests.Tickets;
 
-/// <summary>Contract §3: a CLOSED without ticket creates and closes when Bridge:Lifecycle:CloseWithoutTicket says so.</summary>
+/// <summary>docs/api.md §3: a CLOSED without ticket creates and closes when Bridge:Lifecycle:CloseWithoutTicket says so.</summary>
 public sealed class CloseWithoutTicketTests : IDisposable
 {
     private readonly IsolatedServiceNow _isolated = new();

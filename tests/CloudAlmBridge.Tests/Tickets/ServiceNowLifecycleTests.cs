@@ -6,7 +6,7 @@ using CloudAlmBridge.Tests.Infrastructure;
 
 namespace CloudAlmBridge.Tests.Tickets;
 
-/// <summary>Contract §3 against a WireMock ServiceNow: one incident per situation, through its whole life.</summary>
+/// <summary>docs/api.md §3 against a WireMock ServiceNow: one incident per situation, through its whole life.</summary>
 public abstract class ServiceNowLifecycleTests
 {
     private const string Subscription = TestSettings.Subscription;
