@@ -12,6 +12,17 @@ internal static class OpenApiExtensions
 
     private const string DocumentName = "v1";
 
+    /// <summary>Every tag the routes use, with what it holds.</summary>
+    private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
+    {
+        ["Events"] = "What Cloud ALM calls (role events): change messages of event situations, and PING.",
+        ["Security"] = "The bridge's own OAuth 2.0 token endpoint (client credentials), as Cloud ALM's OAuth2ClientCredentials destination uses it.",
+        ["Configuration"] = "The configuration in force, test connection, readiness with details and the Cloud ALM mapping of a subscription (role admin).",
+        ["Mappings"] = "Mappings by name, stored over this API, and dry runs that send nothing (role admin).",
+        ["Tickets and deliveries"] = "Situation-to-ticket links, deliveries with their attempts, dead letters and their replay, held situations (role admin).",
+        ["ServiceNow sandbox (Development only)"] = "An in-process emulation of ServiceNow's Table API for the demo; not served outside Development.",
+    };
+
     /// <summary>
     /// The OpenAPI document (Microsoft.AspNetCore.OpenApi): Basic and token login where a route needs it, named
     /// examples of every event type and of the answers, every problem a route answers, and the delivery states as enums.
@@ -26,7 +37,7 @@ internal static class OpenApiExtensions
                 (Nullable.GetUnderlyingType(type.Type) ?? type.Type) is var clr && (clr == typeof(JsonElement) || clr.IsAssignableTo(typeof(JsonNode)))
                     ? null
                     : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
-            options.AddDocumentTransformer((document, _, _) =>
+            options.AddDocumentTransformer((document, context, _) =>
             {
                 document.Info.Title = "CloudAlmBridge";
                 document.Info.Description =
@@ -58,6 +69,23 @@ internal static class OpenApiExtensions
                 // No requirement for the whole document: each operation says its own (OperationAccess), so the routes
                 // open to anyone show no lock.
                 document.Security = null;
+
+                // Whoever reads the document: the license, a sentence per tag, and the server, a base that paths are
+                // appended to (no trailing slash): the public address (Bridge:PublicBaseUrl) when there is one, else
+                // the address the document was read at.
+                document.Info.License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-CloudAlmBridge-Proprietary" };
+                document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+                var publicBaseUrl = context.ApplicationServices.GetRequiredService<Configuration.ActiveConfiguration>().Current.Options.PublicBaseUrl;
+                if (publicBaseUrl is { Length: > 0 })
+                {
+                    document.Servers = [new OpenApiServer { Url = publicBaseUrl.TrimEnd('/') }];
+                }
+
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/');
+                }
+
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer<OperationAccess>();
@@ -65,6 +93,7 @@ internal static class OpenApiExtensions
             options.AddOperationTransformer<ProblemAnswers>();
             options.AddOperationTransformer<StateSchemas>();
             options.AddSchemaTransformer<StateSchemas>();
+            options.AddSchemaTransformer<ProblemSchema>();
         });
         return builder;
     }

@@ -28,7 +28,8 @@ internal sealed class OperationAccess : IOpenApiOperationTransformer
     {
         if (RequiredRoles(context.Description.ActionDescriptor.EndpointMetadata) is not { } roles)
         {
-            operation.Security = null;
+            // An explicit empty requirement: this route needs no login (not "the document's default").
+            operation.Security = [];
             return Task.CompletedTask;
         }
 
