@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CloudAlmBridge.Storage.Sqlite;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Storage.Benchmarks;
 

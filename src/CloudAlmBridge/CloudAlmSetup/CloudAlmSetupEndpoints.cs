@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
-using CloudAlmBridge.Security;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.CloudAlmSetup;

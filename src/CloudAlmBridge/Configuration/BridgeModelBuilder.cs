@@ -4,6 +4,7 @@ using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Security.Certificates;
 using CloudAlmBridge.Storage;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Configuration;
 
@@ -214,12 +215,12 @@ internal sealed class BridgeModelBuilder(string contentRoot, Func<string, bool> 
 
             if (client.Roles.Count == 0)
             {
-                errors.Add($"{key}:Roles: give at least one of '{Security.Roles.Events}', '{Security.Roles.Admin}'");
+                errors.Add($"{key}:Roles: give at least one of '{Roles.Events}', '{Roles.Admin}'");
             }
 
-            foreach (var role in client.Roles.Where(r => !Security.Roles.All.Contains(r)))
+            foreach (var role in client.Roles.Where(r => !Roles.All.Contains(r)))
             {
-                errors.Add($"{key}:Roles: unknown role '{role}'; the roles are '{Security.Roles.Events}' and '{Security.Roles.Admin}'");
+                errors.Add($"{key}:Roles: unknown role '{role}'; the roles are '{Roles.Events}' and '{Roles.Admin}'");
             }
 
             for (var i = 0; i < client.CertificateThumbprints.Count; i++)

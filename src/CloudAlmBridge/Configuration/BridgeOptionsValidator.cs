@@ -1,4 +1,5 @@
 using CloudAlmBridge.Mappings;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.Extensions.Options;
 
 namespace CloudAlmBridge.Configuration;
@@ -21,7 +22,7 @@ internal sealed class BridgeOptionsValidator(IHostEnvironment environment, IConf
     {
         // Without it the key ring could not be kept in the database encrypted, and a session would not survive a restart
         // or reach another instance. Needed as soon as someone can sign in to the console: an admin with a secret.
-        var console = options.Security.Clients.Values.Any(client => client.Roles.Contains(Security.Roles.Admin, StringComparer.Ordinal)
+        var console = options.Security.Clients.Values.Any(client => client.Roles.Contains(Roles.Admin, StringComparer.Ordinal)
             && (!string.IsNullOrEmpty(client.Secret) || !string.IsNullOrEmpty(client.SecretHash)));
         if (console && string.IsNullOrEmpty(options.Security.KeyRing.Key))
         {

@@ -1,4 +1,4 @@
-using CloudAlmBridge.Security;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.Configuration;

@@ -1,6 +1,6 @@
 using CloudAlmBridge.Configuration;
-using CloudAlmBridge.Security;
 using CloudAlmBridge.Storage;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;

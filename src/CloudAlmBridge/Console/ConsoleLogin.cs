@@ -1,6 +1,7 @@
 using CloudAlmBridge.Console.Pages;
 using CloudAlmBridge.Security;
 using CloudAlmBridge.Storage;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Authentication;
 
 namespace CloudAlmBridge.Console;

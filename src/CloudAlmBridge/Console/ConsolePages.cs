@@ -6,6 +6,7 @@ using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.TicketSystems;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Console;
 

@@ -213,14 +213,14 @@ internal static class ConsolePlayground
             return $"the mapping document has more than {limit} bytes (Bridge:Inbound:MaxBodyBytes)";
         }
 
-        using var document = CloudAlmBridge.Ingestion.JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(json), string.Empty, out var problem);
+        using var document = CloudAlmBridge.Vocabulary.JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(json), string.Empty, out var problem);
         return problem;
     }
 
     private static JsonDocument? ParseJson(string text, string what, List<string> problems)
     {
         // Checked like a body the bridge receives: UTF-8, depth, strings that decode (a lone surrogate would throw later).
-        var document = CloudAlmBridge.Ingestion.JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(text), string.Empty, out var problem);
+        var document = CloudAlmBridge.Vocabulary.JsonInput.Parse(System.Text.Encoding.UTF8.GetBytes(text), string.Empty, out var problem);
         if (document is null)
         {
             problems.Add($"{what}: {problem}");

@@ -1,5 +1,5 @@
 using CloudAlmBridge.Storage;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CloudAlmBridge.Console;

@@ -1,3 +1,6 @@
+
+
+
 namespace CloudAlmBridge.Ingestion;
 
 /// <summary>

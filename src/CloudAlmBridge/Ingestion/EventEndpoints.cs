@@ -2,12 +2,12 @@ using System.ComponentModel;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
+using CloudAlmBridge.Input;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Outbox;
-using CloudAlmBridge.Security;
-using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.Ingestion;

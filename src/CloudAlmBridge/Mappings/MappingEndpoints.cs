@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
-using CloudAlmBridge.Ingestion;
+using CloudAlmBridge.Input;
 using CloudAlmBridge.Mapping;
-using CloudAlmBridge.Security;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 

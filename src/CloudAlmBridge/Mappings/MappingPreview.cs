@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudAlmBridge.Configuration;
-using CloudAlmBridge.Ingestion;
 using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Mappings;
 

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Mapping;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Observability;
 

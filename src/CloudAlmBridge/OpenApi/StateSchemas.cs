@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using CloudAlmBridge.Ingestion;
 using CloudAlmBridge.Outbox;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

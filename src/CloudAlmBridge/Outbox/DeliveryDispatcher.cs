@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Health;
-using CloudAlmBridge.Ingestion;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Outbox;
 

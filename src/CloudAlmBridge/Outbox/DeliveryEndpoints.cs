@@ -1,9 +1,8 @@
 using System.ComponentModel;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
-using CloudAlmBridge.Security;
 using CloudAlmBridge.Storage;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.Outbox;

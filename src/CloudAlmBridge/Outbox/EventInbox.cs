@@ -2,10 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
-using CloudAlmBridge.Ingestion;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Storage;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Outbox;
 

@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.Text.Json;
 using CloudAlmBridge.Errors;
-using CloudAlmBridge.Ingestion;
-using CloudAlmBridge.Security;
+using CloudAlmBridge.Input;
 using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.Outbox;

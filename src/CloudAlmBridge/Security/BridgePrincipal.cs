@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Security;
 

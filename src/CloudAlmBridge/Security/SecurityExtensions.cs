@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Security.Certificates;
 using CloudAlmBridge.Security.Tokens;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

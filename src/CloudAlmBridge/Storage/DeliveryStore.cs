@@ -1,5 +1,5 @@
 using System.Data.Common;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Storage;
 

@@ -1,4 +1,4 @@
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Storage;
 

@@ -1,3 +1,5 @@
+using CloudAlmBridge.Vocabulary;
+
 namespace CloudAlmBridge.Storage;
 
 /// <summary>

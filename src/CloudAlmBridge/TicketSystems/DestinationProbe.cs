@@ -3,7 +3,7 @@ using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Mapping;
-using CloudAlmBridge.Security;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudAlmBridge.TicketSystems;

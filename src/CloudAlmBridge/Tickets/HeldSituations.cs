@@ -5,6 +5,7 @@ using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.TicketSystems;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Tickets;
 

@@ -1,6 +1,6 @@
 using CloudAlmBridge.Mapping;
-using CloudAlmBridge.Storage;
 using CloudAlmBridge.TicketSystems;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Tickets;
 

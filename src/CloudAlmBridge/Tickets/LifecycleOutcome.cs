@@ -1,10 +1,10 @@
-using CloudAlmBridge.Storage;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Tickets;
 
 /// <summary>What handling one change message did to its situation's ticket.</summary>
 /// <param name="Link">The situation after the event; null when nothing is known of it (a PING without ticket).</param>
-/// <param name="DeliveryState">Delivered, Skipped, or Failed (one attempt); see <see cref="Tickets.DeliveryState"/>.</param>
+/// <param name="DeliveryState">Delivered, Skipped, or Failed (one attempt); see <see cref="Vocabulary.DeliveryState"/>.</param>
 /// <param name="Action">What was done to the ticket.</param>
 /// <param name="TicketCreated">True when this event opened the ticket.</param>
 /// <param name="Error">The failure with the ticket system's own message, when <paramref name="DeliveryState"/> is Failed.</param>

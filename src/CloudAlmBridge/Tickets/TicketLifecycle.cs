@@ -6,6 +6,7 @@ using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.TicketSystems;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Tickets;
 

@@ -1,4 +1,5 @@
 using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Tickets;
 

@@ -1,7 +1,6 @@
 using CloudAlmBridge.Console;
-using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tests.Storage;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CloudAlmBridge.Tests.Console;

@@ -1,5 +1,5 @@
 using System.Text;
-using CloudAlmBridge.Ingestion;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Tests.Ingestion;
 

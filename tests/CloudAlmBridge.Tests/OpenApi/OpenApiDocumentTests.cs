@@ -160,7 +160,7 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
         var schemas = Root.GetProperty("components").GetProperty("schemas");
 
         // Every delivery state, and Held: the state of an event whose situation waits for an operator.
-        Assert.Equal(System.Enum.GetNames<CloudAlmBridge.Tickets.DeliveryState>().Append("Held").Order(),
+        Assert.Equal(System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>().Append("Held").Order(),
             Enum(schemas.GetProperty("EventAnswer").GetProperty("properties").GetProperty("deliveryState")).Order());
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(schemas.GetProperty("DeliveryView").GetProperty("properties").GetProperty("state")));
         Assert.Equal(new[] { "Delivered", "Skipped", "Failed" }, Enum(schemas.GetProperty("AttemptView").GetProperty("properties").GetProperty("outcome")));
@@ -170,7 +170,7 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
         // Every state of the enum is named somewhere: the answers' four, dead letters in the deliveries, Failed in attempts.
         var named = new[] { "EventAnswer", "DeliveryView", "AttemptView" }.SelectMany(s => schemas.GetProperty(s).GetProperty("properties").EnumerateObject())
             .Where(p => p.Value.TryGetProperty("enum", out _)).SelectMany(p => Enum(p.Value)).ToHashSet();
-        Assert.Equal(System.Enum.GetNames<CloudAlmBridge.Tickets.DeliveryState>().Append("Held").Order(), named.Order());
+        Assert.Equal(System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>().Append("Held").Order(), named.Order());
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using CloudAlmBridge.Storage.Sqlite;
-using CloudAlmBridge.Tickets;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.Data.Sqlite;
 
 namespace CloudAlmBridge.Tests.Storage;

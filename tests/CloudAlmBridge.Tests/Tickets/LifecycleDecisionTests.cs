@@ -1,6 +1,6 @@
-using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.TicketSystems;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Tests.Tickets;
 

@@ -1,4 +1,5 @@
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;

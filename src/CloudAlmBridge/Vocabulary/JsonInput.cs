@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace CloudAlmBridge.Ingestion;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>
 /// A JSON body a caller sent, checked before anything reads it: valid UTF-8, nested at most <see cref="MaxDepth"/>

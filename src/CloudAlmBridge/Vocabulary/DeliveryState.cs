@@ -1,4 +1,4 @@
-namespace CloudAlmBridge.Tickets;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>
 /// The <c>deliveryState</c> of the answer to Cloud ALM (docs/api.md §2) and of a stored delivery. Stored as its number:

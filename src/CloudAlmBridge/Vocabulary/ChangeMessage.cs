@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CloudAlmBridge.Ingestion;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>
 /// What Cloud ALM sends: the Resource Changes API's change message. Its <c>resource</c> is the event situation with

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace CloudAlmBridge.Ingestion;
+namespace CloudAlmBridge.Input;
 
 /// <summary>Reads a request body up to a limit without trusting Content-Length alone (chunked bodies have none).</summary>
 internal static class RequestBody

@@ -1,6 +1,4 @@
-using CloudAlmBridge.Tickets;
-
-namespace CloudAlmBridge.Storage;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>One try of a delivery: when, what the ticket system answered, and when the next try is due.</summary>
 internal sealed record DeliveryAttempt(DateTimeOffset AttemptedAt, DeliveryState Outcome, int? StatusCode, string? Error, DateTimeOffset? NextAttemptAt);

@@ -1,4 +1,4 @@
-namespace CloudAlmBridge.Security;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>The two roles of docs/api.md §2 and §4; each is also the name of the authorization policy that requires it.</summary>
 internal static class Roles

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CloudAlmBridge.Mapping;
 
-namespace CloudAlmBridge.Ingestion;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>Parses and validates a change message, listing every problem (docs/api.md §2: 400 lists them all).</summary>
 internal static class ChangeMessageReader

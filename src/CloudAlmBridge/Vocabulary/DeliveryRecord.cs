@@ -1,6 +1,4 @@
-using CloudAlmBridge.Tickets;
-
-namespace CloudAlmBridge.Storage;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>One accepted change message and its delivery to the ticket system.</summary>
 internal sealed record DeliveryRecord
@@ -37,7 +35,7 @@ internal sealed record DeliveryRecord
 
     public DateTimeOffset? CompletedAt { get; init; }
 
-    /// <summary>The instance that holds the claim, or made the last attempt (see <see cref="BridgeInstance"/>).</summary>
+    /// <summary>The instance that holds the claim, or made the last attempt (the storage's instance name).</summary>
     public string? Owner { get; init; }
 
     /// <summary>Set while claimed: the lease every write of the claim is fenced on.</summary>

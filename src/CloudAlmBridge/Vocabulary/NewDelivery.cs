@@ -1,4 +1,4 @@
-namespace CloudAlmBridge.Storage;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>
 /// A change message to accept. <see cref="DedupeKey"/> is the situation's update time, or the body hash;

@@ -1,4 +1,4 @@
-namespace CloudAlmBridge.Storage;
+namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>
 /// What the bridge knows of one event situation of one subscription: its ticket, and whether a create's outcome is
