@@ -15,39 +15,22 @@ internal static class ConsoleActions
     /// <summary>A bulk replay takes at most this many dead letters at once: the confirmation says so when there are more.</summary>
     public const int MaxBulkReplay = 500;
 
-    public static async Task<IResult> ReplayOneAsync(HttpContext context, long id, IDeliveryStore deliveries, ITicketStore tickets, DeliveryDispatcher dispatcher,
-        TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> ReplayOneAsync(HttpContext context, long id, DeadLetterReplay replay, ILogger<ConsoleAudit> logger,
+        CancellationToken cancellationToken)
     {
-        if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
+        var result = await replay.ReplayOneAsync(id, User(context), cancellationToken);
+        if (result.Outcome != ReplayOutcome.Replayed)
         {
-            return ConsoleForms.Render<ErrorPage>(new
+            var (title, section, status) = result.Outcome switch
             {
-                Shell = ConsoleForms.Shell(context, "Unknown delivery", "deliveries"),
-                Message = $"No delivery {id} exists.",
-            }, StatusCodes.Status404NotFound);
+                ReplayOutcome.Unknown => ("Unknown delivery", "deliveries", StatusCodes.Status404NotFound),
+                ReplayOutcome.SituationHeld => ("Situation held", "held", StatusCodes.Status409Conflict),
+                _ => ("Not dead-lettered", "deliveries", StatusCodes.Status409Conflict),
+            };
+            return ConsoleForms.Render<ErrorPage>(new { Shell = ConsoleForms.Shell(context, title, section), Message = result.Detail }, status);
         }
 
-        if (delivery.State == DeliveryState.DeadLettered && await tickets.FindLinkAsync(delivery.Subscription, delivery.SituationId, cancellationToken) is { IsHeld: true })
-        {
-            return ConsoleForms.Render<ErrorPage>(new
-            {
-                Shell = ConsoleForms.Shell(context, "Situation held", "held"),
-                Message = $"Situation {delivery.SituationId} is held: nothing can tell whether its create made a ticket. Settle it on the Held situations page instead.",
-            }, StatusCodes.Status409Conflict);
-        }
-
-        if (!await deliveries.ReplayAsync(id, timeProvider.GetUtcNow(), cancellationToken))
-        {
-            return ConsoleForms.Render<ErrorPage>(new
-            {
-                Shell = ConsoleForms.Shell(context, "Not dead-lettered", "deliveries"),
-                Message = $"Delivery {id} is {delivery.State}; only dead-lettered deliveries can be replayed.",
-            }, StatusCodes.Status409Conflict);
-        }
-
-        OutboxLog.Replayed(logger, id, User(context));
         ConsoleLog.Replayed(logger, User(context), 1, "one", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        dispatcher.Wake();
         return Results.Redirect($"{ConsoleExtensions.Path}/deliveries/{id}?replayed=1");
     }
 
@@ -55,8 +38,8 @@ internal static class ConsoleActions
     /// Replays the selected dead letters (<c>scope=selected</c>, <c>ids</c>) or those of a filter (<c>scope=filter</c>).
     /// The first POST answers a confirmation that states the count; only the confirmed POST replays.
     /// </summary>
-    public static async Task<IResult> ReplayManyAsync(HttpContext context, IDeliveryStore deliveries, DeliveryDispatcher dispatcher,
-        TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> ReplayManyAsync(HttpContext context, IDeliveryStore deliveries, DeadLetterReplay replay,
+        ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         var form = await context.Request.ReadFormAsync(cancellationToken);
         var scope = form["scope"].ToString() == "filter" ? "filter" : "selected";
@@ -96,19 +79,8 @@ internal static class ConsoleActions
             });
         }
 
-        var replayed = new List<long>();
-        foreach (var id in ids)
-        {
-            // A dead letter replayed by someone else in the meantime is simply not counted.
-            if (await deliveries.ReplayAsync(id, timeProvider.GetUtcNow(), cancellationToken))
-            {
-                replayed.Add(id);
-                OutboxLog.Replayed(logger, id, User(context));
-            }
-        }
-
+        var replayed = await replay.ReplayManyAsync(ids, User(context), cancellationToken);
         ConsoleLog.Replayed(logger, User(context), replayed.Count, scope, string.Join(", ", replayed));
-        dispatcher.Wake();
         var query = filter.Query();
         return Results.Redirect($"{ConsoleExtensions.Path}/deliveries{query}{(query.Length == 0 ? "?" : "&")}replayed={replayed.Count}");
     }

@@ -123,32 +123,17 @@ internal static class DeliveryEndpoints
         { Message = message.RootElement.Clone() });
     }
 
-    private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync([Description(DeliveryIdParameter)] long id, IDeliveryStore deliveries,
-        ITicketStore tickets, DeliveryDispatcher dispatcher, ActiveConfiguration configuration, TimeProvider timeProvider, HttpContext context,
-        ILogger<DeliveryDispatcher> logger, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync([Description(DeliveryIdParameter)] long id, DeadLetterReplay replay,
+        ActiveConfiguration configuration, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
+        var result = await replay.ReplayOneAsync(id, context.User.Identity?.Name ?? "(unknown)", cancellationToken);
+        return result.Outcome switch
         {
-            return UnknownDelivery(id);
-        }
-
-        if (delivery.State == DeliveryState.DeadLettered
-            && await tickets.FindLinkAsync(delivery.Subscription, delivery.SituationId, cancellationToken) is { IsHeld: true })
-        {
-            // Replayed, it would wait behind the hold anyway: settling the situation is what runs it.
-            return SituationHeld(delivery);
-        }
-
-        if (!await deliveries.ReplayAsync(id, timeProvider.GetUtcNow(), cancellationToken))
-        {
-            return Problems.Create(StatusCodes.Status409Conflict, "Not dead-lettered",
-                $"Delivery {id} is {delivery.State}; only dead-lettered deliveries can be replayed.");
-        }
-
-        OutboxLog.Replayed(logger, id, context.User.Identity?.Name ?? "(unknown)");
-        dispatcher.Wake();
-        var queued = (await deliveries.FindAsync(id, cancellationToken))!;
-        return TypedResults.Accepted(PublicLinks.To(configuration.Current, $"/api/v1/deliveries/{id}"), ToView(queued));
+            ReplayOutcome.Replayed => TypedResults.Accepted(PublicLinks.To(configuration.Current, $"/api/v1/deliveries/{id}"), ToView(result.Delivery!)),
+            ReplayOutcome.Unknown => Problems.Create(StatusCodes.Status404NotFound, "Unknown delivery", result.Detail),
+            ReplayOutcome.SituationHeld => Problems.Create(StatusCodes.Status409Conflict, "Situation held", result.Detail),
+            _ => Problems.Create(StatusCodes.Status409Conflict, "Not dead-lettered", result.Detail),
+        };
     }
 
     internal static DeliveryView ToView(DeliveryRecord d, IReadOnlyList<AttemptView>? attempts = null) => new(
@@ -158,13 +143,6 @@ internal static class DeliveryEndpoints
     internal static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
         l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.IsClosedWithoutTicket, l.CreatedAt,
         l.UpdatedAt, events, l.IsHeld, l.HeldAt, l.HoldNote, l.Doubt is DoubtKind.MayExist or DoubtKind.ExistsWithoutId ? l.Doubt.ToString() : null);
-
-    /// <summary>The answer to a replay of a held situation's dead letter, for the REST API and the console alike.</summary>
-    internal static ProblemHttpResult SituationHeld(DeliveryRecord delivery) =>
-        Problems.Create(StatusCodes.Status409Conflict, "Situation held",
-            $"Situation '{delivery.SituationId}' on subscription '{delivery.Subscription}' is held: nothing can tell whether its create made a ticket. "
-            + $"Settle it instead (POST /api/v1/held-situations/{delivery.Subscription}/{delivery.SituationId}/settle, or the console's Held situations): "
-            + "name its ticket, say that no ticket was made, or discard its events.");
 
     private static ProblemHttpResult UnknownDelivery(long id) =>
         Problems.Create(StatusCodes.Status404NotFound, "Unknown delivery", $"No delivery {id} exists.");

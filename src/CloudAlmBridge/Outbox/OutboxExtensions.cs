@@ -8,6 +8,7 @@ internal static class OutboxExtensions
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
         builder.Services.AddSingleton<EventInbox>();
+        builder.Services.AddSingleton<DeadLetterReplay>();
         return builder;
     }
 }
