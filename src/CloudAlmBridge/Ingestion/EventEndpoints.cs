@@ -30,9 +30,8 @@ internal static class EventEndpoints
             .AnswersProblem(StatusCodes.Status409Conflict, "subscriptionDisabled", "The subscription is disabled; nothing was stored or sent.",
                 "Subscription disabled", "Subscription 'demo' is disabled (Bridge:Subscriptions:demo:Enabled); nothing was stored or sent.");
 
-        group.MapPost("/{subscription}", ([Description(SubscriptionParameter)] string subscription, HttpRequest request, ActiveConfiguration configuration,
-                EventInbox inbox, TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken) =>
-                HandleAsync(subscription, null, request, configuration, inbox, lifecycle, pings, metrics, cancellationToken))
+        group.MapPost("/{subscription}", ([Description(SubscriptionParameter)] string subscription, [AsParameters] EventCall call, CancellationToken cancellationToken) =>
+                HandleAsync(subscription, null, call, cancellationToken))
             .AcceptsJsonBody<ChangeMessage>()
             .AnswersChangeMessageProblems()
             .WithName("PostEvent")
@@ -46,9 +45,8 @@ internal static class EventEndpoints
             group.MapMethods("/{subscription}/{externalId}", [method],
                     ([Description(SubscriptionParameter)] string subscription,
                         [Description("The event situation's id, as a Cloud ALM mapping with path '/#{externalId}' writes it; it must be the body's resource.id.")] string externalId,
-                        HttpRequest request, ActiveConfiguration configuration,
-                        EventInbox inbox, TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken) =>
-                        HandleAsync(subscription, externalId, request, configuration, inbox, lifecycle, pings, metrics, cancellationToken))
+                        [AsParameters] EventCall call, CancellationToken cancellationToken) =>
+                        HandleAsync(subscription, externalId, call, cancellationToken))
                 .AcceptsJsonBody<ChangeMessage>()
                 .AnswersChangeMessageProblems()
                 .AnswersProblem(StatusCodes.Status400BadRequest, "pathMismatch", "The path's externalId is not the body's resource.id.",
@@ -98,9 +96,9 @@ internal static class EventEndpoints
             });
 
     private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult>> HandleAsync(
-        string subscriptionName, string? externalId, HttpRequest request, ActiveConfiguration configuration, EventInbox inbox,
-        TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics, CancellationToken cancellationToken)
+        string subscriptionName, string? externalId, EventCall call, CancellationToken cancellationToken)
     {
+        var (request, configuration, inbox, lifecycle, pings, metrics) = call;
         var model = configuration.Current;
         if (CheckSubscription(model, subscriptionName) is { } notUsable)
         {
@@ -274,3 +272,16 @@ internal static class EventEndpoints
         return TypedResults.Ok(answer);
     }
 }
+
+/// <summary>
+/// What every change message route needs besides its path: the request and the services that take the message in.
+/// One bundle (<c>[AsParameters]</c>), so the four routes of a change message (POST, and POST, PATCH, PUT with a
+/// situation id) share one parameter list.
+/// </summary>
+internal sealed record EventCall(
+    HttpRequest Request,
+    ActiveConfiguration Configuration,
+    EventInbox Inbox,
+    TicketLifecycle Lifecycle,
+    PingCoalescer Pings,
+    BridgeMetrics Metrics);
