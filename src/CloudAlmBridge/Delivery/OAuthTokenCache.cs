@@ -70,18 +70,18 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
         }
         catch (HttpRequestException exception)
         {
-            throw new TicketSystemException($"the token endpoint could not be reached: {exception.Message}", null, exception.Message, exception);
+            throw TicketSystemException.NotReached($"the token endpoint could not be reached: {exception.Message}", exception.Message, exception);
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The token client's own timeout, not the delivery's cancellation: worth another attempt later.
-            throw new TicketSystemException("the token endpoint did not answer in time", null, null, exception);
+            throw TicketSystemException.TimedOut("the token endpoint did not answer in time", null, exception);
         }
 
         if (redirect is not null)
         {
             // Not followed: the form holds the client secret. Retrying will not change where TokenUrl points.
-            throw new TicketSystemException($"the token endpoint answered {status}, a redirect to '{redirect}', which the bridge does not follow: set TokenUrl to the final URL",
+            throw TicketSystemException.Answered($"the token endpoint answered {status}, a redirect to '{redirect}', which the bridge does not follow: set TokenUrl to the final URL",
                 status, null);
         }
 
@@ -89,14 +89,14 @@ internal sealed class OAuthTokenCache(IHttpClientFactory httpClientFactory, Time
         {
             // ServiceNow: {"error_description":"access_denied","error":"server_error"}; the secret is never in it.
             var message = TicketSystemErrors.Extract(body);
-            throw new TicketSystemException($"the token endpoint answered {status}: {message ?? reason}", status, message);
+            throw TicketSystemException.Answered($"the token endpoint answered {status}: {message ?? reason}", status, message);
         }
 
         if (ReadAnswer(body) is not { } answer)
         {
             // A page instead of a token (a hibernating instance, a proxy's login page) may well be gone later.
-            throw new TicketSystemException($"the token endpoint answered {status} without an OAuth2 token (no access_token in a JSON object)",
-                null, TicketSystemErrors.Extract(body));
+            throw TicketSystemException.UnusableAnswer($"the token endpoint answered {status} without an OAuth2 token (no access_token in a JSON object)",
+                TicketSystemErrors.Extract(body));
         }
 
         return answer;

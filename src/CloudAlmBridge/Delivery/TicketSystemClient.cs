@@ -64,34 +64,31 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
         catch (AnswerTooLargeException exception)
         {
             // For a create the outcome is unknown: transient, so the next attempt looks the ticket up first.
-            throw new TicketSystemException($"{call} {exception.Message}", exception.Status, null, exception, transient: true) { AnswerUnread = true };
+            throw TicketSystemException.AnswerTooLarge($"{call} {exception.Message}", exception.Status, exception);
         }
         catch (HttpRequestException exception) when (FindTlsFailure(exception) is not null && tlsRejections.Take(message.RequestUri!.IdnHost) is { } reason)
         {
             // A certificate the bridge does not trust will not become trusted by waiting: a configuration error, said
             // with the chain's own reason (the exception only says the validation callback refused).
             var host = message.RequestUri!.IdnHost;
-            throw new TicketSystemException(
+            throw TicketSystemException.NotTrusted(
                 $"{call} failed: the certificate of {host} is not trusted ({reason}); set Bridge:Destinations:{request.Webhook.DestinationName}:TrustedCaFile "
                     + "to the certificate authority that issued it, or correct the destination's URL",
-                null, reason, exception, transient: false)
-            { IsConfigurationProblem = true, NeverSent = true };
+                reason, exception);
         }
         catch (HttpRequestException exception)
         {
             // Before the request was written (no name, no connection, no TLS session) the ticket system cannot have
             // acted on it; after, a lost answer leaves a create's outcome unknown.
-            throw new TicketSystemException(
-                $"{call} failed: {request.Webhook.DestinationName} could not be reached: {Innermost(exception)}", null, exception.Message, exception)
-            {
-                NeverSent = exception.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
-                    or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError,
-            };
+            throw TicketSystemException.NotReached(
+                $"{call} failed: {request.Webhook.DestinationName} could not be reached: {Innermost(exception)}", exception.Message, exception,
+                neverSent: exception.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
+                    or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError);
         }
         catch (TimeoutRejectedException exception)
         {
-            throw new TicketSystemException(
-                $"{call} failed: {request.Webhook.DestinationName} did not answer in time", null, exception.Message, exception);
+            throw TicketSystemException.TimedOut(
+                $"{call} failed: {request.Webhook.DestinationName} did not answer in time", exception.Message, exception);
         }
 
         using (response)
@@ -105,9 +102,9 @@ internal sealed class TicketSystemClient(HttpClient httpClient, TimeProvider tim
                     ? $"a redirect to '{TicketSystemErrors.RedirectTarget(response)}', which the bridge does not follow: point the destination at the final URL"
                     : TicketSystemErrors.Extract(body);
                 // What a refusal means in a ticket system's own terms is its adapter's to explain (TicketSystems/).
-                throw new TicketSystemException(
+                throw TicketSystemException.Answered(
                     $"{call} answered {status}: {targetMessage ?? response.ReasonPhrase}",
-                    status, targetMessage, retryAfter: RetryAfterHeader.Read(response, timeProvider.GetUtcNow()));
+                    status, targetMessage, RetryAfterHeader.Read(response, timeProvider.GetUtcNow()));
             }
 
             return new TicketSystemAnswer(status, ParseBody(body));

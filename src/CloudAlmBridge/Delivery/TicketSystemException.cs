@@ -1,11 +1,15 @@
 namespace CloudAlmBridge.Delivery;
 
-/// <summary>The ticket system refused or could not be reached; the message carries its own error text.</summary>
+/// <summary>
+/// A call to a ticket system did not succeed: it refused or could not be reached (the message carries its own error
+/// text), or the bridge itself would not make it (<see cref="Refused"/>). Built only by the named factories below.
+/// </summary>
 internal sealed class TicketSystemException : Exception
 {
     private readonly bool? _transient;
 
-    public TicketSystemException(string message, int? statusCode, string? targetMessage, Exception? innerException = null,
+    // Built by the named factories below, which say what happened; the flags follow from that.
+    private TicketSystemException(string message, int? statusCode, string? targetMessage, Exception? innerException = null,
         TimeSpan? retryAfter = null, bool? transient = null)
         : base(message, innerException)
     {
@@ -60,4 +64,39 @@ internal sealed class TicketSystemException : Exception
             AnswerUnread = AnswerUnread,
             NeverSent = NeverSent,
         };
+
+    /// <summary>The ticket system answered with an error status (transient for 408, 429, 5xx; otherwise not).</summary>
+    public static TicketSystemException Answered(string message, int status, string? targetMessage, TimeSpan? retryAfter = null) =>
+        new(message, status, targetMessage, retryAfter: retryAfter);
+
+    /// <summary>No answer: the connection failed or was lost (<paramref name="neverSent"/>: before the request was written).</summary>
+    public static TicketSystemException NotReached(string message, string? targetMessage, Exception innerException, bool neverSent = false) =>
+        new(message, null, targetMessage, innerException) { NeverSent = neverSent };
+
+    /// <summary>No answer in time: the ticket system may have acted.</summary>
+    public static TicketSystemException TimedOut(string message, string? targetMessage, Exception innerException) =>
+        new(message, null, targetMessage, innerException);
+
+    /// <summary>An answer the bridge did not read (over MaxAnswerBytes): a create's outcome is unknown, so it is tried again.</summary>
+    public static TicketSystemException AnswerTooLarge(string message, int? status, Exception innerException) =>
+        new(message, status, null, innerException, transient: true) { AnswerUnread = true };
+
+    /// <summary>An answer that is no answer (a page instead of a token: a hibernating instance, a proxy's login page): like none, worth another attempt.</summary>
+    public static TicketSystemException UnusableAnswer(string message, string? targetMessage) =>
+        new(message, null, targetMessage);
+
+    /// <summary>The destination's certificate is not trusted: a configuration problem, nothing was sent, no retry helps.</summary>
+    public static TicketSystemException NotTrusted(string message, string reason, Exception innerException) =>
+        new(message, null, reason, innerException, transient: false) { IsConfigurationProblem = true, NeverSent = true };
+
+    /// <summary>
+    /// The bridge itself will not make the call: the mapping lacks the operation, would address another host, the
+    /// ticket has no id, the workflow offers no way to close. Waiting changes nothing: a dead letter at once.
+    /// </summary>
+    public static TicketSystemException Refused(string message, bool neverSent = false) =>
+        new(message, null, null, transient: false) { NeverSent = neverSent };
+
+    /// <summary>A create whose outcome is unknown, to be settled by the next attempt: transient, with the cause kept.</summary>
+    public static TicketSystemException InDoubt(string message, TicketSystemException cause) =>
+        new(message, cause.StatusCode, cause.TargetMessage, cause, cause.RetryAfter, transient: true);
 }

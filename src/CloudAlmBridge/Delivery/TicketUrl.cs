@@ -18,10 +18,9 @@ internal static class TicketUrl
             || !string.Equals(composed.Authority, destination.Authority, StringComparison.OrdinalIgnoreCase)
             || !string.IsNullOrEmpty(composed.UserInfo))
         {
-            throw new TicketSystemException(
+            throw TicketSystemException.Refused(
                 $"the mapping's path '{renderedPath}' would send the call to another host than destination {webhook.DestinationName}; nothing was sent",
-                null, null, transient: false)
-            { NeverSent = true };
+                neverSent: true);
         }
 
         return url;

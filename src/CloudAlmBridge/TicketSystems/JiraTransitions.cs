@@ -86,9 +86,8 @@ internal sealed class JiraTransitions(TicketSystemClient client, ILogger<JiraTra
                 : $"Jira offers issue {issueId} no transition named '{wanted.Trim()}' (user variable {NameVariable})";
 
             // Waiting will not change the workflow: dead-letter at once, saying what Jira offers instead.
-            throw new TicketSystemException(
-                $"{reason}; it offers: {list}. Set the subscription's user variable {NameVariable} or {IdVariable}",
-                null, null, transient: false);
+            throw TicketSystemException.Refused(
+                $"{reason}; it offers: {list}. Set the subscription's user variable {NameVariable} or {IdVariable}");
         }
 
         TicketSystemLog.JiraTransitionFound(logger, subscription.Name, issueId, chosen.Id, chosen.Name, chosen.Status);

@@ -151,9 +151,8 @@ internal sealed class TicketLifecycle(
                     continue;
 
                 case LifecycleStep.MissingTicketId:
-                    throw new TicketSystemException(
-                        $"the ticket of situation {work.SituationId} has no ticket id (the create answer had none): check the mapping's responseRoot and externalIdProperty",
-                        null, null, transient: false);
+                    throw TicketSystemException.Refused(
+                        $"the ticket of situation {work.SituationId} has no ticket id (the create answer had none): check the mapping's responseRoot and externalIdProperty");
 
                 default:
                     throw new InvalidOperationException($"The lifecycle has no way to run step {step}.");
@@ -171,7 +170,7 @@ internal sealed class TicketLifecycle(
         if (create is null && facts.Link == LinkState.None)
         {
             // The look-up guards a create the mapping cannot make: that is the error to report.
-            throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null, transient: false);
+            throw TicketSystemException.Refused($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation");
         }
 
         var query = new LookupQuery(work.Webhook, work.SituationId, create, work.Context(null), purpose);
@@ -213,7 +212,7 @@ internal sealed class TicketLifecycle(
     {
         work.Action = LifecycleAction.Create;
         var operation = work.Mapping.Document.FindOperation(EventTypes.Created)
-            ?? throw new TicketSystemException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation", null, null, transient: false);
+            ?? throw TicketSystemException.Refused($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation");
 
         // Where the bridge could not tell afterwards that this create was sent (no look-up, or one that may miss a new
         // ticket for a while), it writes that down first, once the call has its slot and right before it is sent: if
@@ -249,10 +248,10 @@ internal sealed class TicketLifecycle(
                 // The next attempt settles it: the look-up first (after its settle time), or a create again by choice.
                 TicketLog.CreateInDoubt(logger, work.Subscription.Name, work.SituationId, exception.Message,
                     capability.CanLookUp ? "the next attempt asks the look-up first" : "the next attempt creates again (UnknownOutcome CreateAgain)");
-                throw new TicketSystemException(
+                throw TicketSystemException.InDoubt(
                     $"{exception.Message}; outcome unknown: the next attempt "
                     + (capability.CanLookUp ? "asks the ticket system for the situation's ticket before anything else" : "creates again (UnknownOutcome CreateAgain)"),
-                    exception.StatusCode, exception.TargetMessage, exception, exception.RetryAfter, transient: true);
+                    exception);
             }
 
             work.HoldReason = $"{exception.Message}; outcome unknown, and webhook {work.Webhook.Name} has no look-up to find out";
