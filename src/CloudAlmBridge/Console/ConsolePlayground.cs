@@ -158,10 +158,9 @@ internal static class ConsolePlayground
     private static async Task<IResult> SaveAsync(HttpContext context, PlaygroundModel model, MappingDocument document, MappingCatalog catalog,
         StoredMappings stored, TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(model.Name, "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"))
+        if (!MappingNames.IsValid(model.Name))
         {
-            return Render(context, model with { SaveError = $"'{model.Name}' is not a valid mapping name: use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit." },
-                StatusCodes.Status400BadRequest);
+            return Render(context, model with { SaveError = MappingNames.Refusal(model.Name) }, StatusCodes.Status400BadRequest);
         }
 
         var existing = catalog.Find(model.Name);

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Input;
@@ -12,7 +11,7 @@ using Microsoft.Net.Http.Headers;
 namespace CloudAlmBridge.Mappings;
 
 /// <summary>The mapping management API (docs/api.md §4): list, read, put, delete, and the dry-run preview.</summary>
-internal static partial class MappingEndpoints
+internal static class MappingEndpoints
 {
     private const string NameParameter = "The mapping's name: a built-in (servicenow-incident, servicenow-case, jira-issue), a key under Bridge:Mappings, or one put over this API; compared ignoring case.";
     private const string UnknownMappingWhen = "No mapping of this name exists.";
@@ -119,7 +118,7 @@ internal static partial class MappingEndpoints
         [Description(NameParameter)] string name, HttpRequest request, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
         TimeProvider timeProvider, ILogger<MappingCatalog> logger, CancellationToken cancellationToken)
     {
-        if (!ValidName().IsMatch(name))
+        if (!MappingNames.IsValid(name))
         {
             return InvalidName(name);
         }
@@ -334,8 +333,7 @@ internal static partial class MappingEndpoints
         Problems.Create(StatusCodes.Status404NotFound, "Unknown mapping", $"No mapping '{name}' exists.");
 
     private static ProblemHttpResult InvalidName(string name) =>
-        Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping name",
-            $"'{name}' is not a valid mapping name: use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit.");
+        Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping name", MappingNames.Refusal(name));
 
     private static ProblemHttpResult ReadOnly(MappingEntry entry) =>
         Problems.Create(StatusCodes.Status409Conflict, "Mapping is read-only",
@@ -349,6 +347,4 @@ internal static partial class MappingEndpoints
                 ? $"Mapping '{name}' does not exist, so If-Match cannot match."
                 : $"Mapping '{name}' is at {current.ETag}, not the version in If-Match; read it again before changing it.");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
-    private static partial Regex ValidName();
 }
