@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.TicketSystems;
 
@@ -41,7 +42,7 @@ internal static class BridgeCheck
 
         output.WriteLine($"Files (appsettings, mappings, relative paths) from: {services.GetRequiredService<IHostEnvironment>().ContentRootPath}");
         output.WriteLine($"Configuration: valid; {InForce.Subscriptions(model)}.");
-        foreach (var chain in InForce.Chains(model))
+        foreach (var chain in Chains(model))
         {
             output.WriteLine($"  {chain}");
         }
@@ -123,4 +124,21 @@ internal static class BridgeCheck
         output.WriteLine(warnings.Count == 0 ? "Check passed." : $"Check passed with {warnings.Count} warning(s).");
         return 0;
     }
+
+    /// <summary>
+    /// One line per subscription: <c>calm-to-snow → webhook snow-incident (SNOW /api/now/table/incident) → destination
+    /// servicenow (https://acme.service-now.com, BasicAuthentication) → mapping servicenow-incident (built-in)</c>.
+    /// </summary>
+    private static IEnumerable<string> Chains(BridgeModel model) =>
+        model.Subscriptions.Values.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(s =>
+        {
+            var webhook = s.Webhook;
+            var origin = model.Parts.Get<ConfiguredMappings>().Entries.TryGetValue(s.MappingName, out var entry)
+                ? entry.Origin == MappingOrigin.BuiltIn ? "built-in" : "from configuration"
+                : "stored over REST";
+            var lookup = webhook.LookupPath is null ? string.Empty : ", with a look-up";
+            return $"{s.Name}{(s.Options.Enabled ? string.Empty : " (disabled)")} → webhook {webhook.Name} ({webhook.Options.DestinationType.ToUpperInvariant()} "
+                + $"{(webhook.Options.Path.Length == 0 ? "/" : webhook.Options.Path)}{lookup}) → destination {webhook.DestinationName} "
+                + $"({webhook.Destination.Url}, {webhook.Destination.Authentication.Type}) → mapping {s.MappingName} ({origin})";
+        });
 }

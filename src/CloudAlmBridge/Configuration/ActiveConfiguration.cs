@@ -1,4 +1,3 @@
-using CloudAlmBridge.Mappings;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -25,13 +24,15 @@ internal sealed class ActiveConfiguration : IDisposable
     private BridgeModel _current;
 
     public ActiveConfiguration(IOptions<BridgeOptions> options, IConfiguration configuration, IHostEnvironment environment,
-        StoredMappings storedMappings, ILogger<ActiveConfiguration> logger)
+        BridgeModelBuilder builder, ILogger<ActiveConfiguration> logger)
     {
         _configuration = configuration;
         _logger = logger;
         _contentRoot = environment.ContentRootPath;
-        _builder = new BridgeModelBuilder(environment.ContentRootPath, storedMappings.Contains);
-        var (model, errors) = _builder.Build(options.Value);
+        _builder = builder;
+
+        // The start validation built this model already (reading the options validates them): taken over, not built again.
+        var (model, errors) = _builder.AtStart(options.Value);
         _current = model ?? throw new OptionsValidationException(BridgeOptions.SectionName, typeof(BridgeOptions), errors);
         _startOnlyAtStart = StartOnlySettings.Read(configuration);
         WarnAboutUnknownSettings();

@@ -18,6 +18,9 @@ internal static class ConfigurationExtensions
             .Configure<IConfiguration>((options, configuration) => configuration.GetSection(BridgeOptions.SectionName).Bind(options))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BridgeOptions>, BridgeOptionsValidator>();
+        builder.Services.AddSingleton<BridgeModelBuilder>();
+        builder.Services.AddConfigurationRule<RoutingRules>();
+        builder.Services.AddConfigurationRule<PlaceholderRule>();
         builder.Services.AddSingleton<ActiveConfiguration>();
         builder.Services.AddHostedService<StartupSummary>();
         builder.Services.AddHealthChecks().AddCheck<ConfigurationHealthCheck>("configuration", tags: ["ready"]);

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using CloudAlmBridge.Mappings;
 
 namespace CloudAlmBridge.Configuration;
 
@@ -18,23 +17,6 @@ internal static class InForce
             .Select(s => s.Options.Enabled ? s.Name : $"{s.Name} (disabled)");
         return $"{(model.Subscriptions.Count == 1 ? "subscription" : "subscriptions")} {string.Join(", ", names)}";
     }
-
-    /// <summary>
-    /// One line per subscription: <c>calm-to-snow → webhook snow-incident (SNOW /api/now/table/incident) → destination
-    /// servicenow (https://acme.service-now.com, BasicAuthentication) → mapping servicenow-incident (built-in)</c>.
-    /// </summary>
-    public static IEnumerable<string> Chains(BridgeModel model) =>
-        model.Subscriptions.Values.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(s =>
-        {
-            var webhook = s.Webhook;
-            var origin = model.Mappings.TryGetValue(s.MappingName, out var entry)
-                ? entry.Origin == MappingOrigin.BuiltIn ? "built-in" : "from configuration"
-                : "stored over REST";
-            var lookup = webhook.LookupPath is null ? string.Empty : ", with a look-up";
-            return $"{s.Name}{(s.Options.Enabled ? string.Empty : " (disabled)")} → webhook {webhook.Name} ({webhook.Options.DestinationType.ToUpperInvariant()} "
-                + $"{(webhook.Options.Path.Length == 0 ? "/" : webhook.Options.Path)}{lookup}) → destination {webhook.DestinationName} "
-                + $"({webhook.Destination.Url}, {webhook.Destination.Authentication.Type}) → mapping {s.MappingName} ({origin})";
-        });
 
     /// <summary><c>Sqlite (data/bridge.db)</c>, <c>PostgreSql (db.example.com/bridge)</c>: never the password.</summary>
     public static string Storage(StorageOptions storage)

@@ -32,6 +32,7 @@ internal static class ConsoleExtensions
 
     public static IHostApplicationBuilder AddBridgeConsole(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<ConsoleRules>();
         // Components rendered to HTML by RazorComponentResult: static server-side rendering, nothing interactive.
         builder.Services.AddRazorComponents();
         builder.Services.AddSingleton<OverviewCounts>();

@@ -1,4 +1,5 @@
 using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Mappings;
 using CloudAlmBridge.Outbox;

@@ -125,7 +125,7 @@ internal static class ConsolePages
         string? error = null, int status = StatusCodes.Status200OK)
     {
         var model = new DestinationsModel(
-            ConfigurationEndpoints.GetDestinations(configuration).Value!,
+            DestinationEndpoints.All(configuration.Current),
             ConfigurationEndpoints.GetWebhooks(configuration).Value!,
             HealthOf(configuration, health),
             test);

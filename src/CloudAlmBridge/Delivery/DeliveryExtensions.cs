@@ -11,6 +11,9 @@ internal static class DeliveryExtensions
 {
     public static IHostApplicationBuilder AddBridgeDelivery(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<DeliveryRules>();
+        builder.Services.AddConfigurationRule<DestinationRules>();
+        builder.Services.AddConfigurationRule<DestinationTlsRules>();
         builder.Services.AddTransient<DestinationAuthenticationHandler>();
         builder.Services.AddSingleton<DestinationSlotRegistry>();
         builder.Services.AddTransient<DestinationSlots>();

@@ -1,3 +1,4 @@
+using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -13,6 +14,7 @@ internal static partial class KeyRingExtensions
 {
     public static IHostApplicationBuilder AddBridgeKeyRing(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<KeyRingRules>();
         builder.Services.AddDataProtection().SetApplicationName("CloudAlmBridge");
         builder.Services.AddSingleton(KeyRingKey.Create);
         builder.Services.AddSingleton<DataProtectionKeyStore>();

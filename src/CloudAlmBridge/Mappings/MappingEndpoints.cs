@@ -26,6 +26,8 @@ internal static class MappingEndpoints
         builder.Services.AddSingleton<StoredMappings>();
         builder.Services.AddHostedService<StoredMappingsRefresher>();
         builder.Services.AddSingleton<MappingCatalog>();
+        builder.Services.AddSingleton<IMappingDefaults, BuiltInMappingDefaults>();
+        builder.Services.AddConfigurationRule<MappingRules>();
         return builder;
     }
 

@@ -17,6 +17,7 @@ internal static class ObservabilityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBridgeObservability(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<TelemetryRules>();
         // Serilog writes the console; other logging providers (none by default, a capturing one in the tests that
         // check no secret is ever logged) get every event too.
         builder.Logging.ClearProviders();

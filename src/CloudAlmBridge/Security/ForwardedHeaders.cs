@@ -12,6 +12,7 @@ internal static class ForwardedHeaders
 {
     public static IHostApplicationBuilder AddBridgeForwardedHeaders(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<ForwardedHeaderRules>();
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<BridgeOptions>>((options, bridge) =>
         {
             var settings = bridge.Value.Inbound.ForwardedHeaders;

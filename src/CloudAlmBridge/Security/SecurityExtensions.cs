@@ -24,6 +24,9 @@ internal static class SecurityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBridgeSecurity(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<ClientRules>();
+        builder.Services.AddConfigurationRule<TokenRules>();
+        builder.Services.AddConfigurationRule<JwtRules>();
         // Schemes are set up from the configuration at start; who may log in (clients, secrets, thumbprints, keys) is
         // read from the configuration in force on every call.
         builder.Services

@@ -8,6 +8,7 @@ internal static class StorageExtensions
 {
     public static IHostApplicationBuilder AddBridgeStorage(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<StorageRules>();
         // The provider is read straight from configuration rather than IOptions<BridgeOptions>: the options' validation
         // looks up stored mappings, which needs the database, and must not wait on itself. An unknown provider is
         // refused by that validation; until then it falls back to SQLite, which is never opened then.

@@ -1,9 +1,11 @@
+using CloudAlmBridge.Configuration;
 namespace CloudAlmBridge.TicketSystems;
 
 internal static class TicketSystemsExtensions
 {
     public static IHostApplicationBuilder AddBridgeTicketSystems(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<WebhookRules>();
         builder.Services.AddSingleton<ServiceNowSystem>();
         builder.Services.AddSingleton<JiraDeployments>();
         builder.Services.AddSingleton<JiraTransitions>();

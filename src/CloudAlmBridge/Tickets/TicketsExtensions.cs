@@ -1,9 +1,11 @@
+using CloudAlmBridge.Configuration;
 namespace CloudAlmBridge.Tickets;
 
 internal static class TicketsExtensions
 {
     public static IHostApplicationBuilder AddBridgeTickets(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddConfigurationRule<TicketLifecycleRules>();
         builder.Services.AddSingleton<SituationLocks>();
         builder.Services.AddSingleton<TicketLifecycle>();
         builder.Services.AddSingleton<PingCoalescer>();

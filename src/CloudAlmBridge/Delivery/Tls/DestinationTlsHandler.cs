@@ -28,11 +28,11 @@ internal static class DestinationTlsHandler
         SslOptions = new SslClientAuthenticationOptions
         {
             LocalCertificateSelectionCallback = (_, targetHost, _, _, _) =>
-                configuration.Current.TlsFor(targetHost)?.ClientCertificate!,
+                configuration.Current.Parts.Get<DestinationTlsByHost>().For(targetHost)?.ClientCertificate!,
             RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
             {
                 var host = (sender as SslStream)?.TargetHostName;
-                var (trusted, status) = IsTrusted(configuration.Current.TlsFor(host), certificate, chain, errors);
+                var (trusted, status) = IsTrusted(configuration.Current.Parts.Get<DestinationTlsByHost>().For(host), certificate, chain, errors);
                 if (!trusted && host is not null)
                 {
                     rejections.Record(host, errors, status);
