@@ -2,9 +2,9 @@ namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>
 /// What one attempt of a delivery came to (one run of the lifecycle, a PING included): the <c>outcome</c> of a
-/// delivery's attempts list, stored by name in <c>delivery_attempts</c>. Not a delivery's state: the dispatcher turns it
-/// into one (<see cref="Outbox.RetrySchedule.Next"/>). The numbers are those <see cref="DeliveryState"/> gave these
-/// outcomes before they had a type of their own, and never change.
+/// delivery's attempts list, stored by name in <c>delivery_attempts</c>. Not a delivery's state: the outbox's retry
+/// schedule turns it into one. The numbers are those <see cref="DeliveryState"/> gave these outcomes before they had a
+/// type of their own, and never change.
 /// </summary>
 public enum AttemptOutcome
 {

@@ -174,10 +174,6 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
         Assert.Equal(AllStates.Order(), named.Order());
     }
 
-    /// <summary>Every stored state, every attempt's outcome (Failed is one only), and Held.</summary>
-    private static IEnumerable<string> AllStates => System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>()
-        .Union(System.Enum.GetNames<CloudAlmBridge.Vocabulary.AttemptOutcome>()).Append("Held");
-
     [Fact]
     public void OpenRoutes_AskForNoLogin_WhileTheApiAsksForItsRole()
     {
@@ -213,6 +209,10 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
         media.GetProperty("examples").EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetProperty("value"));
 
     private static List<string> Enum(JsonElement schema) => schema.GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).ToList();
+
+    /// <summary>Every stored state, every attempt's outcome (Failed is one only), and Held.</summary>
+    private static IEnumerable<string> AllStates => System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>()
+        .Union(System.Enum.GetNames<CloudAlmBridge.Vocabulary.AttemptOutcome>()).Append("Held");
 
     private static List<(string Scheme, List<string> Scopes)> Schemes(JsonElement operation) =>
         operation.TryGetProperty("security", out var security)
