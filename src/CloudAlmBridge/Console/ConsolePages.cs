@@ -51,7 +51,7 @@ internal static class ConsolePages
             problem is null ? await deliveries.CountAsync(known, filter.Subscription, filter.Situation, cancellationToken) : 0,
             PageSize,
             await deliveries.CountAsync(DeliveryState.DeadLettered, filter.Subscription, filter.Situation, cancellationToken),
-            DeliveryStateExtensions.Stored.Select(s => s.ToString()).ToList(),
+            Enum.GetValues<DeliveryState>().Select(s => s.ToString()).ToList(),
             SubscriptionNames(configuration));
         var notice = int.TryParse(replayed, out var count) ? $"{count} dead letter(s) queued again." : null;
         return ConsoleForms.Render<DeliveriesPage>(new
@@ -139,7 +139,7 @@ internal static class ConsolePages
         state = Blank(state);
         if (state is not null && ParseState(state) is null)
         {
-            problem = $"'{state}' is not a delivery state; use one of {string.Join(", ", DeliveryStateExtensions.Stored)}.";
+            problem = $"'{state}' is not a delivery state; use one of {string.Join(", ", Enum.GetValues<DeliveryState>())}.";
         }
 
         var number = 1;
@@ -153,7 +153,7 @@ internal static class ConsolePages
     }
 
     public static DeliveryState? ParseState(string? state) =>
-        state is null ? null : DeliveryStateExtensions.Stored.Where(s => string.Equals(s.ToString(), state, StringComparison.OrdinalIgnoreCase))
+        state is null ? null : Enum.GetValues<DeliveryState>().Where(s => string.Equals(s.ToString(), state, StringComparison.OrdinalIgnoreCase))
             .Select(s => (DeliveryState?)s).FirstOrDefault();
 
     public static List<string> SubscriptionNames(ActiveConfiguration configuration) =>
@@ -162,7 +162,7 @@ internal static class ConsolePages
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static List<StateCount> ByState(IReadOnlyDictionary<DeliveryState, long> counts) =>
-        DeliveryStateExtensions.Stored.Select(s => new StateCount(s.ToString(), counts.GetValueOrDefault(s))).ToList();
+        Enum.GetValues<DeliveryState>().Select(s => new StateCount(s.ToString(), counts.GetValueOrDefault(s))).ToList();
 
     /// <summary>Every configured destination, with what this instance saw of its calls (nothing yet: no calls since the start).</summary>
     private static List<DestinationHealthView> HealthOf(ActiveConfiguration configuration, DestinationHealth health)

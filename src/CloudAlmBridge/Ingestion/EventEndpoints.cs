@@ -67,7 +67,7 @@ internal static class EventEndpoints
                 extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = EventAnswer.Held })
             .AnswersProblem(StatusCodes.Status502BadGateway, "ticketSystemError", "The ticket system refused the read or could not be reached; the problem carries its own error.",
                 "Ticket system error", "GET https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e answered 404: No Record found: Record doesn't exist or ACL restricts the record retrieval",
-                extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = nameof(DeliveryState.Failed), ["targetStatus"] = 404 })
+                extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = nameof(AttemptOutcome.Failed), ["targetStatus"] = 404 })
             .WithName("GetTicketStatus")
             .WithSummary("PING: reads the ticket from the ticket system and answers its current number and status.");
 
@@ -254,10 +254,10 @@ internal static class EventEndpoints
             ExternalStatus = outcome.Link?.TicketStatus,
             DisplayUrl = outcome.Link?.DisplayUrl,
             TicketId = outcome.Link?.TicketId,
-            DeliveryState = outcome.DeliveryState.ToString(),
+            DeliveryState = outcome.Outcome.ToString(),
         };
 
-        if (outcome.DeliveryState == DeliveryState.Failed)
+        if (outcome.Outcome == AttemptOutcome.Failed)
         {
             // The ticket system's own message travels with the problem: the operator sees why, not only that.
             return Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", outcome.Error ?? "The delivery failed.",

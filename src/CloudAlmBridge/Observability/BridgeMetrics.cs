@@ -19,7 +19,7 @@ internal sealed class BridgeMetrics
 {
     public const string MeterName = "CloudAlmBridge";
 
-    private static readonly string[] Outcomes = [nameof(DeliveryState.Delivered), nameof(DeliveryState.Skipped), nameof(DeliveryState.Failed)];
+    private static readonly string[] Outcomes = Enum.GetNames<AttemptOutcome>();
 
     private readonly Counter<long> _eventsReceived;
     private readonly Counter<long> _deliveries;

@@ -8,8 +8,8 @@ using Microsoft.OpenApi;
 namespace CloudAlmBridge.OpenApi;
 
 /// <summary>
-/// The delivery states as enums where they appear as text (the wire keeps them strings, as Cloud ALM mappings read
-/// them): each field lists exactly the states it can carry, so a client can switch on them.
+/// The delivery states and attempt outcomes as enums where they appear as text (the wire keeps them strings, as Cloud
+/// ALM mappings read them): each field lists exactly the values it can carry, so a client can switch on them.
 /// </summary>
 internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperationTransformer
 {
@@ -34,21 +34,21 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
         if (operation.OperationId == "ListDeliveries"
             && operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == "state") is { } state)
         {
-            state.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Values(DeliveryStateExtensions.Stored) };
+            state.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Values(Enum.GetNames<DeliveryState>()) };
         }
 
         return Task.CompletedTask;
     }
 
-    private static IReadOnlyList<DeliveryState>? StatesOf(Type type, string property) => property switch
+    private static IReadOnlyList<string>? StatesOf(Type type, string property) => property switch
     {
-        // Every value: a 2xx answer carries Queued, Retrying, Delivered or Skipped; the 502 problem of a dead letter or
-        // a failed PING carries DeadLettered or Failed in the same field.
-        "deliveryState" when type == typeof(EventAnswer) => Enum.GetValues<DeliveryState>(),
-        "state" when type == typeof(DeliveryView) => DeliveryStateExtensions.Stored,
-        "outcome" when type == typeof(AttemptView) => DeliveryStateExtensions.AttemptOutcomes,
+        // A 2xx answer carries Queued, Retrying, Delivered or Skipped; the 502 problem of a dead letter carries
+        // DeadLettered in the same field, and that of a failed PING its attempt's outcome, Failed.
+        "deliveryState" when type == typeof(EventAnswer) => [.. Enum.GetNames<DeliveryState>(), nameof(AttemptOutcome.Failed)],
+        "state" when type == typeof(DeliveryView) => Enum.GetNames<DeliveryState>(),
+        "outcome" when type == typeof(AttemptView) => Enum.GetNames<AttemptOutcome>(),
         _ => null,
     };
 
-    private static List<JsonNode> Values(IEnumerable<DeliveryState> states) => [.. states.Select(s => (JsonNode)JsonValue.Create(s.ToString()))];
+    private static List<JsonNode> Values(IEnumerable<string> names) => [.. names.Select(n => (JsonNode)JsonValue.Create(n))];
 }

@@ -208,7 +208,7 @@ internal sealed class DeliveryDispatcher(
             // the attempt is recorded once it is back, or its lease runs out and the delivery is claimed again.
             outage.Failed(exception);
             OutboxLog.DeliveryInterruptedByStorage(logger, delivery.Id, exception.Message);
-            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
+            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, AttemptOutcome.Failed, LifecycleAction.None,
                 Error: $"the storage failed during the attempt: {exception.Message}", Transient: true), configuration.Current.Options.Delivery);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -216,7 +216,7 @@ internal sealed class DeliveryDispatcher(
             // The worker's last line: whatever went wrong (a bug) becomes a failed attempt with a retry, so no accepted
             // delivery is ever stuck or lost silently. It dead-letters after MaxAttempts.
             OutboxLog.DeliveryCrashed(logger, delivery.Id, exception);
-            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
+            await FinishAsync(delivery, claimed, new LifecycleOutcome(null, AttemptOutcome.Failed, LifecycleAction.None,
                 Error: $"internal error: {exception.GetType().Name}", Transient: true), configuration.Current.Options.Delivery);
         }
         finally
@@ -302,7 +302,7 @@ internal sealed class DeliveryDispatcher(
         var subscription = configuration.Current.FindSubscription(delivery.Subscription);
         if (subscription is null)
         {
-            await FinishAsync(delivery, claim, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
+            await FinishAsync(delivery, claim, new LifecycleOutcome(null, AttemptOutcome.Failed, LifecycleAction.None,
                 Error: $"subscription '{delivery.Subscription}' is no longer configured"), options);
             return;
         }
@@ -313,7 +313,7 @@ internal sealed class DeliveryDispatcher(
         if (change is null)
         {
             // Only possible when a newer bridge reads stricter than the one that accepted it: retrying cannot help.
-            await FinishAsync(delivery, claim, new LifecycleOutcome(null, DeliveryState.Failed, LifecycleAction.None,
+            await FinishAsync(delivery, claim, new LifecycleOutcome(null, AttemptOutcome.Failed, LifecycleAction.None,
                 Error: $"the stored message is no longer a valid change message: {string.Join("; ", problems)}"), options);
             return;
         }
@@ -328,47 +328,25 @@ internal sealed class DeliveryDispatcher(
     {
         var now = timeProvider.GetUtcNow();
         var failedAttempts = delivery.Attempts + 1;
-        DeliveryState state;
-        DateTimeOffset? next = null;
-        if (outcome.DeliveryState != DeliveryState.Failed)
-        {
-            state = outcome.DeliveryState;
-        }
-        else if (!outcome.Transient)
-        {
-            state = DeliveryState.DeadLettered;
-        }
-        else if (RetrySchedule.WaitPastRetryAge(outcome.RetryAfter, delivery.QueuedAt, now, options))
-        {
-            state = DeliveryState.DeadLettered;
-            outcome = outcome with
-            {
-                Error = $"{outcome.Error}; the next attempt would come after {outcome.RetryAfter} (the ticket system's Retry-After, or a look-up's settle time), past Bridge:Delivery:MaxRetryAge ({options.MaxRetryAge})",
-            };
-        }
-        else
-        {
-            next = now + RetrySchedule.Delay(failedAttempts, outcome.RetryAfter, options, Random.Shared.NextDouble());
-            state = RetrySchedule.GivesUp(failedAttempts, delivery.QueuedAt, next.Value, options) ? DeliveryState.DeadLettered : DeliveryState.Retrying;
-            next = state == DeliveryState.Retrying ? next : null;
-        }
-
-        var attempt = new DeliveryAttempt(now, outcome.DeliveryState, outcome.TargetStatusCode, outcome.Error ?? outcome.Note, next);
+        var (state, next, reason) = RetrySchedule.Next(outcome.Outcome, outcome.Transient, outcome.RetryAfter, failedAttempts, delivery.QueuedAt,
+            now, options, Random.Shared.NextDouble());
+        var error = reason is null ? outcome.Error : $"{outcome.Error}; {reason}";
+        var attempt = new DeliveryAttempt(now, outcome.Outcome, outcome.TargetStatusCode, error ?? outcome.Note, next);
 
         // Recorded even when the host is stopping: the ticket system has already acted on this attempt. Fenced: if the
         // claim was taken over meanwhile, the new owner's result stands and this one is dropped.
         if (!await store.CompleteAttemptAsync(claimed.Claim, attempt, state, outcome.Action.ToString(), outcome.TicketCreated, CancellationToken.None))
         {
-            OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, outcome.DeliveryState.ToString());
+            OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, outcome.Outcome.ToString());
             return;
         }
 
-        metrics.AttemptRecorded(delivery.Subscription, outcome.DeliveryState.ToString());
+        metrics.AttemptRecorded(delivery.Subscription, outcome.Outcome.ToString());
 
         if (state == DeliveryState.DeadLettered)
         {
             metrics.DeadLettered(delivery.Subscription);
-            OutboxLog.DeadLettered(logger, delivery.Id, delivery.Subscription, delivery.SituationId, failedAttempts, outcome.Error ?? "(no message)");
+            OutboxLog.DeadLettered(logger, delivery.Id, delivery.Subscription, delivery.SituationId, failedAttempts, error ?? "(no message)");
         }
         else if (state == DeliveryState.Retrying)
         {

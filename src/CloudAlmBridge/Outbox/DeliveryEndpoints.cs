@@ -11,7 +11,7 @@ namespace CloudAlmBridge.Outbox;
 internal static class DeliveryEndpoints
 {
     private const int PageSize = 50;
-    private static readonly IReadOnlyList<DeliveryState> States = DeliveryStateExtensions.Stored;
+    private static readonly IReadOnlyList<DeliveryState> States = Enum.GetValues<DeliveryState>();
 
     private const string PageParameter = "The page, 1 (the default) for the first 50, 2 for the next 50, and so on.";
     private const string InvalidPageWhen = "The page is below 1.";

@@ -239,7 +239,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         {
             attempts.Add(new DeliveryAttempt(
                 Provider.ReadTime(reader, 0),
-                Enum.Parse<DeliveryState>(reader.GetString(1)),
+                Enum.Parse<AttemptOutcome>(reader.GetString(1)),
                 reader.GetNullableInt32(2),
                 reader.GetNullableString(3),
                 Provider.ReadNullableTime(reader, 4)));

@@ -5,9 +5,10 @@ using CloudAlmBridge.Vocabulary;
 namespace CloudAlmBridge.Tickets;
 
 /// <summary>
-/// The ticket lifecycle's decision (docs/architecture.md, "The lifecycle's decision table"): from the event, what the
-/// bridge knows of the situation's ticket, whether a create's outcome is in doubt and what the look-up said, the one
-/// step to run next. No I/O: <see cref="TicketLifecycle"/> runs the step and, after a look-up, asks again.
+/// The ticket lifecycle's decision (docs/architecture.md, "The lifecycle's decision"; its table for operators in
+/// docs/operations.md, "The ticket lifecycle"): from the event, what the bridge knows of the situation's ticket,
+/// whether a create's outcome is in doubt and what the look-up said, the one step to run next. No I/O:
+/// <see cref="TicketLifecycle"/> runs the step and, after a look-up, asks again.
 /// </summary>
 internal static class LifecycleDecision
 {

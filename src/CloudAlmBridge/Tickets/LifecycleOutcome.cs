@@ -4,17 +4,17 @@ namespace CloudAlmBridge.Tickets;
 
 /// <summary>What handling one change message did to its situation's ticket.</summary>
 /// <param name="Link">The situation after the event; null when nothing is known of it (a PING without ticket).</param>
-/// <param name="DeliveryState">Delivered, Skipped, or Failed (one attempt); see <see cref="Vocabulary.DeliveryState"/>.</param>
+/// <param name="Outcome">What this attempt came to; the dispatcher turns it into the delivery's state.</param>
 /// <param name="Action">What was done to the ticket.</param>
 /// <param name="TicketCreated">True when this event opened the ticket.</param>
-/// <param name="Error">The failure with the ticket system's own message, when <paramref name="DeliveryState"/> is Failed.</param>
+/// <param name="Error">The failure with the ticket system's own message, when <paramref name="Outcome"/> is Failed.</param>
 /// <param name="TargetStatusCode">The ticket system's HTTP status of a failure; null when it did not answer.</param>
 /// <param name="Transient">For a failure: worth another attempt later (no answer, 408, 429, 5xx, a search still settling).</param>
 /// <param name="RetryAfter">For a failure: how long to wait at least (the ticket system's Retry-After, a search's settle time).</param>
 /// <param name="Note">What the delivery's record should say besides its state: why nothing was sent, or what is missing.</param>
 internal sealed record LifecycleOutcome(
     TicketLink? Link,
-    DeliveryState DeliveryState,
+    AttemptOutcome Outcome,
     LifecycleAction Action,
     bool TicketCreated = false,
     string? Error = null,

@@ -93,10 +93,10 @@ internal sealed class TicketLifecycle(
 
                     return step == LifecycleStep.CreateThenClose && work.Link is { TicketId: not null }
                         ? await RunOnTicketAsync(work, EventTypes.Closed, LifecycleAction.Close, cancellationToken)
-                        : work.Done(DeliveryState.Delivered, LifecycleAction.Create, work.Note);
+                        : work.Done(AttemptOutcome.Delivered, LifecycleAction.Create, work.Note);
 
                 case LifecycleStep.Linked:
-                    return work.Done(DeliveryState.Delivered, LifecycleAction.Link, work.Note);
+                    return work.Done(AttemptOutcome.Delivered, LifecycleAction.Link, work.Note);
                 case LifecycleStep.Update:
                     return await RunOnTicketAsync(work, EventTypes.Updated, LifecycleAction.Update, cancellationToken);
                 case LifecycleStep.Close:
@@ -112,25 +112,25 @@ internal sealed class TicketLifecycle(
                     // Remembered as a closed link without a ticket: a CREATED or UPDATED of the situation that arrives
                     // after it (opened and closed at one moment, a late resend) must not open a ticket nothing closes.
                     await SaveAsync(work, Current(work) with { IsClosed = true, Doubt = null, DoubtSince = null }, cancellationToken);
-                    return work.Done(DeliveryState.Skipped, LifecycleAction.None,
+                    return work.Done(AttemptOutcome.Skipped, LifecycleAction.None,
                         "closed before it had a ticket: remembered, so a later CREATED or UPDATED of the situation opens none");
 
                 case LifecycleStep.SkipClosed:
-                    return work.Done(DeliveryState.Skipped, LifecycleAction.None, "the ticket is closed; a late event never reopens it");
+                    return work.Done(AttemptOutcome.Skipped, LifecycleAction.None, "the ticket is closed; a late event never reopens it");
                 case LifecycleStep.SkipClosedBeforeTicket:
-                    return work.Done(DeliveryState.Skipped, LifecycleAction.None, work.Link?.HoldNote is { } discarded
+                    return work.Done(AttemptOutcome.Skipped, LifecycleAction.None, work.Link?.HoldNote is { } discarded
                         ? $"the situation's events were discarded ({discarded}), so no ticket is opened for it"
                         : "the situation was closed in SAP Cloud ALM before it had a ticket, so no ticket is opened for it");
                 case LifecycleStep.Nothing:
-                    return work.Done(DeliveryState.Skipped, LifecycleAction.None);
+                    return work.Done(AttemptOutcome.Skipped, LifecycleAction.None);
                 case LifecycleStep.NoTicket:
                     // Nothing to read: the caller answers 404.
-                    return new LifecycleOutcome(null, DeliveryState.Skipped, LifecycleAction.None);
+                    return new LifecycleOutcome(null, AttemptOutcome.Skipped, LifecycleAction.None);
                 case LifecycleStep.AnswerHeld:
-                    return new LifecycleOutcome(work.Link, DeliveryState.Skipped, LifecycleAction.None);
+                    return new LifecycleOutcome(work.Link, AttemptOutcome.Skipped, LifecycleAction.None);
                 case LifecycleStep.StayHeld:
                     // Not reached through the dispatcher (a held situation's deliveries are not claimed): the event waits.
-                    return new LifecycleOutcome(work.Link, DeliveryState.Failed, LifecycleAction.None,
+                    return new LifecycleOutcome(work.Link, AttemptOutcome.Failed, LifecycleAction.None,
                         Error: "the situation is held: its events wait, unsent, until an operator settles it", Transient: true);
 
                 case LifecycleStep.WaitForSettle:
@@ -144,7 +144,7 @@ internal sealed class TicketLifecycle(
                     await SaveAsync(work, Current(work) with { Doubt = DoubtKind.CreatedWithoutId }, cancellationToken);
                     if (work.Created)
                     {
-                        return work.Done(DeliveryState.Delivered, LifecycleAction.Create, work.Note);
+                        return work.Done(AttemptOutcome.Delivered, LifecycleAction.Create, work.Note);
                     }
 
                     facts = facts with { Link = LinkState.OpenWithoutId, Doubt = null };
@@ -328,7 +328,7 @@ internal sealed class TicketLifecycle(
                 await SaveAsync(work, Linked(work, null, link.TicketId, closed: true), cancellationToken);
             }
 
-            return work.Done(DeliveryState.Skipped, LifecycleAction.None);
+            return work.Done(AttemptOutcome.Skipped, LifecycleAction.None);
         }
 
         var ticketId = link.TicketId!;
@@ -337,7 +337,7 @@ internal sealed class TicketLifecycle(
                 async variables => (await SendAsync(work, operation, ticketId, variables, cancellationToken)).Mapped, cancellationToken)
             : (await SendAsync(work, operation, ticketId, null, cancellationToken)).Mapped;
         await SaveAsync(work, Linked(work, mapped, ticketId, closes || link.IsClosed), cancellationToken);
-        return work.Done(DeliveryState.Delivered, action);
+        return work.Done(AttemptOutcome.Delivered, action);
     }
 
     /// <summary>DELETED on a mapping without a DELETED operation: a note where the ticket system has notes.</summary>
@@ -346,11 +346,11 @@ internal sealed class TicketLifecycle(
         work.Action = LifecycleAction.Note;
         if (work.Link?.TicketId is not { } ticketId || work.System.DeletionNote(work.Webhook, ticketId, DeletionNote) is not { } request)
         {
-            return work.Done(DeliveryState.Skipped, LifecycleAction.None);
+            return work.Done(AttemptOutcome.Skipped, LifecycleAction.None);
         }
 
         await work.System.SendAsync(request, cancellationToken);
-        return work.Done(DeliveryState.Delivered, LifecycleAction.Note);
+        return work.Done(AttemptOutcome.Delivered, LifecycleAction.Note);
     }
 
     /// <summary>An eventually consistent search found nothing yet: the attempt ends, and the next comes after the settle time.</summary>
@@ -358,7 +358,7 @@ internal sealed class TicketLifecycle(
     {
         var since = work.Link!.DoubtSince!.Value;
         var wait = since + capability.SettleTime - timeProvider.GetUtcNow();
-        return new LifecycleOutcome(work.Link, DeliveryState.Failed, LifecycleAction.None,
+        return new LifecycleOutcome(work.Link, AttemptOutcome.Failed, LifecycleAction.None,
             Error: $"the look-up found no ticket yet, but {capability.Description ?? "it"} may miss a ticket for up to {capability.SettleTime} "
                 + $"(Bridge:Webhooks:{work.Webhook.Name}:Lookup:SettleTime) after a create whose outcome is unknown, sent at {since:O}: it asks again then",
             Transient: true, RetryAfter: wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
@@ -389,7 +389,7 @@ internal sealed class TicketLifecycle(
             HoldDeliveryId = work.DeliveryId > 0 ? work.DeliveryId : null,
         }, cancellationToken);
         TicketLog.SituationHeld(logger, work.Subscription.Name, work.SituationId, reason);
-        return new LifecycleOutcome(work.Link, DeliveryState.Failed, LifecycleAction.Hold, work.Created,
+        return new LifecycleOutcome(work.Link, AttemptOutcome.Failed, LifecycleAction.Hold, work.Created,
             $"{(inDoubt ? "outcome unknown" : "held before its create")}: {reason}. The situation is held: its later events wait, unsent, until an operator settles it "
             + "(console: Held situations; POST /api/v1/held-situations/{subscription}/{situation}/settle)",
             Transient: false, Note: work.Note);
@@ -494,12 +494,12 @@ internal sealed class TicketLifecycle(
             Subscription.Options.CloudAlmUrl,
             ticketId ?? Link?.TicketId);
 
-        public LifecycleOutcome Done(DeliveryState deliveryState, LifecycleAction action, string? note = null) =>
-            new(Link, deliveryState, action, Created, Note: note);
+        public LifecycleOutcome Done(AttemptOutcome outcome, LifecycleAction action, string? note = null) =>
+            new(Link, outcome, action, Created, Note: note);
 
         /// <summary>A failed attempt, saying first what it had reached (a ticket created without a readable id).</summary>
         public LifecycleOutcome Failed(TicketSystemException exception) =>
-            new(Link, DeliveryState.Failed, Action, Created, Note is null ? exception.Message : $"{Note}; then {exception.Message}", exception.StatusCode,
+            new(Link, AttemptOutcome.Failed, Action, Created, Note is null ? exception.Message : $"{Note}; then {exception.Message}", exception.StatusCode,
                 exception.IsTransient, exception.RetryAfter);
     }
 }

@@ -16,11 +16,11 @@ internal static partial class TicketLog
 
         var ticket = outcome.Link?.TicketNumber ?? outcome.Link?.TicketId;
         var named = ticket is null ? "the ticket" : $"ticket {ticket}";
-        var result = (outcome.DeliveryState, outcome.Action) switch
+        var result = (outcome.Outcome, outcome.Action) switch
         {
-            (DeliveryState.Failed, LifecycleAction.Hold) => "held: nothing can settle whether its create made a ticket",
-            (DeliveryState.Failed, _) => $"the {outcome.Action.ToString().ToLowerInvariant()} failed",
-            (DeliveryState.Skipped, _) => outcome.Note is null ? "nothing to send" : $"nothing to send: {outcome.Note}",
+            (AttemptOutcome.Failed, LifecycleAction.Hold) => "held: nothing can settle whether its create made a ticket",
+            (AttemptOutcome.Failed, _) => $"the {outcome.Action.ToString().ToLowerInvariant()} failed",
+            (AttemptOutcome.Skipped, _) => outcome.Note is null ? "nothing to send" : $"nothing to send: {outcome.Note}",
             (_, LifecycleAction.Create) => ticket is null ? "ticket created, without a ticket id" : $"{named} created",
             (_, LifecycleAction.Link) => $"{named} already existed in the ticket system and is linked",
             (_, LifecycleAction.Update) => $"{named} updated",
@@ -31,7 +31,7 @@ internal static partial class TicketLog
             _ => $"{named}: {outcome.Action}",
         };
         var delivery = deliveryId > 0 ? $" (delivery {deliveryId})" : string.Empty;
-        EventHandledCore(logger, EventTypes.ShortName(eventType), situationId, subscription, result, delivery, outcome.DeliveryState.ToString(),
+        EventHandledCore(logger, EventTypes.ShortName(eventType), situationId, subscription, result, delivery, outcome.Outcome.ToString(),
             outcome.Link?.TicketNumber);
     }
 

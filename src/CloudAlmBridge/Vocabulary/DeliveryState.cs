@@ -1,8 +1,9 @@
 namespace CloudAlmBridge.Vocabulary;
 
 /// <summary>
-/// The <c>deliveryState</c> of the answer to Cloud ALM (docs/api.md §2) and of a stored delivery. Stored as its number:
-/// the values are part of the schema and never change.
+/// The state of a stored delivery, and the <c>deliveryState</c> of the answer to Cloud ALM for an accepted event
+/// (docs/api.md §2). Stored as its number: the values are part of the schema and never change. What one attempt came to
+/// is an <see cref="AttemptOutcome"/>; 5 is its <c>Failed</c>, never a delivery's state.
 /// </summary>
 public enum DeliveryState
 {
@@ -20,9 +21,6 @@ public enum DeliveryState
 
     /// <summary>Given up: a non-retryable answer, or MaxAttempts / MaxRetryAge reached. Can be replayed.</summary>
     DeadLettered = 4,
-
-    /// <summary>One attempt's outcome only, never a stored delivery's state: the ticket system refused the change or could not be reached.</summary>
-    Failed = 5,
 }
 
 internal static class DeliveryStateExtensions
@@ -32,20 +30,6 @@ internal static class DeliveryStateExtensions
     /// a database uses a partial index only for a query that repeats its condition.
     /// </summary>
     public static readonly string PendingSql = $"({(int)DeliveryState.Queued}, {(int)DeliveryState.Retrying})";
-
-    /// <summary>The states a stored delivery is in: the deliveries' <c>state</c>, and what the list filters by.</summary>
-    public static readonly IReadOnlyList<DeliveryState> Stored =
-        [DeliveryState.Queued, DeliveryState.Retrying, DeliveryState.Delivered, DeliveryState.Skipped, DeliveryState.DeadLettered];
-
-    /// <summary>
-    /// The <c>deliveryState</c> of a 2xx answer to Cloud ALM. A dead letter (<c>DeadLettered</c>) and a failed PING
-    /// (<c>Failed</c>) are answered as a 502 problem that carries its <c>deliveryState</c> instead.
-    /// </summary>
-    public static readonly IReadOnlyList<DeliveryState> Answered =
-        [DeliveryState.Queued, DeliveryState.Retrying, DeliveryState.Delivered, DeliveryState.Skipped];
-
-    /// <summary>The outcome of one attempt, as a delivery's attempts list it.</summary>
-    public static readonly IReadOnlyList<DeliveryState> AttemptOutcomes = [DeliveryState.Delivered, DeliveryState.Skipped, DeliveryState.Failed];
 
     public static bool IsPending(this DeliveryState state) => state is DeliveryState.Queued or DeliveryState.Retrying;
 

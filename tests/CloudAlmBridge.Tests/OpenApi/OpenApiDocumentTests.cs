@@ -159,18 +159,19 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
     {
         var schemas = Root.GetProperty("components").GetProperty("schemas");
 
-        // Every delivery state, and Held: the state of an event whose situation waits for an operator.
-        Assert.Equal(System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>().Append("Held").Order(),
+        // Every delivery state, a failed PING's Failed, and Held: the state of an event whose situation waits for an operator.
+        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered", "Failed", "Held" }.Order(), AllStates.Order());
+        Assert.Equal(AllStates.Order(),
             Enum(schemas.GetProperty("EventAnswer").GetProperty("properties").GetProperty("deliveryState")).Order());
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(schemas.GetProperty("DeliveryView").GetProperty("properties").GetProperty("state")));
         Assert.Equal(new[] { "Delivered", "Skipped", "Failed" }, Enum(schemas.GetProperty("AttemptView").GetProperty("properties").GetProperty("outcome")));
         var filter = Operation("ListDeliveries").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "state");
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(filter.GetProperty("schema")));
 
-        // Every state of the enum is named somewhere: the answers' four, dead letters in the deliveries, Failed in attempts.
+        // Every state and outcome is named somewhere: the answers' four, dead letters in the deliveries, Failed in attempts.
         var named = new[] { "EventAnswer", "DeliveryView", "AttemptView" }.SelectMany(s => schemas.GetProperty(s).GetProperty("properties").EnumerateObject())
             .Where(p => p.Value.TryGetProperty("enum", out _)).SelectMany(p => Enum(p.Value)).ToHashSet();
-        Assert.Equal(System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>().Append("Held").Order(), named.Order());
+        Assert.Equal(AllStates.Order(), named.Order());
     }
 
     [Fact]
@@ -208,6 +209,10 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
         media.GetProperty("examples").EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetProperty("value"));
 
     private static List<string> Enum(JsonElement schema) => schema.GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).ToList();
+
+    /// <summary>Every stored state, every attempt's outcome (Failed is one only), and Held.</summary>
+    private static IEnumerable<string> AllStates => System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>()
+        .Union(System.Enum.GetNames<CloudAlmBridge.Vocabulary.AttemptOutcome>()).Append("Held");
 
     private static List<(string Scheme, List<string> Scopes)> Schemes(JsonElement operation) =>
         operation.TryGetProperty("security", out var security)

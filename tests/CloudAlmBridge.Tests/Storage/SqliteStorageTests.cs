@@ -38,7 +38,7 @@ public sealed class SqliteStorageTests : StorageComplianceTests
         Assert.Equal([DeliveryState.DeadLettered, DeliveryState.Retrying], deliveries.Select(d => d.State));
         Assert.Equal([3, 1], deliveries.Select(d => d.Attempts));
         var attempts = await instance.Deliveries.GetAttemptsAsync(deliveries[1].Id, CancellationToken.None);
-        Assert.Equal((DeliveryState.Failed, 503, "down"), (Assert.Single(attempts).Outcome, attempts[0].StatusCode, attempts[0].Error));
+        Assert.Equal((AttemptOutcome.Failed, 503, "down"), (Assert.Single(attempts).Outcome, attempts[0].StatusCode, attempts[0].Error));
 
         // The rebuilt attempts still refer to the (rebuilt) deliveries: SQLite enforces it.
         await using (var connection = new SqliteConnection(harness.ConnectionString))

@@ -147,7 +147,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         Assert.True(done.TicketCreated);
         Assert.Null(done.LeaseId);
         Assert.Equal(current.Owner, done.Owner);
-        Assert.Equal(DeliveryState.Delivered, Assert.Single(await b.GetAttemptsAsync(delivery.Id, CancellationToken.None)).Outcome);
+        Assert.Equal(AttemptOutcome.Delivered, Assert.Single(await b.GetAttemptsAsync(delivery.Id, CancellationToken.None)).Outcome);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         await AcceptAsync(a, "s1");
         var claim = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
         var next = T0 + TimeSpan.FromMinutes(5);
-        Assert.True(await a.CompleteAttemptAsync(claim, new DeliveryAttempt(T0, DeliveryState.Failed, 503, "down", next), DeliveryState.Retrying,
+        Assert.True(await a.CompleteAttemptAsync(claim, new DeliveryAttempt(T0, AttemptOutcome.Failed, 503, "down", next), DeliveryState.Retrying,
             "Create", false, CancellationToken.None));
 
         Assert.Empty(await a.ClaimDueAsync(T0 + TimeSpan.FromMinutes(4), T0 + Lease, 10, CancellationToken.None));
@@ -268,9 +268,14 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         }
 
         var claimed = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
-        async Task FinishAsync(string name, DeliveryState state, DateTimeOffset at) =>
-            Assert.True(await a.CompleteAttemptAsync(claimed.Single(d => d.Id == ids[name]).Claim, new DeliveryAttempt(at, state, 200, null, null),
+        async Task FinishAsync(string name, DeliveryState state, DateTimeOffset at)
+        {
+            // A dead letter's last attempt failed; the other states are their attempt's outcome.
+            var outcome = state switch { DeliveryState.Delivered => AttemptOutcome.Delivered, DeliveryState.Skipped => AttemptOutcome.Skipped, _ => AttemptOutcome.Failed };
+            Assert.True(await a.CompleteAttemptAsync(claimed.Single(d => d.Id == ids[name]).Claim, new DeliveryAttempt(at, outcome, 200, null, null),
                 state, "Create", false, CancellationToken.None));
+        }
+
         await FinishAsync("old-delivered", DeliveryState.Delivered, T0);
         await FinishAsync("old-skipped", DeliveryState.Skipped, T0.AddMinutes(1));
         await FinishAsync("old-dead", DeliveryState.DeadLettered, T0);
@@ -384,9 +389,9 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     private static async Task<DeliveryRecord> AcceptAsync(DeliveryStore store, string situation) =>
         (await store.AcceptAsync(New(situation), CancellationToken.None)).Delivery;
 
-    private static DeliveryAttempt Delivered() => new(T0, DeliveryState.Delivered, 200, null, null);
+    private static DeliveryAttempt Delivered() => new(T0, AttemptOutcome.Delivered, 200, null, null);
 
-    private static DeliveryAttempt Failed() => new(T0, DeliveryState.Failed, 400, "refused", null);
+    private static DeliveryAttempt Failed() => new(T0, AttemptOutcome.Failed, 400, "refused", null);
 
     private static TicketLink Link(string situation, string status, DateTimeOffset created, bool closed) => new()
     {

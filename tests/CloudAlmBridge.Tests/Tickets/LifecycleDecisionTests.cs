@@ -9,7 +9,9 @@ namespace CloudAlmBridge.Tests.Tickets;
 /// the look-up said → the step. One row per line: <c>event link doubt look-up verdict [flags] → step</c>, where the
 /// look-up is <c>lookup</c> (the webhook has one) or <c>none</c>, and the flags are <c>unsettled</c> (the settle time
 /// has not passed), <c>confirmed</c> (an operator said no ticket was made), <c>createAndClose</c>, <c>createAgain</c>
-/// and <c>deleteOp</c> (the mapping has a DELETED operation).
+/// and <c>deleteOp</c> (the mapping has a DELETED operation). Every cell of the documented table (docs/operations.md,
+/// "The ticket lifecycle": event × no link, a create in doubt, open, closed, closed without a ticket, held) has its
+/// rows, and every event has a row in every <see cref="LinkState"/>.
 /// </summary>
 public sealed class LifecycleDecisionTests
 {
@@ -66,6 +68,11 @@ public sealed class LifecycleDecisionTests
         "Updated OpenWithoutId - lookup NotFound → MissingTicketId",
         "Updated OpenWithoutId - none NotAsked → MissingTicketId",
         "Ping OpenWithoutId - lookup NotAsked → LookUp",
+        "Created OpenWithoutId - lookup NotAsked → LookUp",
+        "Closed OpenWithoutId - lookup NotAsked → LookUp",
+        "Closed OpenWithoutId - none NotAsked → MissingTicketId",
+        "Deleted OpenWithoutId - lookup NotAsked → LookUp",
+        "Deleted OpenWithoutId - none NotAsked → MissingTicketId",
 
         // Closed: never reopened.
         "Created Closed - lookup NotAsked → SkipClosed",
@@ -102,12 +109,15 @@ public sealed class LifecycleDecisionTests
         "Updated None MayExist none NotAsked → Hold",
         "Closed None MayExist none NotAsked → Hold",
         "Created None MayExist lookup Refused → Hold",
+        "Deleted None MayExist none NotAsked → Hold",
+        "Deleted None MayExist lookup Refused → Hold",
         "Created None MayExist none NotAsked createAgain → Create",
         "Created None MayExist lookup Refused createAgain → Create",
         "Closed None MayExist none NotAsked createAgain → RememberClosedWithoutTicket",
 
         // A 2xx without a readable id: the ticket exists; only the look-up can say which one.
         "Created None ExistsWithoutId lookup NotAsked → LookUp",
+        "Ping None ExistsWithoutId lookup NotAsked → NoTicket",
         "Created None ExistsWithoutId lookup NotFound unsettled → WaitForSettle",
         "Created None ExistsWithoutId lookup NotFound → Hold",
         "Created None ExistsWithoutId none NotAsked → Hold",
@@ -119,6 +129,7 @@ public sealed class LifecycleDecisionTests
         "Created Held - lookup NotAsked → StayHeld",
         "Updated Held MayExist none NotAsked → StayHeld",
         "Closed Held - lookup NotAsked → StayHeld",
+        "Deleted Held - none NotAsked → StayHeld",
         "Ping Held MayExist lookup NotAsked → AnswerHeld",
     ];
 
@@ -141,6 +152,15 @@ public sealed class LifecycleDecisionTests
         Assert.All(Enum.GetValues<SituationEvent>(), e => Assert.Contains(rows, r => r.Facts.Event == e));
         Assert.All(Enum.GetValues<LinkState>(), l => Assert.Contains(rows, r => r.Facts.Link == l));
         Assert.All(Enum.GetValues<LifecycleStep>(), s => Assert.Contains(rows, r => r.Expected == s));
+    }
+
+    [Fact]
+    public void TheTable_HasARow_ForEveryEventInEveryLinkState()
+    {
+        var cells = Rows.Select(Parse).Select(r => (r.Facts.Event, r.Facts.Link)).ToHashSet();
+
+        Assert.All(Enum.GetValues<SituationEvent>().SelectMany(e => Enum.GetValues<LinkState>().Select(l => (e, l))),
+            cell => Assert.Contains(cell, cells));
     }
 
     [Fact]
