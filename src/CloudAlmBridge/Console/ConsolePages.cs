@@ -125,8 +125,8 @@ internal static class ConsolePages
         string? error = null, int status = StatusCodes.Status200OK)
     {
         var model = new DestinationsModel(
-            ConfigurationEndpoints.GetDestinations(configuration).Value!,
-            ConfigurationEndpoints.GetWebhooks(configuration).Value!,
+            ConfigurationViews.Destinations(configuration.Current),
+            ConfigurationViews.Webhooks(configuration.Current),
             HealthOf(configuration, health),
             test);
         return ConsoleForms.Render<DestinationsPage>(new { Shell = ConsoleForms.Shell(context, "Destinations", "destinations", error: error), Model = model },
