@@ -24,23 +24,9 @@ internal static class ConfigurationEndpoints
         return group;
     }
 
-    internal static Ok<SubscriptionView[]> GetSubscriptions(ActiveConfiguration configuration) =>
-        TypedResults.Ok(configuration.Current.Options.Subscriptions
-            .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
-            .Select(s => new SubscriptionView(
-                s.Key,
-                s.Value.ResourceType,
-                s.Value.Webhook ?? string.Empty,
-                configuration.Current.FindSubscription(s.Key)?.MappingName ?? s.Value.Mapping ?? string.Empty,
-                s.Value.UserVariables,
-                s.Value.CloudAlmUrl,
-                s.Value.Enabled))
-            .ToArray());
+    private static Ok<SubscriptionView[]> GetSubscriptions(ActiveConfiguration configuration) =>
+        TypedResults.Ok(ConfigurationViews.Subscriptions(configuration.Current));
 
-    internal static Ok<WebhookView[]> GetWebhooks(ActiveConfiguration configuration) =>
-        TypedResults.Ok(configuration.Current.Options.Webhooks
-            .OrderBy(w => w.Key, StringComparer.OrdinalIgnoreCase)
-            .Select(w => new WebhookView(w.Key, w.Value.Destination ?? string.Empty, w.Value.Path, w.Value.DestinationType.ToUpperInvariant(),
-                w.Value.ExternalResourceType))
-            .ToArray());
+    private static Ok<WebhookView[]> GetWebhooks(ActiveConfiguration configuration) =>
+        TypedResults.Ok(ConfigurationViews.Webhooks(configuration.Current));
 }

@@ -128,7 +128,7 @@ internal static class ConsoleActions
         var result = await probe.TestAsync(name, cancellationToken);
         if (result is null)
         {
-            return ConsolePages.RenderDestinations(context, configuration, health, null, $"No destination '{name}' exists.", StatusCodes.Status404NotFound);
+            return ConsolePages.RenderDestinations(context, configuration, health, null, DestinationProbe.Unknown(name), StatusCodes.Status404NotFound);
         }
 
         ConsoleLog.DestinationTested(logger, User(context), result.Destination, result.Summary);

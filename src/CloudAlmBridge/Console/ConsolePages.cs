@@ -126,7 +126,7 @@ internal static class ConsolePages
     {
         var model = new DestinationsModel(
             DestinationEndpoints.All(configuration.Current),
-            ConfigurationEndpoints.GetWebhooks(configuration).Value!,
+            ConfigurationViews.Webhooks(configuration.Current),
             HealthOf(configuration, health),
             test);
         return ConsoleForms.Render<DestinationsPage>(new { Shell = ConsoleForms.Shell(context, "Destinations", "destinations", error: error), Model = model },

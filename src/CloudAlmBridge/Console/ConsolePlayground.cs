@@ -12,7 +12,7 @@ namespace CloudAlmBridge.Console;
 /// The mapping playground: edit a mapping, see its errors at their JSON path, preview the request for a sample message
 /// and what the response section reads from a sample answer, and save with If-Match. It runs the same code as the
 /// REST routes: <see cref="MappingDocument.Compile(string)"/> (PUT's validation), <see cref="MappingPreview.Run"/>
-/// (the preview routes) and <see cref="StoredMappings.SaveAsync"/> with the loaded version as the expected revision
+/// (the preview routes) and <see cref="MappingChanges.SaveAsync"/> with the loaded version as the precondition
 /// (PUT with If-Match).
 /// </summary>
 internal static class ConsolePlayground
@@ -44,7 +44,7 @@ internal static class ConsolePlayground
         {
             Name = entry.Name,
             ETag = entry.ETag,
-            Origin = Origin(entry),
+            Origin = entry.Origin.WireName(),
             Json = entry.Json,
             Message = Samples[0].Json,
             Subscription = subscription?.Name ?? string.Empty,
@@ -54,8 +54,8 @@ internal static class ConsolePlayground
     }
 
     /// <summary><c>action=preview</c> (the default) or <c>action=save</c>; the form comes back with what happened.</summary>
-    public static async Task<IResult> SubmitAsync(HttpContext context, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
-        TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> SubmitAsync(HttpContext context, MappingCatalog catalog, MappingChanges changes, ActiveConfiguration configuration,
+        ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
         var form = await context.Request.ReadFormAsync(cancellationToken);
         var sample = form["sample"].ToString();
@@ -84,7 +84,6 @@ internal static class ConsolePlayground
             return Render(context, model with { Errors = [new MappingError(string.Empty, problem)] }, StatusCodes.Status400BadRequest);
         }
 
-        await stored.RefreshAsync(cancellationToken);
         var compilation = MappingDocument.Compile(model.Json);
         model = model with { Errors = compilation.Errors };
         if (compilation.Document is null)
@@ -93,7 +92,7 @@ internal static class ConsolePlayground
         }
 
         return form["action"] == "save"
-            ? await SaveAsync(context, model, compilation.Document, catalog, stored, timeProvider, logger, cancellationToken)
+            ? await SaveAsync(context, model, catalog, changes, logger, cancellationToken)
             : Preview(context, model, compilation.Document, configuration);
     }
 
@@ -155,50 +154,29 @@ internal static class ConsolePlayground
         return Render(context, model with { Problems = reasons }, StatusCodes.Status422UnprocessableEntity);
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext context, PlaygroundModel model, MappingDocument document, MappingCatalog catalog,
-        StoredMappings stored, TimeProvider timeProvider, ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> SaveAsync(HttpContext context, PlaygroundModel model, MappingCatalog catalog, MappingChanges changes,
+        ILogger<ConsoleAudit> logger, CancellationToken cancellationToken)
     {
-        if (!MappingNames.IsValid(model.Name))
+        var result = await changes.SaveAsync(model.Name, System.Text.Encoding.UTF8.GetBytes(model.Json), MappingPrecondition.AsLoaded(model.ETag),
+            cancellationToken);
+        if (result.Outcome is not (MappingChangeOutcome.Created or MappingChangeOutcome.Replaced))
         {
-            return Render(context, model with { SaveError = MappingNames.Refusal(model.Name) }, StatusCodes.Status400BadRequest);
-        }
-
-        var existing = catalog.Find(model.Name);
-        if (existing is { Origin: not MappingOrigin.Api })
-        {
-            return Render(context, model with { SaveError = $"'{existing.Name}' is {Origin(existing)} and cannot be changed here: save it under a new name." },
-                StatusCodes.Status409Conflict);
-        }
-
-        // If-Match: the version this form loaded. A mapping that is new here must still be new; one that was loaded
-        // must still be that version, or someone else saved in between.
-        long? expectedRevision = null;
-        if (existing is not null)
-        {
-            if (existing.ETag != model.ETag)
+            var status = result.Outcome switch
             {
-                return Render(context, model with
-                {
-                    SaveError = $"Mapping '{existing.Name}' was changed by someone else (it is at {existing.ETag}, this form loaded {(model.ETag.Length == 0 ? "no version" : model.ETag)}): open it again before saving.",
-                }, StatusCodes.Status412PreconditionFailed);
-            }
-
-            expectedRevision = existing.Revision;
+                MappingChangeOutcome.ReadOnly => StatusCodes.Status409Conflict,
+                MappingChangeOutcome.Stale => StatusCodes.Status412PreconditionFailed,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            return Render(context, model with { SaveError = result.Detail, Errors = result.Errors.Count > 0 ? result.Errors : model.Errors }, status);
         }
 
-        var entry = await stored.SaveAsync(model.Name, model.Json, document, expectedRevision, timeProvider.GetUtcNow(), cancellationToken);
-        if (entry is null)
-        {
-            return Render(context, model with { SaveError = $"Mapping '{model.Name}' was changed by someone else: open it again before saving." },
-                StatusCodes.Status412PreconditionFailed);
-        }
-
+        var entry = result.Entry!;
         ConsoleLog.MappingSaved(logger, context.User.Identity?.Name ?? "(unknown)", entry.Name, entry.Version);
         return Render(context, model with
         {
             ETag = entry.ETag,
-            Origin = Origin(entry),
-            Saved = $"Saved '{entry.Name}' as version {entry.Version}; subscriptions that use it take it for their next event.",
+            Origin = entry.Origin.WireName(),
+            Saved = result.Detail,
             Mappings = Base(catalog, null).Mappings,
         }, StatusCodes.Status200OK);
     }
@@ -230,16 +208,9 @@ internal static class ConsolePlayground
 
     private static PlaygroundModel Base(MappingCatalog catalog, ActiveConfiguration? configuration) => new()
     {
-        Mappings = catalog.All().Select(m => new MappingChoice(m.Name, Origin(m), m.ETag)).ToList(),
+        Mappings = catalog.All().Select(m => new MappingChoice(m.Name, m.Origin.WireName(), m.ETag)).ToList(),
         Samples = Samples,
         Subscriptions = configuration is null ? [] : ConsolePages.SubscriptionNames(configuration),
-    };
-
-    private static string Origin(MappingEntry entry) => entry.Origin switch
-    {
-        MappingOrigin.BuiltIn => "built in",
-        MappingOrigin.Configuration => "from the configuration",
-        _ => "put over the API",
     };
 
     private static IResult Render(HttpContext context, PlaygroundModel model, int status) =>

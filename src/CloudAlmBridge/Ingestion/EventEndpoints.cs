@@ -1,10 +1,8 @@
 using System.ComponentModel;
-using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Input;
 using CloudAlmBridge.Mapping;
-using CloudAlmBridge.Observability;
 using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.Vocabulary;
@@ -98,7 +96,7 @@ internal static class EventEndpoints
     private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult>> HandleAsync(
         string subscriptionName, string? externalId, EventCall call, CancellationToken cancellationToken)
     {
-        var (request, configuration, inbox, lifecycle, pings, metrics) = call;
+        var (request, configuration, inbox, ticketStatus) = call;
         var model = configuration.Current;
         if (CheckSubscription(model, subscriptionName) is { } notUsable)
         {
@@ -137,11 +135,10 @@ internal static class EventEndpoints
         if (message.EventType == EventTypes.Ping)
         {
             // A PING reads the ticket and changes nothing: answered directly, never queued.
-            metrics.EventReceived(subscription.Name, message.EventType);
-            var resource = message.Resource.Clone();
-            var ping = await pings.RunAsync(subscription.Name, message.SituationId,
-                () => lifecycle.HandleAsync(subscription, message.EventType, message.SituationId, resource, 0, CancellationToken.None));
-            return Answer(subscription, message.SituationId, message.EventType, ping);
+            var status = await ticketStatus.ReadAsync(subscription, message.SituationId, message.Resource);
+            return status.Outcome == TicketStatusOutcome.Read
+                ? TypedResults.Ok(PingAnswer(message.SituationId, status))
+                : PingProblem(message.SituationId, status);
         }
 
         var wait = TimeSpan.FromSeconds(model.Options.Inbound.WaitForDeliverySeconds);
@@ -184,8 +181,8 @@ internal static class EventEndpoints
 
     private static async Task<Results<Ok<EventAnswer>, ProblemHttpResult>> GetTicketAsync(
         [Description(SubscriptionParameter)] string subscription,
-        [Description("The event situation's id (resource.id) whose ticket is read.")] string externalId, ActiveConfiguration configuration, TicketLifecycle lifecycle, PingCoalescer pings,
-        BridgeMetrics metrics)
+        [Description("The event situation's id (resource.id) whose ticket is read.")] string externalId, ActiveConfiguration configuration,
+        TicketStatusReader ticketStatus)
     {
         var model = configuration.Current;
         if (CheckSubscription(model, subscription) is { } notUsable)
@@ -199,20 +196,9 @@ internal static class EventEndpoints
                 "The path's externalId is not a situation id; nothing was asked of the ticket system.", [$"externalId: {ChangeMessageReader.SituationIdRule}"]);
         }
 
-        var resolved = model.FindSubscription(subscription)!;
-
         // A PING addressed by path carries no situation body: the id is all the ticket look-up needs.
-        using var resource = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["id"] = externalId }));
-        metrics.EventReceived(resolved.Name, EventTypes.Ping);
-        var root = resource.RootElement.Clone();
-        var outcome = await pings.RunAsync(resolved.Name, externalId,
-            () => lifecycle.HandleAsync(resolved, EventTypes.Ping, externalId, root, 0, CancellationToken.None));
-        return Answer(resolved, externalId, EventTypes.Ping, outcome) switch
-        {
-            { Result: Ok<EventAnswer> ok } => ok,
-            { Result: ProblemHttpResult problem } => problem,
-            var other => throw new InvalidOperationException($"A PING answers 200 or a problem, not {other.Result}."),
-        };
+        var status = await ticketStatus.ReadAsync(model.FindSubscription(subscription)!, externalId, null);
+        return status.Outcome == TicketStatusOutcome.Read ? TypedResults.Ok(PingAnswer(externalId, status)) : PingProblem(externalId, status);
     }
 
     private static ProblemHttpResult? CheckSubscription(BridgeModel model, string name)
@@ -229,48 +215,33 @@ internal static class EventEndpoints
                 $"Subscription '{name}' is disabled (Bridge:Subscriptions:{name}:Enabled); nothing was stored or sent.");
     }
 
-    /// <summary>The answer for a PING, read directly from the ticket system.</summary>
-    private static Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult> Answer(ResolvedSubscription subscription,
-        string situationId, string eventType, LifecycleOutcome outcome)
+    /// <summary>The answer for a PING, read directly from the ticket system: its number and status, or why there are none.</summary>
+    private static EventAnswer PingAnswer(string situationId, TicketStatusResult status) => new()
     {
-        if (eventType == EventTypes.Ping && outcome.Link is null)
-        {
-            return Problems.Create(StatusCodes.Status404NotFound, "No ticket",
-                $"Situation '{situationId}' has no ticket on subscription '{subscription.Name}'.");
-        }
+        ExternalId = situationId,
+        ExternalNumber = status.Link?.TicketNumber,
+        ExternalStatus = status.Link?.TicketStatus,
+        DisplayUrl = status.Link?.DisplayUrl,
+        TicketId = status.Link?.TicketId,
+        DeliveryState = status.Attempt.ToString(),
+    };
 
-        if (outcome.Link is { IsHeld: true } held)
-        {
-            return Problems.Create(StatusCodes.Status409Conflict, "Situation held",
-                $"Situation '{situationId}' on subscription '{subscription.Name}' is held: {held.HoldNote}. "
-                + "No ticket is known; its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
-                extensions: new Dictionary<string, object?> { ["externalId"] = situationId, ["deliveryState"] = EventAnswer.Held });
-        }
-
-        var answer = new EventAnswer
-        {
-            ExternalId = situationId,
-            ExternalNumber = outcome.Link?.TicketNumber,
-            ExternalStatus = outcome.Link?.TicketStatus,
-            DisplayUrl = outcome.Link?.DisplayUrl,
-            TicketId = outcome.Link?.TicketId,
-            DeliveryState = outcome.Outcome.ToString(),
-        };
-
-        if (outcome.Outcome == AttemptOutcome.Failed)
-        {
-            // The ticket system's own message travels with the problem: the operator sees why, not only that.
-            return Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", outcome.Error ?? "The delivery failed.",
-                extensions: new Dictionary<string, object?>
-                {
-                    ["externalId"] = answer.ExternalId,
-                    ["deliveryState"] = answer.DeliveryState,
-                    ["targetStatus"] = outcome.TargetStatusCode,
-                });
-        }
-
-        return TypedResults.Ok(answer);
-    }
+    /// <summary>A PING that read no ticket: none known (404), held (409), or the ticket system's refusal (502).</summary>
+    private static ProblemHttpResult PingProblem(string situationId, TicketStatusResult status) => status.Outcome switch
+    {
+        TicketStatusOutcome.NoTicket => Problems.Create(StatusCodes.Status404NotFound, "No ticket", status.Detail),
+        TicketStatusOutcome.Held => Problems.Create(StatusCodes.Status409Conflict, "Situation held", status.Detail,
+            extensions: new Dictionary<string, object?> { ["externalId"] = situationId, ["deliveryState"] = EventAnswer.Held }),
+        // The ticket system's own message travels with the problem: the operator sees why, not only that.
+        TicketStatusOutcome.Failed => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", status.Detail,
+            extensions: new Dictionary<string, object?>
+            {
+                ["externalId"] = situationId,
+                ["deliveryState"] = status.Attempt.ToString(),
+                ["targetStatus"] = status.TargetStatusCode,
+            }),
+        _ => throw new InvalidOperationException($"A PING that ended {status.Outcome} is answered 200, not as a problem."),
+    };
 }
 
 /// <summary>
@@ -282,6 +253,4 @@ internal sealed record EventCall(
     HttpRequest Request,
     ActiveConfiguration Configuration,
     EventInbox Inbox,
-    TicketLifecycle Lifecycle,
-    PingCoalescer Pings,
-    BridgeMetrics Metrics);
+    TicketStatusReader TicketStatus);

@@ -26,6 +26,7 @@ internal static class MappingEndpoints
         builder.Services.AddSingleton<StoredMappings>();
         builder.Services.AddHostedService<StoredMappingsRefresher>();
         builder.Services.AddSingleton<MappingCatalog>();
+        builder.Services.AddSingleton<MappingChanges>();
         builder.Services.AddSingleton<IMappingDefaults, BuiltInMappingDefaults>();
         builder.Services.AddConfigurationRule<MappingRules>();
         return builder;
@@ -117,95 +118,29 @@ internal static class MappingEndpoints
     }
 
     private static async Task<Results<Created<MappingSummary>, Ok<MappingSummary>, ProblemHttpResult>> PutAsync(
-        [Description(NameParameter)] string name, HttpRequest request, MappingCatalog catalog, StoredMappings stored, ActiveConfiguration configuration,
-        TimeProvider timeProvider, ILogger<MappingCatalog> logger, CancellationToken cancellationToken)
+        [Description(NameParameter)] string name, HttpRequest request, MappingChanges changes, ActiveConfiguration configuration,
+        CancellationToken cancellationToken)
     {
-        if (!MappingNames.IsValid(name))
+        var document = await RequestBody.ReadAsync(request, configuration.Current.Options.Inbound.MaxBodyBytes, cancellationToken);
+        var result = await changes.SaveAsync(name, document, IfMatch(request), cancellationToken);
+        switch (result.Outcome)
         {
-            return InvalidName(name);
+            case MappingChangeOutcome.Created:
+                request.HttpContext.Response.Headers.ETag = result.Entry!.ETag;
+                return TypedResults.Created(PublicLinks.To(configuration.Current, $"/api/v1/mappings/{Uri.EscapeDataString(name)}"), Summarize(result.Entry));
+            case MappingChangeOutcome.Replaced:
+                request.HttpContext.Response.Headers.ETag = result.Entry!.ETag;
+                return TypedResults.Ok(Summarize(result.Entry));
+            default:
+                return Refused(result);
         }
-
-        var existing = catalog.Find(name);
-        if (existing is { Origin: not MappingOrigin.Api })
-        {
-            return ReadOnly(existing);
-        }
-
-        if (!MatchesIfMatch(request, existing, out var expectedRevision))
-        {
-            return Stale(name, existing);
-        }
-
-        var body = await RequestBody.ReadAsync(request, configuration.Current.Options.Inbound.MaxBodyBytes, cancellationToken);
-        if (body is null)
-        {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large",
-                $"A mapping document may have at most {configuration.Current.Options.Inbound.MaxBodyBytes} bytes.");
-        }
-
-        using var parsed = JsonInput.Parse(body.Value, string.Empty, out var problem);
-        if (parsed is null)
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
-                "The mapping document is not readable JSON; the stored version is unchanged.", [problem!]);
-        }
-
-        // Stored as sent, byte for byte: SAP's documents are accepted unchanged.
-        var json = System.Text.Encoding.UTF8.GetString(body.Value.Span);
-        var compilation = MappingDocument.Compile(parsed.RootElement);
-        if (compilation.Document is null)
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping",
-                $"The mapping document has {compilation.Errors.Count} error(s); the stored version is unchanged.",
-                compilation.Errors.Select(e => e.ToString()));
-        }
-
-        var entry = await stored.SaveAsync(name, json, compilation.Document, expectedRevision, timeProvider.GetUtcNow(), cancellationToken);
-        if (entry is null)
-        {
-            // Another writer changed the mapping between our read and our write.
-            return Stale(name, catalog.Find(name));
-        }
-
-        MappingLog.MappingStored(logger, name, entry.Version);
-        request.HttpContext.Response.Headers.ETag = entry.ETag;
-        var summary = Summarize(entry);
-        return existing is null
-            ? TypedResults.Created(PublicLinks.To(configuration.Current, $"/api/v1/mappings/{Uri.EscapeDataString(name)}"), summary)
-            : TypedResults.Ok(summary);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync([Description(NameParameter)] string name, HttpRequest request,
-        MappingCatalog catalog, StoredMappings stored, ILogger<MappingCatalog> logger, CancellationToken cancellationToken)
+        MappingChanges changes, CancellationToken cancellationToken)
     {
-        if (catalog.Find(name) is not { } existing)
-        {
-            return NotFound(name);
-        }
-
-        if (existing.Origin != MappingOrigin.Api)
-        {
-            return ReadOnly(existing);
-        }
-
-        if (catalog.UsedBy(name) is { Count: > 0 } subscriptions)
-        {
-            return Problems.Create(StatusCodes.Status409Conflict, "Mapping in use",
-                $"Mapping '{name}' is used by subscription(s) {string.Join(", ", subscriptions)}; point them at another mapping first.");
-        }
-
-        if (!MatchesIfMatch(request, existing, out var expectedRevision))
-        {
-            return Stale(name, existing);
-        }
-
-        if (!await stored.DeleteAsync(name, expectedRevision, cancellationToken))
-        {
-            return Stale(name, catalog.Find(name));
-        }
-
-        MappingLog.MappingDeleted(logger, name);
-        return TypedResults.NoContent();
+        var result = await changes.DeleteAsync(name, IfMatch(request), cancellationToken);
+        return result.Outcome == MappingChangeOutcome.Deleted ? TypedResults.NoContent() : Refused(result);
     }
 
     private static async Task<Results<Ok<PreviewAnswer>, ProblemHttpResult>> PreviewNamedAsync([Description(NameParameter)] string name, HttpRequest request,
@@ -295,37 +230,39 @@ internal static class MappingEndpoints
     }
 
     /// <summary>
-    /// No If-Match: unconditional. <c>*</c>: the mapping must exist. A tag: it must be the current one. The version
-    /// that was matched is handed to the store, which writes only if it is still current.
+    /// No If-Match: unconditional. <c>*</c>: the mapping must exist. A tag: it must be the current one (If-Match
+    /// compares strongly, RFC 9110: a weak tag never matches).
     /// </summary>
-    private static bool MatchesIfMatch(HttpRequest request, MappingEntry? existing, out long? expectedRevision)
+    private static MappingPrecondition IfMatch(HttpRequest request)
     {
-        expectedRevision = null;
-        var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header))
+        if (string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()))
         {
-            return true;
-        }
-
-        if (existing is null)
-        {
-            return false;
+            return MappingPrecondition.None;
         }
 
         var tags = EntityTagHeaderValue.TryParseList(request.Headers.IfMatch, out var parsed) ? parsed : [];
-        if (tags.Any(t => !t.IsWeak && t.Tag == existing.ETag))
-        {
-            expectedRevision = existing.Revision;
-            return true;
-        }
-
-        // "*" only asks that the mapping exists (it does): any revision will do.
-        return tags.Any(t => t.Tag == "*");
+        return MappingPrecondition.IfMatchTags(tags.Where(t => !t.IsWeak).Select(t => t.Tag.ToString()), tags.Any(t => t.Tag == "*"));
     }
+
+    /// <summary>A change the use case refused, as its problem (docs/api.md §4).</summary>
+    private static ProblemHttpResult Refused(MappingChangeResult result) => result.Outcome switch
+    {
+        MappingChangeOutcome.Unknown => Problems.Create(StatusCodes.Status404NotFound, "Unknown mapping", result.Detail),
+        MappingChangeOutcome.InvalidName => Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping name", result.Detail),
+        MappingChangeOutcome.ReadOnly => Problems.Create(StatusCodes.Status409Conflict, "Mapping is read-only", result.Detail),
+        MappingChangeOutcome.InUse => Problems.Create(StatusCodes.Status409Conflict, "Mapping in use", result.Detail),
+        MappingChangeOutcome.Stale => Problems.Create(StatusCodes.Status412PreconditionFailed, "Mapping changed", result.Detail),
+        MappingChangeOutcome.TooLarge => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Body too large", result.Detail),
+        MappingChangeOutcome.NotJson => Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping", result.Detail,
+            result.Errors.Select(e => e.Message)),
+        MappingChangeOutcome.Invalid => Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping", result.Detail,
+            result.Errors.Select(e => e.ToString())),
+        _ => throw new InvalidOperationException($"A mapping change that ended {result.Outcome} is no refusal."),
+    };
 
     private static MappingSummary Summarize(MappingEntry entry) => new(
         entry.Name,
-        entry.Origin switch { MappingOrigin.BuiltIn => "builtin", MappingOrigin.Configuration => "configuration", _ => "api" },
+        entry.Origin.WireName(),
         entry.Version,
         entry.UpdatedAt,
         entry.Document.Name,
@@ -333,20 +270,4 @@ internal static class MappingEndpoints
 
     private static ProblemHttpResult NotFound(string name) =>
         Problems.Create(StatusCodes.Status404NotFound, "Unknown mapping", $"No mapping '{name}' exists.");
-
-    private static ProblemHttpResult InvalidName(string name) =>
-        Problems.Create(StatusCodes.Status400BadRequest, "Invalid mapping name", MappingNames.Refusal(name));
-
-    private static ProblemHttpResult ReadOnly(MappingEntry entry) =>
-        Problems.Create(StatusCodes.Status409Conflict, "Mapping is read-only",
-            entry.Origin == MappingOrigin.BuiltIn
-                ? $"'{entry.Name}' is a built-in mapping; copy it under another name to change it."
-                : $"'{entry.Name}' comes from the configuration (Bridge:Mappings:{entry.Name}); change its file instead.");
-
-    private static ProblemHttpResult Stale(string name, MappingEntry? current) =>
-        Problems.Create(StatusCodes.Status412PreconditionFailed, "Mapping changed",
-            current is null
-                ? $"Mapping '{name}' does not exist, so If-Match cannot match."
-                : $"Mapping '{name}' is at {current.ETag}, not the version in If-Match; read it again before changing it.");
-
 }

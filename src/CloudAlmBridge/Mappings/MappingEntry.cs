@@ -15,5 +15,5 @@ internal sealed record MappingEntry(string Name, MappingOrigin Origin, string Js
     /// </summary>
     public string ETag { get; } = Origin == MappingOrigin.Api
         ? $"\"api-{Revision}\""
-        : $"\"{Origin.ToString().ToLowerInvariant()}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Json)).AsSpan(0, 8))}\"";
+        : $"\"{Origin.WireName()}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Json)).AsSpan(0, 8))}\"";
 }

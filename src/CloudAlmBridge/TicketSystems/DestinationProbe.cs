@@ -19,7 +19,10 @@ internal sealed class DestinationProbe(ActiveConfiguration configuration, Ticket
     /// <summary>A situation id no ticket carries: the look-up's question, answered "none" by a search that works.</summary>
     public const string ProbeSituationId = "bridge-test-connection";
 
-    /// <summary>Null when no destination has this name.</summary>
+    /// <summary>Why a test of <paramref name="name"/> found nothing to test, in the words the API and the console both use.</summary>
+    public static string Unknown(string name) => $"No destination '{name}' exists.";
+
+    /// <summary>Null when no destination has this name (<see cref="Unknown"/> says so).</summary>
     public async Task<DestinationTestResult?> TestAsync(string name, CancellationToken cancellationToken)
     {
         var options = configuration.Current.Options;
@@ -164,7 +167,7 @@ internal static class DestinationProbeEndpoints
         var result = await probe.TestAsync(name, cancellationToken);
         if (result is null)
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "Unknown destination", $"No destination '{name}' exists.");
+            return Problems.Create(StatusCodes.Status404NotFound, "Unknown destination", DestinationProbe.Unknown(name));
         }
 
         DeliveryLog.DestinationTested(logger, result.Destination, context.User.Identity?.Name ?? "(unknown)", result.Summary);

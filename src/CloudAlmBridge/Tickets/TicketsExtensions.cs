@@ -10,6 +10,7 @@ internal static class TicketsExtensions
         builder.Services.AddSingleton<TicketLifecycle>();
         builder.Services.AddSingleton<PingCoalescer>();
         builder.Services.AddSingleton<HeldSituations>();
+        builder.Services.AddSingleton<TicketStatusReader>();
         return builder;
     }
 }

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using CloudAlmBridge.Configuration;
+using CloudAlmBridge.Mapping;
+using CloudAlmBridge.Observability;
+using CloudAlmBridge.Vocabulary;
+
+namespace CloudAlmBridge.Tickets;
+
+/// <summary>What a read of a situation's ticket found.</summary>
+internal enum TicketStatusOutcome
+{
+    /// <summary>The ticket system answered: the link carries the ticket's current number and status.</summary>
+    Read,
+
+    /// <summary>The situation has no ticket on the subscription: nothing was asked of the ticket system.</summary>
+    NoTicket,
+
+    /// <summary>The situation is held until an operator settles it: no ticket is known.</summary>
+    Held,
+
+    /// <summary>The ticket system refused the read or could not be reached.</summary>
+    Failed,
+}
+
+/// <summary>
+/// A read's result: its outcome; the situation's link as the read left it (null without ticket); the lifecycle's
+/// attempt outcome (Delivered, Skipped or Failed, the answer's deliveryState); the outcome in words (for a failure, the ticket system's own error);
+/// and the ticket system's HTTP status of a failure (null when it did not answer).
+/// </summary>
+internal sealed record TicketStatusResult(TicketStatusOutcome Outcome, TicketLink? Link, AttemptOutcome Attempt, string Detail,
+    int? TargetStatusCode = null);
+
+/// <summary>
+/// Reading a situation's ticket status: the PING of docs/api.md §2 and §3, whether it comes as a change message or as
+/// a <c>GET</c> of the situation's path. It runs through the lifecycle (under the situation's lock, never beside a
+/// delivery of it), stores what it read, and is never queued; PINGs of one situation that arrive together share one
+/// read (<see cref="PingCoalescer"/>). The routes only translate the result.
+/// </summary>
+internal sealed class TicketStatusReader(TicketLifecycle lifecycle, PingCoalescer pings, BridgeMetrics metrics)
+{
+    /// <summary>
+    /// Reads the ticket of <paramref name="situationId"/>; <paramref name="resource"/> is the PING's situation as
+    /// Cloud ALM sent it, or null when only its id is known (the mapping's PING operation then sees <c>{"id": …}</c>).
+    /// </summary>
+    /// <remarks>
+    /// Takes no cancellation token on purpose: the read is shared by every PING of the situation that arrives
+    /// meanwhile, so one caller that goes away must not cancel it for the others.
+    /// </remarks>
+    public async Task<TicketStatusResult> ReadAsync(ResolvedSubscription subscription, string situationId, JsonElement? resource)
+    {
+        metrics.EventReceived(subscription.Name, EventTypes.Ping);
+        var situation = resource?.Clone() ?? JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["id"] = situationId });
+        var outcome = await pings.RunAsync(subscription.Name, situationId,
+            () => lifecycle.HandleAsync(subscription, EventTypes.Ping, situationId, situation, 0, CancellationToken.None));
+
+        if (outcome.Link is null)
+        {
+            return new TicketStatusResult(TicketStatusOutcome.NoTicket, null, outcome.Outcome,
+                $"Situation '{situationId}' has no ticket on subscription '{subscription.Name}'.");
+        }
+
+        if (outcome.Link.IsHeld)
+        {
+            return new TicketStatusResult(TicketStatusOutcome.Held, outcome.Link, outcome.Outcome,
+                $"Situation '{situationId}' on subscription '{subscription.Name}' is held: {outcome.Link.HoldNote}. "
+                + "No ticket is known; its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).");
+        }
+
+        return outcome.Outcome == AttemptOutcome.Failed
+            ? new TicketStatusResult(TicketStatusOutcome.Failed, outcome.Link, outcome.Outcome, outcome.Error ?? "The delivery failed.",
+                outcome.TargetStatusCode)
+            : new TicketStatusResult(TicketStatusOutcome.Read, outcome.Link, outcome.Outcome,
+                $"Situation '{situationId}' has ticket {outcome.Link.TicketNumber ?? outcome.Link.TicketId ?? "(unknown)"}, status {outcome.Link.TicketStatus ?? "unknown"}.");
+    }
+}
