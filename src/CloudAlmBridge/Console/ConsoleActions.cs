@@ -110,7 +110,7 @@ internal static class ConsoleActions
                 Model = new HeldModel(items),
             }, failure switch
             {
-                SettleFailure.NotHeld or SettleFailure.SubscriptionGone => StatusCodes.Status409Conflict,
+                SettleFailure.NotHeld or SettleFailure.SubscriptionGone or SettleFailure.Refused => StatusCodes.Status409Conflict,
                 SettleFailure.NoSuchTicket or SettleFailure.UnknownSituation => StatusCodes.Status404NotFound,
                 SettleFailure.TicketSystem => StatusCodes.Status502BadGateway,
                 _ => StatusCodes.Status400BadRequest,

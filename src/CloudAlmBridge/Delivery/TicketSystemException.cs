@@ -2,7 +2,8 @@ namespace CloudAlmBridge.Delivery;
 
 /// <summary>
 /// A call to a ticket system did not succeed: it refused or could not be reached (the message carries its own error
-/// text), or the bridge itself would not make it (<see cref="Refused"/>). Built only by the named factories below.
+/// text). Built only by the named factories below. What the bridge itself will not send is a
+/// <see cref="DeliveryRefusedException"/>, not this.
 /// </summary>
 internal sealed class TicketSystemException : Exception
 {
@@ -24,8 +25,7 @@ internal sealed class TicketSystemException : Exception
 
     /// <summary>
     /// Worth another attempt later: no answer (timeout, connection failure), <c>408</c>, <c>429</c> or <c>5xx</c>.
-    /// Any other <c>4xx</c> or <c>3xx</c> will not change by waiting, nor will an error in the bridge's own
-    /// configuration (a mapping without the operation), so the delivery is dead-lettered at once.
+    /// Any other <c>4xx</c> or <c>3xx</c> will not change by waiting, so the delivery is dead-lettered at once.
     /// </summary>
     public bool IsTransient => _transient ?? StatusCode is null or 408 or 429 or >= 500;
 
@@ -88,13 +88,6 @@ internal sealed class TicketSystemException : Exception
     /// <summary>The destination's certificate is not trusted: a configuration problem, nothing was sent, no retry helps.</summary>
     public static TicketSystemException NotTrusted(string message, string reason, Exception innerException) =>
         new(message, null, reason, innerException, transient: false) { IsConfigurationProblem = true, NeverSent = true };
-
-    /// <summary>
-    /// The bridge itself will not make the call: the mapping lacks the operation, would address another host, the
-    /// ticket has no id, the workflow offers no way to close. Waiting changes nothing: a dead letter at once.
-    /// </summary>
-    public static TicketSystemException Refused(string message, bool neverSent = false) =>
-        new(message, null, null, transient: false) { NeverSent = neverSent };
 
     /// <summary>A create whose outcome is unknown, to be settled by the next attempt: transient, with the cause kept.</summary>
     public static TicketSystemException InDoubt(string message, TicketSystemException cause) =>

@@ -18,9 +18,8 @@ internal static class TicketUrl
             || !string.Equals(composed.Authority, destination.Authority, StringComparison.OrdinalIgnoreCase)
             || !string.IsNullOrEmpty(composed.UserInfo))
         {
-            throw TicketSystemException.Refused(
-                $"the mapping's path '{renderedPath}' would send the call to another host than destination {webhook.DestinationName}; nothing was sent",
-                neverSent: true);
+            throw new DeliveryRefusedException(
+                $"the mapping's path '{renderedPath}' would send the call to another host than destination {webhook.DestinationName}; nothing was sent");
         }
 
         return url;

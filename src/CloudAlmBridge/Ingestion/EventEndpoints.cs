@@ -16,6 +16,9 @@ internal static class EventEndpoints
     private const string SubscriptionParameter =
         "The subscription's name under Bridge:Subscriptions: the last segment of the Cloud ALM webhook's path, e.g. demo.";
 
+    /// <summary>The title of a problem whose cause is the bridge's own configuration (it sent nothing), not the ticket system.</summary>
+    private const string RefusedTitle = "Refused by the bridge";
+
     private const string SituationId = "cd0cb7ea-c4ed-43f5-aaf7-e12259483184";
 
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder app)
@@ -143,12 +146,12 @@ internal static class EventEndpoints
 
         var wait = TimeSpan.FromSeconds(model.Options.Inbound.WaitForDeliverySeconds);
         var (delivery, link) = await inbox.AcceptAsync(subscription, message, body.Value, wait, cancellationToken);
-        return Answer(model, subscription, delivery, link);
+        return Answer(model, subscription, delivery, link, await inbox.RefusedByTheBridgeAsync(delivery, cancellationToken));
     }
 
     /// <summary>The answer for an accepted event, from its delivery's state (a duplicate gets the original's).</summary>
     private static Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult> Answer(
-        BridgeModel model, ResolvedSubscription subscription, DeliveryRecord delivery, TicketLink? link)
+        BridgeModel model, ResolvedSubscription subscription, DeliveryRecord delivery, TicketLink? link, bool refusedByTheBridge)
     {
         var answer = new EventAnswer
         {
@@ -163,7 +166,8 @@ internal static class EventEndpoints
 
         return delivery.State switch
         {
-            DeliveryState.DeadLettered => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error",
+            // 502 either way (no ticket was made), but the bridge's own refusal is not dressed as the ticket system's error.
+            DeliveryState.DeadLettered => Problems.Create(StatusCodes.Status502BadGateway, refusedByTheBridge ? RefusedTitle : "Ticket system error",
                 delivery.LastError ?? "The delivery was dead-lettered.",
                 extensions: new Dictionary<string, object?>
                 {
@@ -233,7 +237,8 @@ internal static class EventEndpoints
         TicketStatusOutcome.Held => Problems.Create(StatusCodes.Status409Conflict, "Situation held", status.Detail,
             extensions: new Dictionary<string, object?> { ["externalId"] = situationId, ["deliveryState"] = EventAnswer.Held }),
         // The ticket system's own message travels with the problem: the operator sees why, not only that.
-        TicketStatusOutcome.Failed => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", status.Detail,
+        TicketStatusOutcome.Failed or TicketStatusOutcome.Refused => Problems.Create(StatusCodes.Status502BadGateway,
+            status.Outcome == TicketStatusOutcome.Refused ? RefusedTitle : "Ticket system error", status.Detail,
             extensions: new Dictionary<string, object?>
             {
                 ["externalId"] = situationId,

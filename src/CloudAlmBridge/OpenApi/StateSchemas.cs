@@ -43,8 +43,9 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
     private static IReadOnlyList<string>? StatesOf(Type type, string property) => property switch
     {
         // A 2xx answer carries Queued, Retrying, Delivered or Skipped; the 502 problem of a dead letter carries
-        // DeadLettered in the same field, and that of a failed PING its attempt's outcome, Failed.
-        "deliveryState" when type == typeof(EventAnswer) => [.. Enum.GetNames<DeliveryState>(), nameof(AttemptOutcome.Failed)],
+        // DeadLettered in the same field, and that of a failed PING its attempt's outcome, Failed (or Refused, when the
+        // bridge's own configuration would not send the read).
+        "deliveryState" when type == typeof(EventAnswer) => [.. Enum.GetNames<DeliveryState>(), nameof(AttemptOutcome.Failed), nameof(AttemptOutcome.Refused)],
         "state" when type == typeof(DeliveryView) => Enum.GetNames<DeliveryState>(),
         "outcome" when type == typeof(AttemptView) => Enum.GetNames<AttemptOutcome>(),
         _ => null,

@@ -24,6 +24,14 @@ internal sealed class EventInbox(
 {
     private int _storing;
 
+    /// <summary>
+    /// Whether a dead letter's last attempt was the bridge's own refusal (its configuration cannot send it) rather than
+    /// the ticket system's failure: the answer says whose it was. Read only for a dead letter, the rare answer.
+    /// </summary>
+    public async Task<bool> RefusedByTheBridgeAsync(DeliveryRecord delivery, CancellationToken cancellationToken) =>
+        delivery.State == DeliveryState.DeadLettered
+        && (await deliveries.GetAttemptsAsync(delivery.Id, cancellationToken)) is [.., { Outcome: AttemptOutcome.Refused }];
+
     public async Task<(DeliveryRecord Delivery, TicketLink? Link)> AcceptAsync(ResolvedSubscription subscription, ChangeMessage message,
         ReadOnlyMemory<byte> body, TimeSpan wait, CancellationToken cancellationToken)
     {

@@ -83,6 +83,7 @@ internal static class HeldSituationEndpoints
                 SettleFailure.SubscriptionGone => Problems.Create(StatusCodes.Status409Conflict, "Subscription not configured", result.Summary),
                 SettleFailure.NoSuchTicket => Problems.Create(StatusCodes.Status404NotFound, "No such ticket", result.Summary),
                 SettleFailure.TicketSystem => Problems.Create(StatusCodes.Status502BadGateway, "Ticket system error", result.Summary),
+                SettleFailure.Refused => Problems.Create(StatusCodes.Status409Conflict, "Refused by the bridge", result.Summary),
                 _ => Problems.Create(StatusCodes.Status400BadRequest, "Invalid settlement", result.Summary),
             };
         }

@@ -86,7 +86,7 @@ internal sealed class JiraTransitions(TicketSystemClient client, ILogger<JiraTra
                 : $"Jira offers issue {issueId} no transition named '{wanted.Trim()}' (user variable {NameVariable})";
 
             // Waiting will not change the workflow: dead-letter at once, saying what Jira offers instead.
-            throw TicketSystemException.Refused(
+            throw new DeliveryRefusedException(
                 $"{reason}; it offers: {list}. Set the subscription's user variable {NameVariable} or {IdVariable}");
         }
 

@@ -155,6 +155,11 @@ internal sealed class HeldSituations(
         {
             return new TicketRead(SettleResult.Fail(SettleFailure.TicketSystem, $"{exception.Message}. Nothing was changed; try again."));
         }
+        catch (DeliveryRefusedException exception)
+        {
+            // The mapping's read cannot be sent (another host): asking again will not help, the mapping must change.
+            return new TicketRead(SettleResult.Fail(SettleFailure.Refused, $"{exception.Message}. Nothing was changed; correct the mapping's read operation."));
+        }
     }
 
     private sealed record TicketRead(SettleResult? Failure, string? TicketId = null, string? Number = null, string? Status = null, string? DisplayUrl = null);
@@ -193,6 +198,9 @@ internal enum SettleFailure
 
     /// <summary>The ticket system could not be asked.</summary>
     TicketSystem,
+
+    /// <summary>The bridge would not send the read: its own configuration cannot (the mapping addresses another host).</summary>
+    Refused,
 }
 
 /// <summary>A settlement's outcome: the situation as settled and what happened, or why nothing was changed.</summary>

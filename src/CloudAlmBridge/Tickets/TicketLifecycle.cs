@@ -50,6 +50,10 @@ internal sealed class TicketLifecycle(
         {
             outcome = work.Failed(exception);
         }
+        catch (DeliveryRefusedException exception)
+        {
+            outcome = work.Refused(exception);
+        }
 
         // A PING is answered from the route and stored as no delivery: the outbox counts deliveries (bridge_deliveries_total).
         if (LifecycleDecision.EventOf(eventType) != SituationEvent.Ping)
@@ -151,7 +155,7 @@ internal sealed class TicketLifecycle(
                     continue;
 
                 case LifecycleStep.MissingTicketId:
-                    throw TicketSystemException.Refused(
+                    throw new DeliveryRefusedException(
                         $"the ticket of situation {work.SituationId} has no ticket id (the create answer had none): check the mapping's responseRoot and externalIdProperty");
 
                 default:
@@ -170,7 +174,7 @@ internal sealed class TicketLifecycle(
         if (create is null && facts.Link == LinkState.None)
         {
             // The look-up guards a create the mapping cannot make: that is the error to report.
-            throw TicketSystemException.Refused($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation");
+            throw new DeliveryRefusedException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation");
         }
 
         var query = new LookupQuery(work.Webhook, work.SituationId, create, work.Context(null), purpose);
@@ -212,7 +216,7 @@ internal sealed class TicketLifecycle(
     {
         work.Action = LifecycleAction.Create;
         var operation = work.Mapping.Document.FindOperation(EventTypes.Created)
-            ?? throw TicketSystemException.Refused($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation");
+            ?? throw new DeliveryRefusedException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation");
 
         // Where the bridge could not tell afterwards that this create was sent (no look-up, or one that may miss a new
         // ticket for a while), it writes that down first, once the call has its slot and right before it is sent: if
@@ -496,6 +500,10 @@ internal sealed class TicketLifecycle(
 
         public LifecycleOutcome Done(AttemptOutcome outcome, LifecycleAction action, string? note = null) =>
             new(Link, outcome, action, Created, Note: note);
+
+        /// <summary>An attempt the bridge would not send (its own configuration cannot), saying first what it had reached.</summary>
+        public LifecycleOutcome Refused(DeliveryRefusedException exception) =>
+            new(Link, AttemptOutcome.Refused, Action, Created, Note is null ? exception.Message : $"{Note}; then {exception.Message}");
 
         /// <summary>A failed attempt, saying first what it had reached (a ticket created without a readable id).</summary>
         public LifecycleOutcome Failed(TicketSystemException exception) =>

@@ -20,6 +20,9 @@ internal enum TicketStatusOutcome
 
     /// <summary>The ticket system refused the read or could not be reached.</summary>
     Failed,
+
+    /// <summary>The bridge would not send the read: its own configuration cannot (the mapping addresses another host).</summary>
+    Refused,
 }
 
 /// <summary>
@@ -66,9 +69,9 @@ internal sealed class TicketStatusReader(TicketLifecycle lifecycle, PingCoalesce
                 + "No ticket is known; its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).");
         }
 
-        return outcome.Outcome == AttemptOutcome.Failed
-            ? new TicketStatusResult(TicketStatusOutcome.Failed, outcome.Link, outcome.Outcome, outcome.Error ?? "The delivery failed.",
-                outcome.TargetStatusCode)
+        return outcome.Outcome is AttemptOutcome.Failed or AttemptOutcome.Refused
+            ? new TicketStatusResult(outcome.Outcome == AttemptOutcome.Refused ? TicketStatusOutcome.Refused : TicketStatusOutcome.Failed,
+                outcome.Link, outcome.Outcome, outcome.Error ?? "The delivery failed.", outcome.TargetStatusCode)
             : new TicketStatusResult(TicketStatusOutcome.Read, outcome.Link, outcome.Outcome,
                 $"Situation '{situationId}' has ticket {outcome.Link.TicketNumber ?? outcome.Link.TicketId ?? "(unknown)"}, status {outcome.Link.TicketStatus ?? "unknown"}.");
     }

@@ -16,4 +16,11 @@ public enum AttemptOutcome
 
     /// <summary>The ticket system refused the change or could not be reached; transient or not, the dispatcher decides what follows.</summary>
     Failed = 5,
+
+    /// <summary>
+    /// The bridge would not send it: its own configuration cannot make this call (the mapping lacks the operation or
+    /// addresses another host, the ticket's id was never read, no transition the workflow offers is named). Nothing was
+    /// sent and waiting changes nothing: the delivery is dead-lettered at once.
+    /// </summary>
+    Refused = 6,
 }

@@ -159,12 +159,13 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
     {
         var schemas = Root.GetProperty("components").GetProperty("schemas");
 
-        // Every delivery state, a failed PING's Failed, and Held: the state of an event whose situation waits for an operator.
-        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered", "Failed", "Held" }.Order(), AllStates.Order());
+        // Every delivery state, a failed PING's Failed (or Refused, by the bridge's own configuration), and Held: the state
+        // of an event whose situation waits for an operator.
+        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered", "Failed", "Refused", "Held" }.Order(), AllStates.Order());
         Assert.Equal(AllStates.Order(),
             Enum(schemas.GetProperty("EventAnswer").GetProperty("properties").GetProperty("deliveryState")).Order());
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(schemas.GetProperty("DeliveryView").GetProperty("properties").GetProperty("state")));
-        Assert.Equal(new[] { "Delivered", "Skipped", "Failed" }, Enum(schemas.GetProperty("AttemptView").GetProperty("properties").GetProperty("outcome")));
+        Assert.Equal(new[] { "Delivered", "Skipped", "Failed", "Refused" }, Enum(schemas.GetProperty("AttemptView").GetProperty("properties").GetProperty("outcome")));
         var filter = Operation("ListDeliveries").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "state");
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(filter.GetProperty("schema")));
 

@@ -27,12 +27,17 @@ public sealed class ConfigurationErrorTests : IDisposable
         var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryId").GetInt64();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = problem.GetProperty("deliveryId").GetInt64();
         var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{id}");
         Assert.Equal("DeadLettered", delivery.GetProperty("state").GetString());
         Assert.Equal(1, delivery.GetProperty("attemptCount").GetInt32());
         Assert.Contains("has no EVENT-SITUATION.CREATED operation", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Empty(_isolated.ServiceNow.LogEntries);
+
+        // The bridge's own mistake, not dressed as the ticket system's: the answer and the attempt say whose it is.
+        Assert.Equal("Refused by the bridge", problem.GetProperty("title").GetString());
+        Assert.Equal("Refused", delivery.GetProperty("attempts")[0].GetProperty("outcome").GetString());
     }
 
     [Fact]
