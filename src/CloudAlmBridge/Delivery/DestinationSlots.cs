@@ -26,6 +26,13 @@ internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveC
             return await base.SendAsync(request, cancellationToken);
         }
 
+        // A destination that answered 429 is not called again before it allows: a short pause is waited out here, a
+        // longer one answered at once with the destination's own 429 (nothing is sent; the outbox comes back then).
+        if (await registry.WaitOutPauseAsync(destination, configuration.Current.Options.Delivery.MaxInlineRetryDelay, cancellationToken) is { } paused)
+        {
+            return paused;
+        }
+
         var gate = registry.For(destination);
         await gate.WaitAsync(cancellationToken);
         try
@@ -41,6 +48,7 @@ internal sealed class DestinationSlots(DestinationSlotRegistry registry, ActiveC
             try
             {
                 var response = await base.SendAsync(request, attempt.Token);
+                registry.Throttled(destination, response);
                 await ReadBoundedAsync(response, configuration.Current.Options.Delivery.MaxAnswerBytes, attempt.Token);
                 return response;
             }
@@ -110,11 +118,58 @@ internal sealed class AnswerTooLargeException(int status, long limit)
     public int Status { get; } = status;
 }
 
-/// <summary>The slots of each destination, one set per process (message handlers are recreated by the client factory).</summary>
-internal sealed class DestinationSlotRegistry(ActiveConfiguration configuration)
+/// <summary>
+/// The slots of each destination, one set per process (message handlers are recreated by the client factory), and the
+/// pause a destination asked for with <c>429</c>: the bound per destination can be generous for a fast ticket system
+/// because a rate-limited one stops every call of this instance, not only the one it refused, until it allows again.
+/// </summary>
+internal sealed class DestinationSlotRegistry(ActiveConfiguration configuration, TimeProvider timeProvider)
 {
+    /// <summary>A <c>429</c> without <c>Retry-After</c> still pauses the destination this long.</summary>
+    public static readonly TimeSpan PauseWithoutRetryAfter = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _slots = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _pausedUntil = new(StringComparer.OrdinalIgnoreCase);
 
     public SemaphoreSlim For(string destination) =>
         _slots.GetOrAdd(destination, static (_, limit) => new SemaphoreSlim(limit), configuration.Current.Options.Delivery.MaxConcurrencyPerDestination);
+
+    /// <summary>Remembers a <c>429</c>: no call of this instance goes to the destination before its <c>Retry-After</c>.</summary>
+    public void Throttled(string destination, HttpResponseMessage response)
+    {
+        if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests)
+        {
+            return;
+        }
+
+        var until = timeProvider.GetUtcNow() + (RetryAfterHeader.Read(response, timeProvider.GetUtcNow()) is { } asked && asked > TimeSpan.Zero
+            ? asked
+            : PauseWithoutRetryAfter);
+        _pausedUntil.AddOrUpdate(destination, until, (_, current) => current > until ? current : until);
+    }
+
+    /// <summary>
+    /// Waits while the destination is paused, when the pause ends within <paramref name="longestWait"/>; for a longer
+    /// one, the answer the destination would give (<c>429</c> with the time left as <c>Retry-After</c>), without
+    /// sending anything. Null when the call may go.
+    /// </summary>
+    public async Task<HttpResponseMessage?> WaitOutPauseAsync(string destination, TimeSpan longestWait, CancellationToken cancellationToken)
+    {
+        while (_pausedUntil.TryGetValue(destination, out var until) && until - timeProvider.GetUtcNow() is var left && left > TimeSpan.Zero)
+        {
+            if (left > longestWait)
+            {
+                return new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    ReasonPhrase = $"not sent: destination {destination} answered 429 and allows no call before {until:u}",
+                    Headers = { RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(left) },
+                    Content = new ByteArrayContent([]),
+                };
+            }
+
+            await Task.Delay(left, timeProvider, cancellationToken);
+        }
+
+        return null;
+    }
 }

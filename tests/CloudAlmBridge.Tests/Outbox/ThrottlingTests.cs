@@ -79,7 +79,8 @@ public sealed class ThrottlingTests : IDisposable
     [Fact]
     public async Task ThrottledDeliveries_HoldNoDestinationSlotWhileTheyWait()
     {
-        // One slot; four situations whose updates ServiceNow throttles (quick retries wait 2 s, twice each).
+        // One slot; four situations whose updates ServiceNow cannot take now (503 with Retry-After: quick retries wait 2 s,
+        // twice each). A 503 is the record's, not a rate limit: unlike a 429 it does not pause the whole destination.
         using var factory = Bridge(new()
         {
             ["Bridge:Inbound:WaitForDeliverySeconds"] = "5",
@@ -93,7 +94,7 @@ public sealed class ThrottlingTests : IDisposable
             var sysId = $"slow{i}";
             throttled.Add(await OpenTicketAsync(factory, sysId));
             _serviceNow.ServiceNow.Given(Request.Create().WithPath($"{Incidents}/{sysId}").UsingPatch())
-                .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2"));
+                .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "2"));
         }
 
         // Any other situation: found nowhere, created at once (after the specific stubs above).
@@ -112,6 +113,37 @@ public sealed class ThrottlingTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await Task.WhenAll(updates);
+    }
+
+    [Fact]
+    public async Task ARateLimitedDestination_IsNotCalledAgain_BeforeItsRetryAfter_ByAnyDelivery()
+    {
+        using var factory = Bridge();
+        _serviceNow.ServiceNow.AnswersLookup();
+        _serviceNow.ServiceNow.Given(Request.Create().WithPath(Incidents).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "600"));
+        using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+
+        var first = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        await Polling.WaitUntilAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{Polling.DeliveryId(first)}")).GetProperty("attempts").GetArrayLength() >= 1,
+            "the rate-limited create recorded");
+        var calls = _serviceNow.ServiceNow.LogEntries.Count();
+
+        // Another situation's delivery: its look-up would be the next call. The destination asked for 600 s, so the
+        // bridge sends nothing and answers the attempt with the destination's 429 and the time left.
+        var second = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", Events.NewSituationId()));
+        await Polling.WaitUntilAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{Polling.DeliveryId(second)}")).GetProperty("attempts").GetArrayLength() >= 1,
+            "the second delivery's attempt recorded");
+
+        var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{Polling.DeliveryId(second)}");
+        Assert.Equal("Retrying", delivery.GetProperty("state").GetString());
+        Assert.Equal(429, delivery.GetProperty("lastStatus").GetInt32());
+        Assert.Contains("allows no call before", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(calls, _serviceNow.ServiceNow.LogEntries.Count());
+        Assert.Single(_serviceNow.ServiceNow.Calls("POST"));
     }
 
     [Fact]
