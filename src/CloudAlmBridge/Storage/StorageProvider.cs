@@ -19,6 +19,13 @@ internal abstract class StorageProvider
     public abstract DbConnection CreateConnection();
 
     /// <summary>
+    /// Takes what makes this process the storage's only user, where the database needs one (SQLite: one process per
+    /// file); held until disposed. Null where several processes share the storage (PostgreSQL's claims and locks).
+    /// </summary>
+    /// <exception cref="StorageInUseException">Another process holds it.</exception>
+    public virtual IDisposable? TakeProcessLock() => null;
+
+    /// <summary>
     /// The failure says the storage cannot serve now (away, full, read-only, out of connections, timed out), not that
     /// the bridge asked something wrong: the caller is answered 503 with <c>Retry-After</c>, and the outage logged once.
     /// </summary>

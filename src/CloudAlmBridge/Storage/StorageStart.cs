@@ -52,6 +52,12 @@ internal static class StorageStart
             }
             else
             {
+                // Before anything writes: a second process on one SQLite file stops here (--check only reads, beside a running bridge).
+                if (database.Provider.TakeProcessLock() is { } processLock)
+                {
+                    app.Lifetime.ApplicationStopped.Register(processLock.Dispose);
+                }
+
                 await database.InitializeAsync(app.Lifetime.ApplicationStopping);
             }
 
@@ -84,6 +90,7 @@ internal static class StorageStart
         var message = exception switch
         {
             SchemaVersionException schema => schema.Message,
+            StorageInUseException inUse => inUse.Message,
             DbException or IOException or UnauthorizedAccessException or TimeoutException => $"{storage} cannot be reached: {exception.Message}",
             _ => null,
         };

@@ -201,6 +201,29 @@ public sealed class OperatorStartTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     /// <summary>The embedded defaults of a first run (Development: the sandbox and the demo subscription), on a file of its own.</summary>
+    [Fact]
+    public async Task ASecondBridgeOnTheSameSqliteFile_StopsAtItsStart_SayingWhy_WhileCheckStillReadsBesideIt()
+    {
+        var environment = Demo();
+        using (var first = await BridgeProcess.StartAsync(environment))
+        {
+            var second = await BridgeProcess.RunAsync(environment);
+
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains("CloudAlmBridge did not start: the SQLite database", second.Error, StringComparison.Ordinal);
+            Assert.Contains("is in use by another bridge process", second.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", second.All, StringComparison.Ordinal);
+
+            // --check changes nothing and takes no lock: an operator runs it beside the bridge in force.
+            var check = await BridgeProcess.RunAsync(environment, "--check");
+            Assert.Equal(0, check.ExitCode);
+        }
+
+        // The lock goes with the process: the next start on the file works.
+        using var again = await BridgeProcess.StartAsync(environment);
+        Assert.NotNull(again.BaseAddress);
+    }
+
     private Dictionary<string, string> Demo() => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Development",

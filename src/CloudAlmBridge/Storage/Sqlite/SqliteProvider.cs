@@ -58,6 +58,33 @@ internal sealed class SqliteProvider : StorageProvider
     /// <summary>Without statistics SQLite would scan every pending delivery by state and sort them, at every claim.</summary>
     public override string DueIndexHint => " INDEXED BY ix_deliveries_due";
 
+    /// <summary>
+    /// An exclusive lock on <c>{database}.lock</c> beside the file, held for the process's life: a second bridge on the
+    /// same file stops at its start. What the bridge keeps in memory of an SQLite file (its one writer, the claims it
+    /// runs) is the whole truth only while it is the file's one process. The operating system releases the lock when
+    /// the process ends, however it ends.
+    /// </summary>
+    public override IDisposable? TakeProcessLock()
+    {
+        if (FilePath == ":memory:" || _connectionString.Contains("Mode=Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var path = FilePath + ".lock";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception) when (File.Exists(path))
+        {
+            throw new StorageInUseException(
+                $"the SQLite database '{FilePath}' is in use by another bridge process ({path} is locked): SQLite takes one bridge per file. "
+                + "Stop the other one, or run several instances on PostgreSQL (docs/operations.md, \"Several instances on PostgreSQL\")", exception);
+        }
+    }
+
     public override async Task PrepareAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(FilePath);
