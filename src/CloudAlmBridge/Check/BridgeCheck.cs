@@ -137,7 +137,7 @@ internal static class BridgeCheck
                 ? entry.Origin == MappingOrigin.BuiltIn ? "built-in" : "from configuration"
                 : "stored over REST";
             var lookup = webhook.LookupPath is null ? string.Empty : ", with a look-up";
-            return $"{s.Name}{(s.Options.Enabled ? string.Empty : " (disabled)")} → webhook {webhook.Name} ({webhook.Options.DestinationType.ToUpperInvariant()} "
+            return $"{s.Name}{InForce.Traits(s.Options)} → webhook {webhook.Name} ({webhook.Options.DestinationType.ToUpperInvariant()} "
                 + $"{(webhook.Options.Path.Length == 0 ? "/" : webhook.Options.Path)}{lookup}) → destination {webhook.DestinationName} "
                 + $"({webhook.Destination.Url}, {webhook.Destination.Authentication.Type}) → mapping {s.MappingName} ({origin})";
         });

@@ -5,7 +5,10 @@ namespace CloudAlmBridge.Configuration;
 /// <summary>What a configuration puts in force, in words: for the start line, the reload line and <c>--check</c>.</summary>
 internal static class InForce
 {
-    /// <summary><c>subscriptions calm-to-snow, demo</c>, or <c>no subscription</c>; a disabled one says so.</summary>
+    /// <summary>
+    /// <c>subscriptions calm-to-snow, demo</c>, or <c>no subscription</c>; a disabled one says so, and one that reopens
+    /// a flapping situation's ticket says within what (<c>calm-to-snow (reopens within 01:00:00)</c>).
+    /// </summary>
     public static string Subscriptions(BridgeModel model)
     {
         if (model.Subscriptions.Count == 0)
@@ -14,8 +17,25 @@ internal static class InForce
         }
 
         var names = model.Subscriptions.Values.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(s => s.Options.Enabled ? s.Name : $"{s.Name} (disabled)");
+            .Select(s => s.Name + Traits(s.Options));
         return $"{(model.Subscriptions.Count == 1 ? "subscription" : "subscriptions")} {string.Join(", ", names)}";
+    }
+
+    /// <summary>What a subscription does beyond the usual, in parentheses: disabled, reopens within its window.</summary>
+    public static string Traits(SubscriptionOptions subscription)
+    {
+        var traits = new List<string>();
+        if (!subscription.Enabled)
+        {
+            traits.Add("disabled");
+        }
+
+        if (subscription.Reopen.Window is { } window)
+        {
+            traits.Add($"reopens within {window}");
+        }
+
+        return traits.Count == 0 ? string.Empty : $" ({string.Join(", ", traits)})";
     }
 
     /// <summary><c>Sqlite (data/bridge.db)</c>, <c>PostgreSql (db.example.com/bridge)</c>: never the password.</summary>

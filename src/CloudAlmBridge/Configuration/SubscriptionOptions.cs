@@ -18,4 +18,17 @@ public sealed class SubscriptionOptions
     public string? CloudAlmUrl { get; set; }
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Reopening a ticket the bridge resolved a short while ago, instead of opening another (off without a window).</summary>
+    public ReopenOptions Reopen { get; set; } = new();
+}
+
+/// <summary>
+/// <c>Bridge:Subscriptions:{name}:Reopen</c>: a new situation about the same service and event as a ticket the bridge
+/// resolved within <see cref="Window"/> reopens that ticket (a flapping check), instead of opening another.
+/// </summary>
+public sealed class ReopenOptions
+{
+    /// <summary>How long after the bridge resolved a ticket a new situation of the same key reopens it; null: never.</summary>
+    public TimeSpan? Window { get; set; }
 }

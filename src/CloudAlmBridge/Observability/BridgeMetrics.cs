@@ -24,6 +24,7 @@ internal sealed class BridgeMetrics
     private readonly Counter<long> _eventsReceived;
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _ticketsReopened;
     private readonly Histogram<double> _duration;
     private long _queueDepth;
     private long _held;
@@ -35,6 +36,8 @@ internal sealed class BridgeMetrics
         _eventsReceived = meter.CreateCounter<long>("bridge_events_received", description: "Change messages accepted from Cloud ALM.");
         _deliveries = meter.CreateCounter<long>("bridge_deliveries", description: "Attempts of stored deliveries by outcome (Delivered, Skipped, Failed; one per attempt, whichever step ended it); PINGs are not deliveries.");
         _deadLetters = meter.CreateCounter<long>("bridge_dead_letters", description: "Deliveries given up after their retries.");
+        _ticketsReopened = meter.CreateCounter<long>("bridge_tickets_reopened",
+            description: "New situations that reopened a ticket the bridge had resolved within the subscription's Reopen:Window (a flap), instead of opening another.");
         _duration = meter.CreateHistogram("bridge_delivery_duration", unit: "s",
             description: "Time from taking an event to its outcome, look-ups and retries included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
@@ -83,6 +86,9 @@ internal sealed class BridgeMetrics
 
     public void DeadLettered(string subscription) => _deadLetters.Add(1, new KeyValuePair<string, object?>("subscription", subscription));
 
+    /// <summary>A new situation reopened a ticket the bridge had resolved, instead of opening another.</summary>
+    public void TicketReopened(string subscription) => _ticketsReopened.Add(1, new KeyValuePair<string, object?>("subscription", subscription));
+
     /// <summary>Deliveries accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.</summary>
     public void SetQueueDepth(long pending) => Interlocked.Exchange(ref _queueDepth, pending);
 
@@ -105,6 +111,7 @@ internal sealed class BridgeMetrics
             }
 
             _deadLetters.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
+            _ticketsReopened.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CloudAlmBridge.Ingestion;
 using CloudAlmBridge.Outbox;
+using CloudAlmBridge.Tickets;
 using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -8,7 +9,8 @@ using Microsoft.OpenApi;
 namespace CloudAlmBridge.OpenApi;
 
 /// <summary>
-/// The delivery states and attempt outcomes as enums where they appear as text (the wire keeps them strings, as Cloud
+/// The delivery states, attempt outcomes and what a delivery did to its ticket (<c>action</c>: <c>Create</c>,
+/// <c>Reopen</c>, …) as enums where they appear as text (the wire keeps them strings, as Cloud
 /// ALM mappings read them): each field lists exactly the values it can carry, so a client can switch on them.
 /// </summary>
 internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperationTransformer
@@ -18,6 +20,12 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
         if (context.JsonPropertyInfo is { } property && StatesOf(property.DeclaringType, property.Name) is { } states)
         {
             schema.Enum = Values(states);
+            if (property.Name == "action")
+            {
+                // A delivery not yet attempted has no action: null is one of its values.
+                schema.Enum.Add(null!);
+            }
+
             if (property.DeclaringType == typeof(EventAnswer))
             {
                 // Not a delivery's state but its situation's: a pending event of a held situation.
@@ -47,6 +55,10 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
         // bridge's own configuration would not send the read).
         "deliveryState" when type == typeof(EventAnswer) => [.. Enum.GetNames<DeliveryState>(), nameof(AttemptOutcome.Failed), nameof(AttemptOutcome.Refused)],
         "state" when type == typeof(DeliveryView) => Enum.GetNames<DeliveryState>(),
+
+        // Reopen: the delivery reopened a ticket the bridge had resolved for another situation of the same service and
+        // event (the ticket's reopenedFrom names it), instead of creating one.
+        "action" when type == typeof(DeliveryView) => Enum.GetNames<LifecycleAction>(),
         "outcome" when type == typeof(AttemptView) => Enum.GetNames<AttemptOutcome>(),
         _ => null,
     };

@@ -29,6 +29,9 @@ public sealed record AttemptView(DateTimeOffset AttemptedAt, string Outcome, int
 /// ALM closed the situation before it had a ticket (or an operator discarded it), and none will be opened for it.
 /// <c>createInDoubt</c>: a create was sent whose outcome is not known yet (<c>MayExist</c>, <c>ExistsWithoutId</c>);
 /// <c>held</c>: nothing could settle it, and the situation's events wait for an operator (<c>holdNote</c> says why).
+/// <c>reopenedFrom</c>: the situation got no ticket of its own, it reopened the ticket the bridge had resolved for that
+/// situation (a flap within the subscription's <c>Reopen:Window</c>); <c>reopenedBy</c>: this closed ticket was reopened
+/// for that situation, which follows it now.
 /// </summary>
 public sealed record TicketView(
     string Subscription,
@@ -45,4 +48,6 @@ public sealed record TicketView(
     bool Held = false,
     DateTimeOffset? HeldAt = null,
     string? HoldNote = null,
-    string? CreateInDoubt = null);
+    string? CreateInDoubt = null,
+    string? ReopenedFrom = null,
+    string? ReopenedBy = null);

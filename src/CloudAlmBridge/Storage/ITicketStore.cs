@@ -16,6 +16,25 @@ internal interface ITicketStore
     /// </summary>
     Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The database's lock of one match key (<see cref="TicketLink.MatchKey"/>), taken while holding
+    /// <paramref name="situationLock"/> and released with it at the latest: what decides whether a new situation
+    /// reopens a closed ticket holds it, so that two situations of one key never both reopen it.
+    /// </summary>
+    Task<IAsyncDisposable> LockMatchKeyAsync(IAsyncDisposable situationLock, string subscription, string matchKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ticket of <paramref name="matchKey"/> the bridge closed last, if at or after <paramref name="closedSince"/> and
+    /// not reopened since: one with its id, whose situation is not held.
+    /// </summary>
+    Task<TicketLink?> FindReopenableAsync(string subscription, string matchKey, DateTimeOffset closedSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: saves <paramref name="link"/>, the new situation's link to the ticket it reopened, and marks
+    /// the link it came from (<see cref="TicketLink.ReopenedFrom"/>) as reopened by it.
+    /// </summary>
+    Task SaveReopenedAsync(TicketLink link, CancellationToken cancellationToken);
+
     Task<TicketLink?> FindLinkAsync(string subscription, string situationId, CancellationToken cancellationToken);
 
     /// <summary>Inserts or replaces the link of (subscription, situation).</summary>

@@ -93,6 +93,14 @@ internal abstract class StorageProvider
     /// </summary>
     public abstract Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The lock of a match key, inside the situation lock <paramref name="situationLock"/> (which it ends with at the
+    /// latest): SQLite has none beyond the in-process one; PostgreSQL takes an advisory lock on the situation lock's own
+    /// connection, so it needs no second connection from the pool.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> LockMatchKeyAsync(IAsyncDisposable situationLock, string subscription, string matchKey,
+        CancellationToken cancellationToken);
+
     /// <summary>Adds a time parameter in the provider's time column type (SQLite: ISO 8601 text in UTC).</summary>
     public abstract void AddTime(DbCommand command, string name, DateTimeOffset? value);
 

@@ -8,7 +8,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
 {
     private const string Columns = """
         subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at,
-        doubt_kind, doubt_since, held_at, hold_note, hold_delivery_id
+        doubt_kind, doubt_since, held_at, hold_note, hold_delivery_id, match_key, closed_at, reopened_from, reopened_by
         """;
 
     private static readonly string Pending = DeliveryStateExtensions.PendingSql;
@@ -19,6 +19,10 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
 
     public Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
         Provider.LockSituationAsync(subscription, situationId, cancellationToken);
+
+    public Task<IAsyncDisposable> LockMatchKeyAsync(IAsyncDisposable situationLock, string subscription, string matchKey,
+        CancellationToken cancellationToken) =>
+        Provider.LockMatchKeyAsync(situationLock, subscription, matchKey, cancellationToken);
 
     private const string FindLinkSql = $"SELECT {Columns} FROM ticket_links WHERE subscription = @subscription AND situation_id = @situation;";
 
@@ -54,20 +58,50 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
         await using var command = connection.CreateCommand($"""
                 INSERT INTO ticket_links ({Columns})
                 VALUES (@subscription, @situation, @ticketId, @number, @status, @url, @closed, @created, @updated,
-                        @doubt, @doubtSince, @heldAt, @holdNote, @holdDelivery)
+                        @doubt, @doubtSince, @heldAt, @holdNote, @holdDelivery, @matchKey, @closedAt, @reopenedFrom, @reopenedBy)
                 ON CONFLICT (subscription, situation_id) DO UPDATE SET
                     ticket_id = excluded.ticket_id, ticket_number = excluded.ticket_number, ticket_status = excluded.ticket_status,
                     display_url = excluded.display_url, is_closed = excluded.is_closed, updated_at = excluded.updated_at,
                     doubt_kind = excluded.doubt_kind, doubt_since = excluded.doubt_since, held_at = excluded.held_at,
-                    hold_note = excluded.hold_note, hold_delivery_id = excluded.hold_delivery_id;
+                    hold_note = excluded.hold_note, hold_delivery_id = excluded.hold_delivery_id,
+                    match_key = excluded.match_key, closed_at = excluded.closed_at, reopened_from = excluded.reopened_from;
                 """, transaction)
             .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
             .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
             .Boolean("@closed", link.IsClosed).Time(Provider, "@created", link.CreatedAt).Time(Provider, "@updated", link.UpdatedAt)
             .Int32("@doubt", (int?)link.Doubt).Time(Provider, "@doubtSince", link.DoubtSince).Time(Provider, "@heldAt", link.HeldAt)
-            .Text("@holdNote", link.HoldNote).Int64("@holdDelivery", link.HoldDeliveryId);
+            .Text("@holdNote", link.HoldNote).Int64("@holdDelivery", link.HoldDeliveryId)
+            .Text("@matchKey", link.MatchKey).Time(Provider, "@closedAt", link.ClosedAt).Text("@reopenedFrom", link.ReopenedFrom)
+            .Text("@reopenedBy", link.ReopenedBy);
+
+        // reopened_by is written by SaveReopenedAsync alone: a save of the old situation's link (its PING, its DELETED)
+        // that read the link before the reopen must not make its ticket a candidate again.
         return await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
+
+    public async Task<TicketLink?> FindReopenableAsync(string subscription, string matchKey, DateTimeOffset closedSince,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"""
+                SELECT {Columns} FROM ticket_links
+                WHERE subscription = @subscription AND match_key = @matchKey AND closed_at IS NOT NULL AND reopened_by IS NULL
+                  AND closed_at >= @since AND is_closed AND ticket_id IS NOT NULL AND held_at IS NULL
+                ORDER BY closed_at DESC LIMIT 1;
+                """)
+            .Text("@subscription", subscription).Text("@matchKey", matchKey).Time(Provider, "@since", closedSince);
+        return (await ReadAllAsync(Provider, command, cancellationToken)).FirstOrDefault();
+    }
+
+    public Task SaveReopenedAsync(TicketLink link, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await SaveAsync(connection, transaction, link);
+            await using var command = connection.CreateCommand(
+                    "UPDATE ticket_links SET reopened_by = @by WHERE subscription = @subscription AND situation_id = @from;", transaction)
+                .Text("@by", link.SituationId).Text("@subscription", link.Subscription).Text("@from", link.ReopenedFrom);
+            return await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<TicketLink>> ListLinksAsync(string? subscription, string? status, long skip, int take,
         CancellationToken cancellationToken)
@@ -172,6 +206,10 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                 HeldAt = provider.ReadNullableTime(reader, 11),
                 HoldNote = reader.GetNullableString(12),
                 HoldDeliveryId = reader.GetNullableInt64(13),
+                MatchKey = reader.GetNullableString(14),
+                ClosedAt = provider.ReadNullableTime(reader, 15),
+                ReopenedFrom = reader.GetNullableString(16),
+                ReopenedBy = reader.GetNullableString(17),
             });
         }
 

@@ -82,6 +82,39 @@ internal sealed class JiraSystem(TicketSystemClient client, DestinationHealth he
             ? await transitions.CloseAsync(subscription, ticketId, variables => send(variables), cancellationToken)
             : await send(null);
 
+    /// <summary>
+    /// Reads the issue's status first: only an issue in a status of category <c>done</c> is transitioned back (the
+    /// configured <c>reopenTransitionId</c> or <c>reopenTransitionName</c>, else the first transition into
+    /// <c>indeterminate</c>, then <c>new</c>); one open already (a human reopened it, or this is a repeat) only gets the
+    /// comment. Jira answers both writes without the issue, so the status is read again by the caller when it can.
+    /// </summary>
+    public override async Task<JsonElement?> ReopenAsync(ResolvedSubscription subscription, string ticketId, string note, CancellationToken cancellationToken)
+    {
+        var webhook = subscription.Webhook;
+        var issueUrl = $"{webhook.ResourceUrl}/{Uri.EscapeDataString(ticketId)}";
+        var issue = await SendAsync(new TicketRequest(webhook, "GET", $"{issueUrl}?fields=status", null, "the status read before a reopen"), cancellationToken);
+        if (StatusCategory(issue.Body) is "done")
+        {
+            await transitions.RunAsync(subscription, ticketId, JiraTransitions.Reopen,
+                transition => SendAsync(new TicketRequest(webhook, "POST", $"{issueUrl}/transitions",
+                    JsonSerializer.SerializeToUtf8Bytes(new { transition = new { id = transition } }), "the reopen"), cancellationToken),
+                cancellationToken);
+        }
+
+        await SendAsync(new TicketRequest(webhook, "POST", $"{issueUrl}/comment",
+            JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["body"] = note }), "the reopen's comment"), cancellationToken);
+        return null;
+    }
+
+    /// <summary><c>{"fields":{"status":{"statusCategory":{"key":"done"}}}}</c>.</summary>
+    private static string? StatusCategory(JsonElement issue) =>
+        issue.ValueKind == JsonValueKind.Object && issue.TryGetProperty("fields", out var fields) && fields.ValueKind == JsonValueKind.Object
+        && fields.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
+        && status.TryGetProperty("statusCategory", out var category) && category.ValueKind == JsonValueKind.Object
+        && category.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String
+            ? key.GetString()
+            : null;
+
     /// <summary>The search's refusals in words an operator can act on.</summary>
     protected override string? ExplainRefusal(TicketRequest request, int status, string? targetMessage)
     {

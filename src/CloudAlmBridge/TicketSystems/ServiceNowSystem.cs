@@ -50,14 +50,35 @@ internal sealed class ServiceNowSystem(TicketSystemClient client, DestinationHea
             return null;
         }
 
-        var table = webhook.Options.Path.TrimEnd('/').Split('/')[^1];
-        return new StringBuilder(webhook.DestinationUrl).Append("/nav_to.do?uri=").Append(table).Append(".do?sys_id=")
+        return new StringBuilder(webhook.DestinationUrl).Append("/nav_to.do?uri=").Append(Table(webhook)).Append(".do?sys_id=")
             .Append(Uri.EscapeDataString(ticketId)).ToString();
     }
 
     public override TicketRequest? DeletionNote(ResolvedWebhook webhook, string ticketId, string note) =>
         new(webhook, "PATCH", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(ticketId)}",
             JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["work_notes"] = note }));
+
+    /// <summary>The user variable that sets the state a reopened record gets, for a table whose In Progress is another number.</summary>
+    public const string ReopenStateVariable = "reopenState";
+
+    /// <summary>
+    /// <c>PATCH …/{sys_id}</c> with <c>state</c> In Progress (incident <c>2</c>; a CSM case's Open, <c>10</c>; or the user
+    /// variable <see cref="ReopenStateVariable"/>) and the note as a work note. Setting it again on a record that is open
+    /// already changes nothing but the note.
+    /// </summary>
+    public override async Task<JsonElement?> ReopenAsync(ResolvedSubscription subscription, string ticketId, string note, CancellationToken cancellationToken)
+    {
+        var webhook = subscription.Webhook;
+        var state = subscription.Options.UserVariables.GetValueOrDefault(ReopenStateVariable) is { Length: > 0 } configured
+            ? configured.Trim()
+            : Table(webhook).EndsWith("_case", StringComparison.OrdinalIgnoreCase) ? "10" : "2";
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["state"] = state, ["work_notes"] = note });
+        var answer = await SendAsync(new TicketRequest(webhook, "PATCH", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(ticketId)}", body, "the reopen"),
+            cancellationToken);
+        return answer.Body;
+    }
+
+    private static string Table(ResolvedWebhook webhook) => webhook.Options.Path.TrimEnd('/').Split('/')[^1];
 
     /// <summary>One row of the webhook's table: the same table, ACL and credentials a delivery uses.</summary>
     public override TicketRequest HarmlessCall(ResolvedWebhook webhook) =>

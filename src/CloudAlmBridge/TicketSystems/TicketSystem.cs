@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Delivery;
 using CloudAlmBridge.Mapping;
@@ -96,6 +97,15 @@ internal abstract class TicketSystem(TicketSystemClient client, DestinationHealt
     /// </summary>
     public virtual Task<MappedResponse> CloseAsync(ResolvedSubscription subscription, string ticketId, string renderedPath,
         Func<IReadOnlyDictionary<string, string>?, Task<MappedResponse>> send, CancellationToken cancellationToken) => send(null);
+
+    /// <summary>
+    /// Reopens a ticket the bridge resolved, saying why in <paramref name="note"/> (a work note, a comment): a flap of its
+    /// situation's check (<c>Reopen:Window</c>). Returns the ticket as the system answered it, to read its number and
+    /// status through the mapping's response section, or null when the answer carries none. A repeat (the bridge
+    /// stopped before it saved the reopen) must do no harm: a ticket that is open already is only noted.
+    /// </summary>
+    public virtual Task<JsonElement?> ReopenAsync(ResolvedSubscription subscription, string ticketId, string note, CancellationToken cancellationToken) =>
+        throw new DeliveryRefusedException($"webhook {subscription.Webhook.Name} cannot reopen a ticket (only ServiceNow and Jira can): remove Bridge:Subscriptions:{subscription.Name}:Reopen:Window");
 
     /// <summary>What a refusal means in the system's own terms, or null.</summary>
     protected virtual string? ExplainRefusal(TicketRequest request, int status, string? targetMessage) => null;

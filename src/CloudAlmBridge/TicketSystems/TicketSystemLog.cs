@@ -3,8 +3,8 @@ namespace CloudAlmBridge.TicketSystems;
 internal static partial class TicketSystemLog
 {
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
-        Message = "Jira issue {IssueId} on {Subscription} closes through transition {TransitionId} '{TransitionName}' to status {Status}")]
-    public static partial void JiraTransitionFound(ILogger logger, string subscription, string issueId, string transitionId,
+        Message = "Jira issue {IssueId} on {Subscription} {Purpose} through transition {TransitionId} '{TransitionName}' to status {Status}")]
+    public static partial void JiraTransitionFound(ILogger logger, string subscription, string issueId, string purpose, string transitionId,
         string transitionName, string status);
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning,

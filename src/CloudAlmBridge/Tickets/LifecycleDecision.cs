@@ -117,6 +117,15 @@ internal static class LifecycleDecision
 
         // A ticket was found, yet none is known: it has no id to address. Never a create beside it.
         LookupVerdict.Found => LifecycleStep.MissingTicketId,
+
+        // No ticket of its own, for sure: a flap of a situation whose ticket the bridge resolved within the window
+        // reopens that ticket instead. A CLOSED without ticket never reopens anything: it would be closed at once.
+        _ when create == LifecycleStep.Create && rules.ReopensWithinWindow => facts.Reopen switch
+        {
+            ReopenVerdict.NotAsked => LifecycleStep.FindClosedTicket,
+            ReopenVerdict.Found => LifecycleStep.Reopen,
+            _ => create,
+        },
         _ => create,
     };
 
@@ -186,6 +195,10 @@ internal enum LinkState
 /// <param name="Lookup">What the look-up said in this attempt.</param>
 /// <param name="SettleTimePassed">The look-up's "none" counts: its settle time has passed since the create in doubt.</param>
 /// <param name="NoneConfirmed">An operator settled the held situation with "no ticket was made": the create needs no look-up.</param>
+/// <param name="Reopen">
+/// Whether a ticket of the situation's match key was closed within the reopen window (<see cref="ReopenVerdict.None"/>
+/// also when the situation has no key).
+/// </param>
 internal readonly record struct SituationFacts(
     SituationEvent Event,
     LinkState Link,
@@ -193,13 +206,29 @@ internal readonly record struct SituationFacts(
     bool CanLookUp,
     LookupVerdict Lookup = LookupVerdict.NotAsked,
     bool SettleTimePassed = true,
-    bool NoneConfirmed = false);
+    bool NoneConfirmed = false,
+    ReopenVerdict Reopen = ReopenVerdict.NotAsked);
+
+/// <summary>What the search for a recently closed ticket of the situation's match key found.</summary>
+internal enum ReopenVerdict
+{
+    /// <summary>Not searched in this attempt.</summary>
+    NotAsked,
+
+    /// <summary>None within the window, or the situation has no match key.</summary>
+    None,
+
+    /// <summary>A ticket the bridge closed within the window, not reopened since.</summary>
+    Found,
+}
 
 /// <summary>The configuration the decision follows.</summary>
 /// <param name="CreateAndCloseWithoutTicket"><c>Bridge:Lifecycle:CloseWithoutTicket</c> is <c>CreateAndClose</c>.</param>
 /// <param name="CreateAgainWhenUnknown">The webhook's <c>UnknownOutcome</c> is <c>CreateAgain</c>.</param>
 /// <param name="HasDeleteOperation">The mapping has an operation for DELETED.</param>
-internal readonly record struct LifecycleRules(bool CreateAndCloseWithoutTicket, bool CreateAgainWhenUnknown, bool HasDeleteOperation);
+/// <param name="ReopensWithinWindow">The subscription has a <c>Reopen:Window</c>.</param>
+internal readonly record struct LifecycleRules(bool CreateAndCloseWithoutTicket, bool CreateAgainWhenUnknown, bool HasDeleteOperation,
+    bool ReopensWithinWindow = false);
 
 /// <summary>The step the lifecycle runs next.</summary>
 internal enum LifecycleStep
@@ -215,6 +244,15 @@ internal enum LifecycleStep
 
     /// <summary>The look-up found the ticket and it is linked: nothing else to send.</summary>
     Linked,
+
+    /// <summary>
+    /// Before a create, with a reopen window: lock the situation's match key and search for a ticket of that key the
+    /// bridge closed within the window, then decide again.
+    /// </summary>
+    FindClosedTicket,
+
+    /// <summary>Reopen the ticket found (ServiceNow: In Progress with a work note; Jira: a transition and a comment) and link it.</summary>
+    Reopen,
 
     /// <summary>The mapping's UPDATED operation on the ticket.</summary>
     Update,

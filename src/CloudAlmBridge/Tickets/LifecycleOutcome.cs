@@ -35,6 +35,12 @@ internal enum LifecycleAction
     /// <summary>The ticket already existed in the ticket system and was linked.</summary>
     Link,
 
+    /// <summary>
+    /// A ticket the bridge had resolved for another situation of the same service and event (a flap) was reopened and
+    /// linked instead of a create.
+    /// </summary>
+    Reopen,
+
     Update,
 
     Close,

@@ -6,15 +6,31 @@ namespace CloudAlmBridge.Tickets;
 /// One lock per (subscription, situation): events of one situation are handled one at a time, in the order they
 /// got the lock; different situations run in parallel. In this process first (so waiters queue here, not on
 /// database connections), then in the database, which serializes the instances sharing it. Entries are removed when
-/// nobody holds or waits for them.
+/// nobody holds or waits for them. A match key (a reopen's decision) is locked the same way, always inside its
+/// situation's lock, so the order is the same everywhere: situation, then key.
 /// </summary>
 internal sealed class SituationLocks(ITicketStore store)
 {
     private readonly Dictionary<(string, string), Entry> _entries = [];
 
-    public async Task<IAsyncDisposable> AcquireAsync(string subscription, string situationId, CancellationToken cancellationToken)
+    public Task<IAsyncDisposable> AcquireAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
+        AcquireAsync((subscription, situationId), token => store.LockSituationAsync(subscription, situationId, token), cancellationToken);
+
+    /// <summary>
+    /// The lock of a match key, taken while holding <paramref name="situationLock"/> (from <see cref="AcquireAsync(string, string, CancellationToken)"/>)
+    /// and disposed before it. Its in-process entry cannot be a situation's: situation ids hold no line break.
+    /// </summary>
+    public Task<IAsyncDisposable> AcquireMatchKeyAsync(IAsyncDisposable situationLock, string subscription, string matchKey,
+        CancellationToken cancellationToken)
     {
-        var key = (subscription, situationId);
+        var held = (Lease)situationLock;
+        return AcquireAsync((subscription, $"\nmatch-key\n{matchKey}"),
+            token => store.LockMatchKeyAsync(held.DatabaseLock, subscription, matchKey, token), cancellationToken);
+    }
+
+    private async Task<IAsyncDisposable> AcquireAsync((string, string) key, Func<CancellationToken, Task<IAsyncDisposable>> lockDatabase,
+        CancellationToken cancellationToken)
+    {
         Entry entry;
         lock (_entries)
         {
@@ -39,7 +55,7 @@ internal sealed class SituationLocks(ITicketStore store)
 
         try
         {
-            return new Lease(this, key, entry, await store.LockSituationAsync(subscription, situationId, cancellationToken));
+            return new Lease(this, key, entry, await lockDatabase(cancellationToken));
         }
         catch
         {
@@ -75,6 +91,8 @@ internal sealed class SituationLocks(ITicketStore store)
     private sealed class Lease(SituationLocks owner, (string, string) key, Entry entry, IAsyncDisposable databaseLock) : IAsyncDisposable
     {
         private int _disposed;
+
+        public IAsyncDisposable DatabaseLock => databaseLock;
 
         public async ValueTask DisposeAsync()
         {

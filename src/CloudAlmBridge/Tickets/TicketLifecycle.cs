@@ -40,7 +40,8 @@ internal sealed class TicketLifecycle(
         var link = await store.FindLinkAsync(subscription.Name, situationId, cancellationToken);
         var mapping = mappings.Find(subscription.MappingName)
             ?? throw new InvalidOperationException($"Mapping '{subscription.MappingName}' of subscription '{subscription.Name}' is not available.");
-        var work = new Work(subscription, mapping, situationId, resource, link, systems.For(subscription.Webhook), deliveryId);
+        var matchKey = LifecycleDecision.EventOf(eventType) == SituationEvent.Ping ? null : MatchKeys.Of(subscription, resource);
+        var work = new Work(subscription, mapping, situationId, resource, link, systems.For(subscription.Webhook), deliveryId, situationLock, matchKey);
         LifecycleOutcome outcome;
         try
         {
@@ -53,6 +54,11 @@ internal sealed class TicketLifecycle(
         catch (DeliveryRefusedException exception)
         {
             outcome = work.Refused(exception);
+        }
+        finally
+        {
+            // Inside the situation's lock, released before it.
+            await work.ReleaseMatchKeyAsync();
         }
 
         // A PING is answered from the route and stored as no delivery: the outbox counts deliveries (bridge_deliveries_total).
@@ -75,9 +81,11 @@ internal sealed class TicketLifecycle(
         var rules = new LifecycleRules(
             string.Equals(configuration.Current.Options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose, StringComparison.OrdinalIgnoreCase),
             work.Webhook.CreatesAgainWhenUnknown,
-            work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null);
+            work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null,
+            work.Subscription.Options.Reopen.Window is not null);
         var facts = new SituationFacts(situationEvent, LifecycleDecision.StateOf(work.Link), LifecycleDecision.DoubtOf(work.Link),
-            work.System.CanLookUp(work.Webhook), NoneConfirmed: work.Link?.Doubt == DoubtKind.NoneConfirmed);
+            work.System.CanLookUp(work.Webhook), NoneConfirmed: work.Link?.Doubt == DoubtKind.NoneConfirmed,
+            Reopen: work.MatchKey is null ? ReopenVerdict.None : ReopenVerdict.NotAsked);
         while (true)
         {
             var step = LifecycleDecision.Decide(facts, rules);
@@ -101,6 +109,11 @@ internal sealed class TicketLifecycle(
 
                 case LifecycleStep.Linked:
                     return work.Done(AttemptOutcome.Delivered, LifecycleAction.Link, work.Note);
+                case LifecycleStep.FindClosedTicket:
+                    facts = facts with { Reopen = await FindClosedTicketAsync(work, cancellationToken) };
+                    continue;
+                case LifecycleStep.Reopen:
+                    return await ReopenAsync(work, cancellationToken);
                 case LifecycleStep.Update:
                     return await RunOnTicketAsync(work, EventTypes.Updated, LifecycleAction.Update, cancellationToken);
                 case LifecycleStep.Close:
@@ -303,6 +316,88 @@ internal sealed class TicketLifecycle(
         return DoubtKind.ExistsWithoutId;
     }
 
+    /// <summary>
+    /// Locks the situation's match key (held until the reopen is saved, so two situations of one key never both reopen
+    /// its ticket, on any instance) and searches for a ticket of that key the bridge closed within the window.
+    /// </summary>
+    private async Task<ReopenVerdict> FindClosedTicketAsync(Work work, CancellationToken cancellationToken)
+    {
+        var key = work.MatchKey!;
+        work.MatchKeyLock = await locks.AcquireMatchKeyAsync(work.SituationLock, work.Subscription.Name, key, cancellationToken);
+        var since = timeProvider.GetUtcNow() - work.Subscription.Options.Reopen.Window!.Value;
+        work.ReopenCandidate = await store.FindReopenableAsync(work.Subscription.Name, key, since, cancellationToken);
+        if (work.ReopenCandidate is null)
+        {
+            // Nothing to reopen: a create needs no lock on the key (a closed ticket of the key appearing meanwhile is
+            // another situation's, closed after this one arrived).
+            await work.ReleaseMatchKeyAsync();
+            return ReopenVerdict.None;
+        }
+
+        return ReopenVerdict.Found;
+    }
+
+    /// <summary>
+    /// Reopens the ticket found instead of creating one, and links it to this situation: its later events update it, its
+    /// CLOSED resolves it again. The ticket's number, id and page are the reopened ticket's, so Cloud ALM's answer names
+    /// a ticket that exists. A bridge that stops between the reopen and its save reopens again on the next attempt,
+    /// which the ticket systems take as a note on a ticket open already.
+    /// </summary>
+    private async Task<LifecycleOutcome> ReopenAsync(Work work, CancellationToken cancellationToken)
+    {
+        work.Action = LifecycleAction.Reopen;
+        var from = work.ReopenCandidate!;
+        var ticketId = from.TicketId!;
+        var now = timeProvider.GetUtcNow();
+        var answer = await work.System.ReopenAsync(work.Subscription, ticketId, ReopenNote(work, from, now), cancellationToken);
+
+        // The ticket as the system answered, read like an update's answer; a system that answers without it (Jira) is
+        // read with the mapping's PING, so the status stored and answered is the reopened one, never the resolved one.
+        MappedResponse? mapped = null;
+        if (answer is { } body && work.Mapping.Document.FindOperation(EventTypes.Updated) is { } update)
+        {
+            mapped = update.MapResponse(body, work.Context(ticketId));
+        }
+
+        if (mapped?.GetText("externalStatus") is null && work.Mapping.Document.FindOperation(EventTypes.Ping) is { } ping)
+        {
+            mapped = (await SendAsync(work, ping, ticketId, null, cancellationToken)).Mapped;
+        }
+
+        var number = mapped?.GetText("externalNumber") ?? from.TicketNumber;
+        var link = Current(work) with
+        {
+            TicketId = ticketId,
+            TicketNumber = number,
+            TicketStatus = mapped?.GetText("externalStatus"),
+            DisplayUrl = mapped?.GetText("displayUrl") ?? from.DisplayUrl ?? work.System.DefaultDisplayUrl(work.Webhook, ticketId, number),
+            IsClosed = false,
+            ClosedAt = null,
+            Doubt = null,
+            DoubtSince = null,
+            HeldAt = null,
+            HoldDeliveryId = null,
+            ReopenedFrom = from.SituationId,
+        };
+        await store.SaveReopenedAsync(link, cancellationToken);
+        work.Link = link;
+        await work.ReleaseMatchKeyAsync();
+        metrics.TicketReopened(work.Subscription.Name);
+        return work.Done(AttemptOutcome.Delivered, LifecycleAction.Reopen,
+            $"reopened ticket {number ?? ticketId} of situation {from.SituationId}, resolved by the bridge at {from.ClosedAt:O} "
+            + $"(Reopen:Window {work.Subscription.Options.Reopen.Window}): the same service and event flapped, so no new ticket was created");
+    }
+
+    /// <summary>The work note or comment on the reopened ticket: which situation reopened it, and why.</summary>
+    private static string ReopenNote(Work work, TicketLink from, DateTimeOffset now)
+    {
+        var subject = work.Text("subject") is { Length: > 0 } text ? $" \"{text}\"" : string.Empty;
+        var rating = work.Text("rating") is { Length: > 0 } value ? $" ({value})" : string.Empty;
+        var after = from.ClosedAt is { } closed ? $" {Math.Max(0, (int)(now - closed).TotalMinutes)} minutes after" : " after";
+        return $"Reopened by the bridge: SAP Cloud ALM raised situation {work.SituationId}{subject}{rating} for the same service and event{after} "
+            + $"this ticket was resolved for situation {from.SituationId}. This ticket now follows situation {work.SituationId}.";
+    }
+
     /// <summary>Undoes the write-ahead of a create that made nothing: the situation as it was (no row, if it had none).</summary>
     private async Task RestoreAsync(Work work, TicketLink? previous)
     {
@@ -433,6 +528,7 @@ internal sealed class TicketLifecycle(
             TicketStatus = mapped?.GetText("externalStatus") ?? previous.TicketStatus,
             DisplayUrl = mapped?.GetText("displayUrl") ?? previous.DisplayUrl ?? work.System.DefaultDisplayUrl(work.Webhook, id, number),
             IsClosed = closed,
+            ClosedAt = closed ? previous.ClosedAt ?? timeProvider.GetUtcNow() : null,
             Doubt = known ? null : previous.Doubt,
             DoubtSince = known ? null : previous.DoubtSince,
             HeldAt = null,
@@ -446,7 +542,9 @@ internal sealed class TicketLifecycle(
     {
         var now = timeProvider.GetUtcNow();
         var known = work.Link ?? new TicketLink { Subscription = work.Subscription.Name, SituationId = work.SituationId, CreatedAt = now, UpdatedAt = now };
-        return known with { UpdatedAt = now };
+
+        // The key is kept from the first event that carries one: a link of an earlier version gets it with its next event.
+        return known with { UpdatedAt = now, MatchKey = known.MatchKey ?? work.MatchKey };
     }
 
     private async Task SaveAsync(Work work, TicketLink link, CancellationToken cancellationToken)
@@ -457,8 +555,35 @@ internal sealed class TicketLifecycle(
 
     /// <summary>The state of one event's handling, so a failure can still report what was reached.</summary>
     private sealed class Work(ResolvedSubscription subscription, MappingEntry mapping, string situationId, JsonElement resource, TicketLink? link,
-        TicketSystem system, long deliveryId)
+        TicketSystem system, long deliveryId, IAsyncDisposable situationLock, string? matchKey)
     {
+        /// <summary>The situation's lock, which a match key's lock is taken inside.</summary>
+        public IAsyncDisposable SituationLock { get; } = situationLock;
+
+        /// <summary>What the situation is about (<see cref="MatchKeys"/>); null for a PING or a message without the key's attributes.</summary>
+        public string? MatchKey { get; } = matchKey;
+
+        /// <summary>The match key's lock, while a reopen is being decided and done.</summary>
+        public IAsyncDisposable? MatchKeyLock { get; set; }
+
+        /// <summary>The closed ticket of the same key that this situation reopens.</summary>
+        public TicketLink? ReopenCandidate { get; set; }
+
+        public async ValueTask ReleaseMatchKeyAsync()
+        {
+            if (MatchKeyLock is { } held)
+            {
+                MatchKeyLock = null;
+                await held.DisposeAsync();
+            }
+        }
+
+        /// <summary>A text attribute of the situation, for the notes the bridge writes itself.</summary>
+        public string? Text(string name) =>
+            resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+
         public ResolvedSubscription Subscription { get; } = subscription;
 
         public ResolvedWebhook Webhook => Subscription.Webhook;

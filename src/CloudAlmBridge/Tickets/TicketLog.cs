@@ -23,6 +23,7 @@ internal static partial class TicketLog
             (AttemptOutcome.Skipped, _) => outcome.Note is null ? "nothing to send" : $"nothing to send: {outcome.Note}",
             (_, LifecycleAction.Create) => ticket is null ? "ticket created, without a ticket id" : $"{named} created",
             (_, LifecycleAction.Link) => $"{named} already existed in the ticket system and is linked",
+            (_, LifecycleAction.Reopen) => $"{named} of situation {outcome.Link?.ReopenedFrom} reopened (a flap within Reopen:Window), no new ticket",
             (_, LifecycleAction.Update) => $"{named} updated",
             (_, LifecycleAction.Close) => $"{named} closed",
             (_, LifecycleAction.Delete) => $"{named} deleted",

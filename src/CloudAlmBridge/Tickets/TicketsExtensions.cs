@@ -6,6 +6,7 @@ internal static class TicketsExtensions
     public static IHostApplicationBuilder AddBridgeTickets(this IHostApplicationBuilder builder)
     {
         builder.Services.AddConfigurationRule<TicketLifecycleRules>();
+        builder.Services.AddConfigurationRule<ReopenRules>();
         builder.Services.AddSingleton<SituationLocks>();
         builder.Services.AddSingleton<TicketLifecycle>();
         builder.Services.AddSingleton<PingCoalescer>();

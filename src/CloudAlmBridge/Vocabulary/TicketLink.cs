@@ -48,6 +48,21 @@ internal sealed record TicketLink
 
     public bool IsHeld => HeldAt is not null;
 
+    /// <summary>
+    /// What the situation is about, as a key (by default its service and event): a later situation of the same key may
+    /// reopen this ticket once it is closed. Null for links written before the bridge kept it, and for situations without it.
+    /// </summary>
+    public string? MatchKey { get; init; }
+
+    /// <summary>When the bridge closed the ticket (its CLOSED): the reopen window counts from here.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>This situation did not get a ticket of its own: it reopened the ticket of this situation.</summary>
+    public string? ReopenedFrom { get; init; }
+
+    /// <summary>This closed ticket was reopened for that situation, which links it now; it is never reopened from here again.</summary>
+    public string? ReopenedBy { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }

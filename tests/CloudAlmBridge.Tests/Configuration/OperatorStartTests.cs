@@ -39,13 +39,14 @@ public sealed class OperatorStartTests : IDisposable
         var environment = Demo();
         environment["Bridge__Subscriptions__demo__Enable"] = "false";
         environment["Bridge__Subscription__second__Webhook"] = "sandbox-incident";
+        environment["Bridge__Subscriptions__demo__Reopen__Window"] = "00:30:00";
 
         var result = await BridgeProcess.RunAsync(environment, "--check");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Configuration: valid; subscription demo.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Configuration: valid; subscription demo (reopens within 00:30:00).", result.Output, StringComparison.Ordinal);
         Assert.Contains(
-            "demo → webhook sandbox-incident (SNOW /api/now/table/incident) → destination servicenow-sandbox (http://localhost:5080/sandbox/servicenow, NoAuthentication) → mapping servicenow-incident (built-in)",
+            "demo (reopens within 00:30:00) → webhook sandbox-incident (SNOW /api/now/table/incident) → destination servicenow-sandbox (http://localhost:5080/sandbox/servicenow, NoAuthentication) → mapping servicenow-incident (built-in)",
             result.Output, StringComparison.Ordinal);
         Assert.Contains($"Storage: Sqlite (", result.Output, StringComparison.Ordinal);
         Assert.Contains("reachable; no schema yet: the start creates it", result.Output, StringComparison.Ordinal);

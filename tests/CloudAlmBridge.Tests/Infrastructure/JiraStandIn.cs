@@ -84,8 +84,10 @@ public sealed partial class JiraStandIn : IDisposable
         Server.Given(Request.Create().WithPath(new RegexMatcherFor(@"^/rest/api/2/issue/[^/]+$")).UsingPut()).RespondWith(Response.Create().WithCallback(Edit));
         Server.Given(Request.Create().WithPath(new RegexMatcherFor(@"^/rest/api/2/issue/[^/]+/transitions$")).UsingPost())
             .RespondWith(Response.Create().WithCallback(Transition));
+        Server.Given(Request.Create().WithPath(new RegexMatcherFor(@"^/rest/api/2/issue/[^/]+/transitions$")).UsingGet())
+            .RespondWith(Response.Create().WithCallback(Transitions));
         Server.Given(Request.Create().WithPath(new RegexMatcherFor(@"^/rest/api/2/issue/[^/]+/comment$")).UsingPost())
-            .RespondWith(Response.Create().WithCallback(request => Find(request) is null ? NotFound() : Message(201, """{"id":"1"}""")));
+            .RespondWith(Response.Create().WithCallback(Comment));
 
         if (Cloud)
         {
@@ -151,6 +153,27 @@ public sealed partial class JiraStandIn : IDisposable
         return new ResponseMessage { StatusCode = 204 };
     }
 
+    /// <summary>
+    /// A simplified workflow, as Jira Cloud's team-managed projects have it: every status can go to every other, one
+    /// transition per target status (To Do 11, In Progress 21, Done 31), each listed with its status's category.
+    /// </summary>
+    private static readonly (string Id, string Name, string Category)[] Workflow =
+        [("11", "To Do", "new"), ("21", "In Progress", "indeterminate"), ("31", "Done", "done")];
+
+    /// <summary><c>{"transitions":[{"id","name","to":{"name","statusCategory":{"key"}}}]}</c>: those into another status than the issue's.</summary>
+    private ResponseMessage Transitions(IRequestMessage request) => Find(request) is { } issue
+        ? Message(200, new JsonObject
+        {
+            ["transitions"] = new JsonArray(Workflow.Where(t => t.Category != issue.Status).Select(t => (JsonNode)new JsonObject
+            {
+                ["id"] = t.Id,
+                ["name"] = t.Name,
+                ["to"] = new JsonObject { ["name"] = t.Name, ["statusCategory"] = new JsonObject { ["key"] = t.Category } },
+            }).ToArray()),
+        }.ToJsonString())
+        : NotFound();
+
+    /// <summary>Moves the issue into the transition's status; an id the workflow does not offer now is Jira's 400.</summary>
     private ResponseMessage Transition(IRequestMessage request)
     {
         if (Find(request) is not { } issue)
@@ -158,8 +181,26 @@ public sealed partial class JiraStandIn : IDisposable
             return NotFound();
         }
 
-        issue.Status = "done";
+        var id = JsonNode.Parse(request.Body!)?["transition"]?["id"]?.GetValue<string>();
+        var target = Workflow.FirstOrDefault(t => t.Id == id);
+        if (target.Id is null || target.Category == issue.Status)
+        {
+            return Message(400, $$$"""{"errorMessages":["Transition id '{{{id}}}' is not valid for this issue."],"errors":{}}""");
+        }
+
+        issue.Status = target.Category;
         return new ResponseMessage { StatusCode = 204 };
+    }
+
+    private ResponseMessage Comment(IRequestMessage request)
+    {
+        if (Find(request) is not { } issue)
+        {
+            return NotFound();
+        }
+
+        issue.Comments.Add(JsonNode.Parse(request.Body!)?["body"]?.GetValue<string>() ?? string.Empty);
+        return Message(201, $$"""{"id":"{{issue.Comments.Count}}"}""");
     }
 
     private ResponseMessage Search(IRequestMessage request)
@@ -239,4 +280,7 @@ public sealed record JiraIssue(string Id, string Key, string Summary, IReadOnlyL
     public string Status { get; set; } = "new";
 
     public int Edits { get; set; }
+
+    /// <summary>The comments posted on the issue (<c>POST …/comment</c>), in order.</summary>
+    public List<string> Comments { get; } = [];
 }

@@ -171,8 +171,17 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
 
         // Every state and outcome is named somewhere: the answers' four, dead letters in the deliveries, Failed in attempts.
         var named = new[] { "EventAnswer", "DeliveryView", "AttemptView" }.SelectMany(s => schemas.GetProperty(s).GetProperty("properties").EnumerateObject())
-            .Where(p => p.Value.TryGetProperty("enum", out _)).SelectMany(p => Enum(p.Value)).ToHashSet();
+            .Where(p => p.Name != "action" && p.Value.TryGetProperty("enum", out _)).SelectMany(p => Enum(p.Value)).ToHashSet();
         Assert.Equal(AllStates.Order(), named.Order());
+    }
+
+    [Fact]
+    public void ADeliverysAction_IsAnEnum_WithReopen()
+    {
+        var action = Root.GetProperty("components").GetProperty("schemas").GetProperty("DeliveryView").GetProperty("properties").GetProperty("action");
+
+        Assert.Equal(["None", "Create", "Link", "Reopen", "Update", "Close", "Delete", "Note", "Ping", "Hold", null],
+            action.GetProperty("enum").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? null : v.GetString()));
     }
 
     [Fact]

@@ -8,10 +8,11 @@ namespace CloudAlmBridge.Tests.Tickets;
 /// The lifecycle's decision as a table, without a host: event × what is known of the ticket × a create in doubt × what
 /// the look-up said → the step. One row per line: <c>event link doubt look-up verdict [flags] → step</c>, where the
 /// look-up is <c>lookup</c> (the webhook has one) or <c>none</c>, and the flags are <c>unsettled</c> (the settle time
-/// has not passed), <c>confirmed</c> (an operator said no ticket was made), <c>createAndClose</c>, <c>createAgain</c>
-/// and <c>deleteOp</c> (the mapping has a DELETED operation). Every cell of the documented table (docs/operations.md,
-/// "The ticket lifecycle": event × no link, a create in doubt, open, closed, closed without a ticket, held) has its
-/// rows, and every event has a row in every <see cref="LinkState"/>.
+/// has not passed), <c>confirmed</c> (an operator said no ticket was made), <c>createAndClose</c>, <c>createAgain</c>,
+/// <c>deleteOp</c> (the mapping has a DELETED operation), <c>reopen</c> (the subscription has a <c>Reopen:Window</c>) and
+/// what the search for a ticket of the match key closed within it found: <c>closedFound</c> or <c>noneClosed</c>.
+/// Every cell of the documented table (docs/operations.md, "The ticket lifecycle": event × no link, a create in doubt,
+/// open, closed, closed without a ticket, held) has its rows, and every event has a row in every <see cref="LinkState"/>.
 /// </summary>
 public sealed class LifecycleDecisionTests
 {
@@ -48,6 +49,28 @@ public sealed class LifecycleDecisionTests
         "Closed None - none NotAsked createAndClose → CreateThenClose",
         "Deleted None - lookup NotAsked → Nothing",
         "Ping None - lookup NotAsked → NoTicket",
+
+        // Reopen:Window (reopen): once the situation surely has no ticket of its own, a ticket of its match key the
+        // bridge closed within the window (closedFound) is reopened instead of a create; none (noneClosed): a create.
+        "Created None - lookup NotAsked reopen → LookUp",
+        "Created None - lookup NotFound reopen → FindClosedTicket",
+        "Updated None - lookup NotFound reopen → FindClosedTicket",
+        "Created None - none NotAsked reopen → FindClosedTicket",
+        "Created None - lookup NotAsked confirmed reopen → FindClosedTicket",
+        "Created None - lookup NotFound reopen closedFound → Reopen",
+        "Updated None - lookup NotFound reopen closedFound → Reopen",
+        "Created None - lookup NotFound reopen noneClosed → Create",
+        "Created None - lookup NotFound closedFound → Create",
+        "Created None - lookup Found reopen → MissingTicketId",
+        "Created None - lookup Refused reopen → Hold",
+        "Created None - lookup Refused createAgain reopen closedFound → Reopen",
+        "Created None MayExist lookup NotFound reopen → FindClosedTicket",
+        "Created None MayExist lookup NotFound unsettled reopen → WaitForSettle",
+        "Closed None - lookup NotFound createAndClose reopen → CreateThenClose",
+        "Closed None - lookup NotAsked reopen closedFound → RememberClosedWithoutTicket",
+        "Created Open - lookup NotAsked reopen closedFound → Update",
+        "Created Closed - lookup NotAsked reopen closedFound → SkipClosed",
+        "Updated ClosedWithoutTicket - lookup NotAsked reopen closedFound → SkipClosedBeforeTicket",
 
         // The look-up found the ticket: it is linked; the event then does its own part.
         "Created Open - lookup Found → Linked",
@@ -218,7 +241,8 @@ public sealed class LifecycleDecisionTests
         var halves = row.Split('→', StringSplitOptions.TrimEntries);
         var words = halves[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var flags = words.Skip(5).ToHashSet(StringComparer.Ordinal);
-        Assert.Subset(new HashSet<string>(["unsettled", "confirmed", "createAndClose", "createAgain", "deleteOp"], StringComparer.Ordinal), flags);
+        Assert.Subset(new HashSet<string>(["unsettled", "confirmed", "createAndClose", "createAgain", "deleteOp", "reopen", "closedFound", "noneClosed"],
+            StringComparer.Ordinal), flags);
         var facts = new SituationFacts(
             Enum.Parse<SituationEvent>(words[0]),
             Enum.Parse<LinkState>(words[1]),
@@ -226,8 +250,10 @@ public sealed class LifecycleDecisionTests
             words[3] switch { "lookup" => true, "none" => false, _ => throw new FormatException(row) },
             Enum.Parse<LookupVerdict>(words[4]),
             SettleTimePassed: !flags.Contains("unsettled"),
-            NoneConfirmed: flags.Contains("confirmed"));
-        var rules = new LifecycleRules(flags.Contains("createAndClose"), flags.Contains("createAgain"), flags.Contains("deleteOp"));
+            NoneConfirmed: flags.Contains("confirmed"),
+            Reopen: flags.Contains("closedFound") ? ReopenVerdict.Found : flags.Contains("noneClosed") ? ReopenVerdict.None : ReopenVerdict.NotAsked);
+        var rules = new LifecycleRules(flags.Contains("createAndClose"), flags.Contains("createAgain"), flags.Contains("deleteOp"),
+            flags.Contains("reopen"));
         return (facts, rules, Enum.Parse<LifecycleStep>(halves[1]));
     }
 }

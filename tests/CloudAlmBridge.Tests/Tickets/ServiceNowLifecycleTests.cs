@@ -344,6 +344,26 @@ public abstract class ServiceNowLifecycleTests
     }
 
     [Fact]
+    public async Task WithoutAReopenWindow_AFlapOfTheSameServiceAndEvent_GetsANewIncident()
+    {
+        // Reopen:Window is off by default: a new situation is a new incident, as it always was.
+        var (first, second) = (Events.NewSituationId(), Events.NewSituationId());
+        var sysId = NewSysId();
+        _bridge.ServiceNow.AnswersLookup();
+        _bridge.ServiceNow.AnswersCreate(sysId, "INC0010011");
+        _bridge.ServiceNow.AnswersPatch(sysId, "INC0010011", "6");
+        using var client = _bridge.EventsClient();
+        await client.PostEventAsync(Subscription, Events.Message("created", first));
+        await client.PostEventAsync(Subscription, Events.Message("closed", first));
+
+        var flap = await client.PostEventAsync(Subscription, Events.Message("created", second));
+
+        Assert.Equal(HttpStatusCode.Created, flap.StatusCode);
+        Assert.Equal(2, _bridge.ServiceNow.Calls("POST").Count);
+        Assert.Single(_bridge.ServiceNow.Calls("PATCH"));
+    }
+
+    [Fact]
     public async Task ConcurrentEvents_OfOneSituation_GiveOneIncident()
     {
         var situation = Events.NewSituationId();

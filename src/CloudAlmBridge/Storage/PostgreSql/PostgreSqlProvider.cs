@@ -107,6 +107,20 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A second advisory lock in the situation lock's transaction: no connection of its own (a storm of one key would
+    /// otherwise hold two pool connections per delivery), and it ends with that transaction, as the situation's does.
+    /// The key's text cannot be a situation's: situation ids hold no line break.
+    /// </summary>
+    public override async Task<IAsyncDisposable> LockMatchKeyAsync(IAsyncDisposable situationLock, string subscription, string matchKey,
+        CancellationToken cancellationToken)
+    {
+        var held = situationLock as SituationLock
+            ?? throw new InvalidOperationException("A match key is locked inside the situation lock this provider gave.");
+        await held.LockAlsoAsync($"{subscription}\nmatch-key\n{matchKey}", cancellationToken);
+        return NoRelease.Instance;
+    }
+
     public override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
         Add(command, name, value?.ToUniversalTime(), DbType.DateTimeOffset);
 
@@ -120,6 +134,13 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
 
     private sealed class SituationLock(NpgsqlConnection connection, NpgsqlTransaction transaction, SemaphoreSlim slots) : IAsyncDisposable
     {
+        public async Task LockAlsoAsync(string key, CancellationToken cancellationToken)
+        {
+            await using var command = connection.CreateCommand("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0));", transaction).Text("@key", key);
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         public async ValueTask DisposeAsync()
         {
             try
@@ -142,5 +163,13 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
                 slots.Release();
             }
         }
+    }
+
+    /// <summary>A lock released with the transaction of the lock it was taken in.</summary>
+    private sealed class NoRelease : IAsyncDisposable
+    {
+        public static readonly NoRelease Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -155,6 +155,10 @@ internal sealed class SqliteProvider : StorageProvider
     public override Task<IAsyncDisposable> LockSituationAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
         Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 
+    public override Task<IAsyncDisposable> LockMatchKeyAsync(IAsyncDisposable situationLock, string subscription, string matchKey,
+        CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
     public override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
         Add(command, name, value is { } time ? time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : null, DbType.String);
 
