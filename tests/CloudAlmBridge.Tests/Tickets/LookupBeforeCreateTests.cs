@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CloudAlmBridge.Tests.Infrastructure;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
@@ -35,7 +34,7 @@ public abstract class LookupBeforeCreateTests
         _bridge.ServiceNow.AnswersCreate("aaa001", "INC0030001");
         using var events = _bridge.EventsClient();
 
-        var created = await events.PostEventAsync(Subscription, Started("created", situation, DateTimeOffset.UtcNow));
+        var created = await events.PostEventAsync(Subscription, Events.Started("created", situation, DateTimeOffset.UtcNow));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("INC0030001", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("externalNumber").GetString());
@@ -51,7 +50,7 @@ public abstract class LookupBeforeCreateTests
         _bridge.ServiceNow.AnswersCreate("aaa002", "INC0030002");
         using var events = _bridge.EventsClient();
 
-        var created = await events.PostEventAsync(Subscription, Started("created", situation, DateTimeOffset.UtcNow.AddMinutes(-11)));
+        var created = await events.PostEventAsync(Subscription, Events.Started("created", situation, DateTimeOffset.UtcNow.AddMinutes(-11)));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(["GET", "POST"], CallsOf(situation));
@@ -66,7 +65,7 @@ public abstract class LookupBeforeCreateTests
         using var events = _bridge.EventsClient();
         using var admin = _bridge.AdminClient();
 
-        await events.PostEventAsync(Subscription, Started("created", situation, DateTimeOffset.UtcNow));
+        await events.PostEventAsync(Subscription, Events.Started("created", situation, DateTimeOffset.UtcNow));
         var ticket = await Polling.WaitForSituationAsync(admin, Subscription, situation, events: 1);
 
         Assert.Equal("INC0030003", ticket.GetProperty("ticketNumber").GetString());
@@ -82,7 +81,7 @@ public abstract class LookupBeforeCreateTests
         using var events = _bridge.EventsClient();
         using var admin = _bridge.AdminClient();
 
-        var refused = await events.PostEventAsync(Subscription, Started("created", situation, DateTimeOffset.UtcNow));
+        var refused = await events.PostEventAsync(Subscription, Events.Started("created", situation, DateTimeOffset.UtcNow));
         Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
         Assert.Equal(["POST"], CallsOf(situation));
         var id = await Polling.DeliveryIdOfAsync(refused);
@@ -103,8 +102,8 @@ public abstract class LookupBeforeCreateTests
         _bridge.ServiceNow.AnswersLookup();
         using var events = _bridge.EventsClient();
 
-        var refused = await events.PostEventAsync(Subscription, Started("created", situation, DateTimeOffset.UtcNow));
-        var updated = await events.PostEventAsync(Subscription, Started("updated", situation, DateTimeOffset.UtcNow));
+        var refused = await events.PostEventAsync(Subscription, Events.Started("created", situation, DateTimeOffset.UtcNow));
+        var updated = await events.PostEventAsync(Subscription, Events.Started("updated", situation, DateTimeOffset.UtcNow));
 
         Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Created, updated.StatusCode);
@@ -122,7 +121,7 @@ public abstract class LookupBeforeCreateTests
             _bridge.ServiceNow.AnswersCreate("aaa005", "INC0030005");
             using var events = _bridge.EventsClient();
 
-            var created = await events.PostEventAsync(Subscription, Started("created", situation, DateTimeOffset.UtcNow));
+            var created = await events.PostEventAsync(Subscription, Events.Started("created", situation, DateTimeOffset.UtcNow));
 
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Assert.Equal(["GET", "POST"], CallsOf(situation));
@@ -132,19 +131,6 @@ public abstract class LookupBeforeCreateTests
             // The other tests of the class run on the default, Auto.
             await _bridge.RestartAsync();
         }
-    }
-
-    /// <summary>The sample message of the situation, started (and last changed) at <paramref name="start"/>, as Cloud ALM sends a new one.</summary>
-    internal static JsonObject Started(string name, string situation, DateTimeOffset start)
-    {
-        var message = Events.Message(name, situation);
-        var time = start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var property in new[] { "startTime", "updateTime", "timestamp" })
-        {
-            message["resource"]![property] = time;
-        }
-
-        return message;
     }
 
     /// <summary>The situation's creates answer <paramref name="first"/>, then <paramref name="then"/> (a 201 with INC003000x).</summary>
@@ -192,9 +178,9 @@ public sealed class LookupSkippedLogTests : IDisposable
         var old = Events.NewSituationId();
 
         Assert.Equal(HttpStatusCode.Created, (await events.PostEventAsync(TestSettings.Subscription,
-            LookupBeforeCreateTests.Started("created", fresh, DateTimeOffset.UtcNow))).StatusCode);
+            Events.Started("created", fresh, DateTimeOffset.UtcNow))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await events.PostEventAsync(TestSettings.Subscription,
-            LookupBeforeCreateTests.Started("created", old, DateTimeOffset.UtcNow.AddHours(-1)))).StatusCode);
+            Events.Started("created", old, DateTimeOffset.UtcNow.AddHours(-1)))).StatusCode);
 
         var skipped = factory.Logs.Lines.Where(line => line.Contains("the look-up before its create is skipped", StringComparison.Ordinal)).ToList();
         var line = Assert.Single(skipped);
