@@ -320,7 +320,7 @@ internal sealed class DeliveryDispatcher(
 
         // The destination's bound applies per call to it (Delivery/DestinationSlots), not per delivery: a delivery
         // that waits between its calls holds no slot.
-        var outcome = await lifecycle.HandleAsync(subscription, delivery.EventType, delivery.SituationId, change.Resource, delivery.Id, cancellationToken);
+        var outcome = await lifecycle.HandleAsync(subscription, delivery.EventType, delivery.SituationId, change.Resource, delivery, cancellationToken);
         await FinishAsync(delivery, claim, outcome, options);
     }
 

@@ -42,7 +42,7 @@ internal sealed class ServiceNowSandbox(SandboxStore store, TimeProvider timePro
             .Where(parts => parts.Length == 2)
             .ToList();
 
-        // The bridge's look-up before every create asks by correlation_id: the database answers that one by its index.
+        // The bridge's look-up before a create asks by correlation_id: the database answers that one by its index.
         var correlationId = terms.FirstOrDefault(t => t[0] == "correlation_id")?[1] is { Length: > 0 } id ? id : null;
         var records = await store.ListAsync(Key(tableName), correlationId, cancellationToken);
         return records

@@ -8,7 +8,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 {
     private const string Columns = """
         id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
-        action, ticket_created, last_status, last_error, completed_at, owner, lease_id, trace_parent
+        action, ticket_created, last_status, last_error, completed_at, owner, lease_id, trace_parent, claims
         """;
 
     private static readonly string Pending = DeliveryStateExtensions.PendingSql;
@@ -37,8 +37,8 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         """;
 
     private const string AcceptInsert = """
-        INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at, trace_parent)
-        VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now, @traceParent)
+        INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at, trace_parent, claims)
+        VALUES (@subscription, @situation, @eventType, @dedupe, @hash, @message, @queued, @now, @now, @now, @traceParent, 0)
         ON CONFLICT DO NOTHING
         RETURNING id;
         """;
@@ -102,6 +102,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                 QueuedAt = delivery.AcceptedAt,
                 NextAttemptAt = delivery.AcceptedAt,
                 TraceParent = delivery.TraceParent,
+                Claims = 0,
             }, false);
         }
 
@@ -196,6 +197,19 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                 .Int32("@queued", (int)DeliveryState.Queued).Int32("@deadLettered", (int)DeliveryState.DeadLettered);
             return await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
         }, cancellationToken);
+
+    public async Task<bool> AnyOtherClaimedAsync(string subscription, string situationId, long deliveryId, CancellationToken cancellationToken)
+    {
+        // A situation has few deliveries, found through ux_deliveries_event (it begins with subscription, situation).
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("""
+                SELECT id FROM deliveries
+                WHERE subscription = @subscription AND situation_id = @situation AND id <> @id AND claims > 0
+                LIMIT 1;
+                """)
+            .Text("@subscription", subscription).Text("@situation", situationId).Int64("@id", deliveryId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not (null or DBNull);
+    }
 
     public async Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -368,6 +382,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                 Owner = reader.GetNullableString(15),
                 LeaseId = reader.GetNullableString(16),
                 TraceParent = reader.GetNullableString(17),
+                Claims = reader.GetInt32(18),
             });
         }
 

@@ -38,6 +38,13 @@ internal interface IDeliveryStore
     /// <summary>Queues a dead-lettered delivery again; false when it is not dead-lettered.</summary>
     Task<bool> ReplayAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether a delivery of the situation other than <paramref name="deliveryId"/> was ever claimed (a row from before
+    /// claims were counted counts as claimed). Retention removes only delivered and skipped ones, and one of those that
+    /// made a ticket left its link.
+    /// </summary>
+    Task<bool> AnyOtherClaimedAsync(string subscription, string situationId, long deliveryId, CancellationToken cancellationToken);
+
     Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>A delivery with its situation's link as they stand now, read on one connection (an answer after the wait).</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.TicketSystems;
 using CloudAlmBridge.Vocabulary;
@@ -7,8 +9,9 @@ namespace CloudAlmBridge.Tickets;
 /// <summary>
 /// The ticket lifecycle's decision (docs/architecture.md, "The lifecycle's decision"; its table for operators in
 /// docs/operations.md, "The ticket lifecycle"): from the event, what the bridge knows of the situation's ticket,
-/// whether a create's outcome is in doubt and what the look-up said, the one step to run next. No I/O:
-/// <see cref="TicketLifecycle"/> runs the step and, after a look-up, asks again.
+/// whether a create's outcome is in doubt, what the look-up said and what the bridge's own records prove of earlier
+/// sends, the one step to run next. No I/O: <see cref="TicketLifecycle"/> runs the step and, after a look-up (or a read
+/// of the situation's other deliveries), asks again.
 /// </summary>
 internal static class LifecycleDecision
 {
@@ -107,27 +110,72 @@ internal static class LifecycleDecision
 
     /// <summary>
     /// At most one ticket per situation: the ticket system is asked first wherever it can be (a create whose answer was
-    /// lost, a bridge that crashed before writing the link). A look-up that the ticket system refuses proves nothing:
-    /// the situation is held rather than created blind, unless the webhook prefers a possible duplicate.
+    /// lost, a bridge that crashed before writing the link), unless the bridge's own records prove it needless (see
+    /// <see cref="LookupBeforeCreate"/>). A look-up that the ticket system refuses proves nothing: the situation is held
+    /// rather than created blind, unless the webhook prefers a possible duplicate.
     /// </summary>
     private static LifecycleStep Create(in SituationFacts facts, in LifecycleRules rules, LifecycleStep create) => facts.Lookup switch
     {
-        LookupVerdict.NotAsked when facts.CanLookUp && !facts.NoneConfirmed => LifecycleStep.LookUp,
+        LookupVerdict.NotAsked when facts.CanLookUp && !facts.NoneConfirmed => LookupBeforeCreate(facts, rules, create),
         LookupVerdict.Refused when !rules.CreateAgainWhenUnknown => LifecycleStep.Hold,
 
         // A ticket was found, yet none is known: it has no id to address. Never a create beside it.
         LookupVerdict.Found => LifecycleStep.MissingTicketId,
 
-        // No ticket of its own, for sure: a flap of a situation whose ticket the bridge resolved within the window
-        // reopens that ticket instead. A CLOSED without ticket never reopens anything: it would be closed at once.
-        _ when create == LifecycleStep.Create && rules.ReopensWithinWindow => facts.Reopen switch
-        {
-            ReopenVerdict.NotAsked => LifecycleStep.FindClosedTicket,
-            ReopenVerdict.Found => LifecycleStep.Reopen,
-            _ => create,
-        },
-        _ => create,
+        _ => CreateOrReopen(facts, rules, create),
     };
+
+    /// <summary>
+    /// No ticket of its own, for sure (the look-up said none, or nothing can have been sent before): a flap of a
+    /// situation whose ticket the bridge resolved within the window reopens that ticket instead. A CLOSED without ticket
+    /// never reopens anything: it would be closed at once.
+    /// </summary>
+    private static LifecycleStep CreateOrReopen(in SituationFacts facts, in LifecycleRules rules, LifecycleStep create) =>
+        create == LifecycleStep.Create && rules.ReopensWithinWindow
+            ? facts.Reopen switch
+            {
+                ReopenVerdict.NotAsked => LifecycleStep.FindClosedTicket,
+                ReopenVerdict.Found => LifecycleStep.Reopen,
+                _ => create,
+            }
+            : create;
+
+    /// <summary>
+    /// <c>Bridge:Lifecycle:LookupBeforeCreate</c> <c>Auto</c> skips the look-up only where nothing of the situation can
+    /// have been sent before: this is the first claim of a delivery that never ran, the bridge has no record of the
+    /// situation (no link, nothing in doubt or held), no other delivery of the situation was ever claimed, and the
+    /// situation started within the window (a restored database or a second system that creates tickets leaves no
+    /// record here; a recent start bounds how long that can go unnoticed). Every retry, crash, lost lease, replay and
+    /// hold keeps the look-up, and so does <c>Always</c>. The other deliveries are read last, only when they decide.
+    /// </summary>
+    private static LifecycleStep LookupBeforeCreate(in SituationFacts facts, in LifecycleRules rules, LifecycleStep create)
+    {
+        var unrecorded = facts is { Link: LinkState.None, Doubt: null, NoneConfirmed: false, LinkRecorded: false };
+        if (rules.LookUpBeforeEveryCreate || !unrecorded || !facts.FirstClaim || !facts.StartedRecently)
+        {
+            return LifecycleStep.LookUp;
+        }
+
+        return facts.OtherDeliveriesClaimed switch
+        {
+            null => LifecycleStep.ReadOtherDeliveries,
+            false => CreateOrReopen(facts, rules, create),
+            true => LifecycleStep.LookUp,
+        };
+    }
+
+    /// <summary>
+    /// The situation started (its <c>resource.startTime</c>) within <paramref name="window"/> of
+    /// <paramref name="now"/>, either side, since Cloud ALM's clock and the bridge's differ a little. A start that is
+    /// missing or unreadable is not recent: the look-up stays.
+    /// </summary>
+    public static bool StartedWithin(JsonElement resource, DateTimeOffset now, TimeSpan window) =>
+        resource.ValueKind == JsonValueKind.Object
+        && resource.TryGetProperty("startTime", out var startTime)
+        && startTime.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(startTime.GetString(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var start)
+        && (now - start).Duration() <= window;
 
     /// <summary>The link's state, as the decision reads it.</summary>
     public static LinkState StateOf(TicketLink? link) => link switch
@@ -199,6 +247,11 @@ internal enum LinkState
 /// Whether a ticket of the situation's match key was closed within the reopen window (<see cref="ReopenVerdict.None"/>
 /// also when the situation has no key).
 /// </param>
+/// <param name="LinkRecorded">The bridge has a stored record of the situation (a link row), whatever it says.</param>
+/// <param name="FirstClaim">This attempt runs the delivery's first claim: never attempted, given back, taken over, replayed or settled.</param>
+/// <param name="StartedRecently">The situation started within <c>Bridge:Lifecycle:LookupSkipWindow</c> of now.</param>
+/// <param name="OtherDeliveriesClaimed">Another delivery of the situation was ever claimed; null until read.</param>
+/// <remarks>The defaults prove nothing, so a fact left out keeps the look-up before a create.</remarks>
 internal readonly record struct SituationFacts(
     SituationEvent Event,
     LinkState Link,
@@ -207,7 +260,11 @@ internal readonly record struct SituationFacts(
     LookupVerdict Lookup = LookupVerdict.NotAsked,
     bool SettleTimePassed = true,
     bool NoneConfirmed = false,
-    ReopenVerdict Reopen = ReopenVerdict.NotAsked);
+    ReopenVerdict Reopen = ReopenVerdict.NotAsked,
+    bool LinkRecorded = false,
+    bool FirstClaim = false,
+    bool StartedRecently = false,
+    bool? OtherDeliveriesClaimed = null);
 
 /// <summary>What the search for a recently closed ticket of the situation's match key found.</summary>
 internal enum ReopenVerdict
@@ -227,14 +284,21 @@ internal enum ReopenVerdict
 /// <param name="CreateAgainWhenUnknown">The webhook's <c>UnknownOutcome</c> is <c>CreateAgain</c>.</param>
 /// <param name="HasDeleteOperation">The mapping has an operation for DELETED.</param>
 /// <param name="ReopensWithinWindow">The subscription has a <c>Reopen:Window</c>.</param>
+/// <param name="LookUpBeforeEveryCreate"><c>Bridge:Lifecycle:LookupBeforeCreate</c> is <c>Always</c>.</param>
 internal readonly record struct LifecycleRules(bool CreateAndCloseWithoutTicket, bool CreateAgainWhenUnknown, bool HasDeleteOperation,
-    bool ReopensWithinWindow = false);
+    bool ReopensWithinWindow = false, bool LookUpBeforeEveryCreate = false);
 
 /// <summary>The step the lifecycle runs next.</summary>
 internal enum LifecycleStep
 {
     /// <summary>Ask the ticket system for the situation's ticket, then decide again with its answer.</summary>
     LookUp,
+
+    /// <summary>
+    /// Read whether another delivery of the situation was ever claimed, then decide again: the last fact that can skip
+    /// the look-up before a create (<c>LookupBeforeCreate</c> <c>Auto</c>), read only when it decides.
+    /// </summary>
+    ReadOtherDeliveries,
 
     /// <summary>Create the ticket and link it.</summary>
     Create,

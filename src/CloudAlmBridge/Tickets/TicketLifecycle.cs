@@ -17,6 +17,7 @@ namespace CloudAlmBridge.Tickets;
 /// </summary>
 internal sealed class TicketLifecycle(
     ITicketStore store,
+    IDeliveryStore deliveries,
     TicketSystemRegistry systems,
     SituationLocks locks,
     ActiveConfiguration configuration,
@@ -29,19 +30,24 @@ internal sealed class TicketLifecycle(
 
     /// <summary>
     /// Handles one event of one situation: waits for the situation's lock, decides, sends, saves the link. A failure of
-    /// the ticket system is an outcome (with its own message), not an exception.
+    /// the ticket system is an outcome (with its own message), not an exception. <paramref name="delivery"/> is the
+    /// claimed delivery being run (null for a PING, which is not stored): its record says whether it ran before.
     /// </summary>
     public async Task<LifecycleOutcome> HandleAsync(ResolvedSubscription subscription, string eventType, string situationId,
-        JsonElement resource, long deliveryId, CancellationToken cancellationToken)
+        JsonElement resource, DeliveryRecord? delivery, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
+        var deliveryId = delivery?.Id ?? 0;
         await using var situationLock = await locks.AcquireAsync(subscription.Name, situationId, cancellationToken);
 
         var link = await store.FindLinkAsync(subscription.Name, situationId, cancellationToken);
         var mapping = mappings.Find(subscription.MappingName)
             ?? throw new InvalidOperationException($"Mapping '{subscription.MappingName}' of subscription '{subscription.Name}' is not available.");
         var matchKey = LifecycleDecision.EventOf(eventType) == SituationEvent.Ping ? null : MatchKeys.Of(subscription, resource);
-        var work = new Work(subscription, mapping, situationId, resource, link, systems.For(subscription.Webhook), deliveryId, situationLock, matchKey);
+        var work = new Work(subscription, mapping, situationId, resource, link, systems.For(subscription.Webhook), deliveryId, situationLock, matchKey)
+        {
+            FirstClaim = delivery?.IsFirstClaim ?? false,
+        };
         LifecycleOutcome outcome;
         try
         {
@@ -78,14 +84,19 @@ internal sealed class TicketLifecycle(
     /// <summary>Decides and runs steps until one ends the event; a look-up, or a create whose outcome is in doubt, asks again.</summary>
     private async Task<LifecycleOutcome> RunAsync(Work work, SituationEvent situationEvent, CancellationToken cancellationToken)
     {
+        var options = configuration.Current.Options.Lifecycle;
         var rules = new LifecycleRules(
-            string.Equals(configuration.Current.Options.Lifecycle.CloseWithoutTicket, LifecycleOptions.CreateAndClose, StringComparison.OrdinalIgnoreCase),
+            string.Equals(options.CloseWithoutTicket, LifecycleOptions.CreateAndClose, StringComparison.OrdinalIgnoreCase),
             work.Webhook.CreatesAgainWhenUnknown,
             work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null,
-            work.Subscription.Options.Reopen.Window is not null);
+            work.Subscription.Options.Reopen.Window is not null,
+            string.Equals(options.LookupBeforeCreate, LifecycleOptions.Always, StringComparison.OrdinalIgnoreCase));
         var facts = new SituationFacts(situationEvent, LifecycleDecision.StateOf(work.Link), LifecycleDecision.DoubtOf(work.Link),
             work.System.CanLookUp(work.Webhook), NoneConfirmed: work.Link?.Doubt == DoubtKind.NoneConfirmed,
-            Reopen: work.MatchKey is null ? ReopenVerdict.None : ReopenVerdict.NotAsked);
+            Reopen: work.MatchKey is null ? ReopenVerdict.None : ReopenVerdict.NotAsked,
+            LinkRecorded: work.Link is not null,
+            FirstClaim: work.FirstClaim,
+            StartedRecently: LifecycleDecision.StartedWithin(work.Resource, timeProvider.GetUtcNow(), options.LookupSkipWindow));
         while (true)
         {
             var step = LifecycleDecision.Decide(facts, rules);
@@ -95,7 +106,21 @@ internal sealed class TicketLifecycle(
                     facts = await LookUpAsync(work, facts, await work.CapabilityAsync(cancellationToken), cancellationToken);
                     continue;
 
+                case LifecycleStep.ReadOtherDeliveries:
+                    facts = facts with
+                    {
+                        OtherDeliveriesClaimed = await deliveries.AnyOtherClaimedAsync(work.Subscription.Name, work.SituationId, work.DeliveryId,
+                            cancellationToken),
+                    };
+                    continue;
+
                 case LifecycleStep.Create or LifecycleStep.CreateThenClose:
+                    if (facts is { Lookup: LookupVerdict.NotAsked, OtherDeliveriesClaimed: false })
+                    {
+                        // Only the skip reads the other deliveries and goes on to a create without a verdict.
+                        TicketLog.LookupSkipped(logger, work.Subscription.Name, work.SituationId, work.DeliveryId, options.LookupSkipWindow);
+                    }
+
                     if (await CreateAsync(work, await work.CapabilityAsync(cancellationToken), cancellationToken) is { } doubt)
                     {
                         // The create's outcome is in doubt: the look-up settles it now, or the situation is held.
@@ -580,9 +605,15 @@ internal sealed class TicketLifecycle(
 
         /// <summary>A text attribute of the situation, for the notes the bridge writes itself.</summary>
         public string? Text(string name) =>
-            resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            Resource.ValueKind == JsonValueKind.Object && Resource.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()
                 : null;
+
+        /// <summary>The change message's event situation.</summary>
+        public JsonElement Resource { get; } = resource;
+
+        /// <summary>The delivery runs its first claim (<see cref="DeliveryRecord.IsFirstClaim"/>); never for a PING.</summary>
+        public bool FirstClaim { get; init; }
 
         public ResolvedSubscription Subscription { get; } = subscription;
 
@@ -618,7 +649,7 @@ internal sealed class TicketLifecycle(
             _capability ??= await System.LookupCapabilityAsync(Webhook, cancellationToken);
 
         public MappingContext Context(string? ticketId) => new(
-            resource,
+            Resource,
             Subscription.Options.UserVariables,
             Subscription.Options.CloudAlmUrl,
             ticketId ?? Link?.TicketId);

@@ -67,4 +67,8 @@ internal static partial class TicketLog
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning,
         Message = "Situation {SituationId} on {Subscription} was settled by {User}: {Settlement}")]
     public static partial void SituationSettled(ILogger logger, string subscription, string situationId, string user, string settlement);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Debug,
+        Message = "Situation {SituationId} on {Subscription}: the look-up before its create is skipped (LookupBeforeCreate Auto): delivery {DeliveryId} runs its first claim, no other delivery of the situation was ever claimed, the bridge has no record of it, and it started within {Window} of now")]
+    public static partial void LookupSkipped(ILogger logger, string subscription, string situationId, long deliveryId, TimeSpan window);
 }

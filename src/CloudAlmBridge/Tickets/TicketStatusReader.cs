@@ -54,7 +54,7 @@ internal sealed class TicketStatusReader(TicketLifecycle lifecycle, PingCoalesce
         metrics.EventReceived(subscription.Name, EventTypes.Ping);
         var situation = resource?.Clone() ?? JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["id"] = situationId });
         var outcome = await pings.RunAsync(subscription.Name, situationId,
-            () => lifecycle.HandleAsync(subscription, EventTypes.Ping, situationId, situation, 0, CancellationToken.None));
+            () => lifecycle.HandleAsync(subscription, EventTypes.Ping, situationId, situation, null, CancellationToken.None));
 
         if (outcome.Link is null)
         {

@@ -44,6 +44,19 @@ internal sealed record DeliveryRecord
     /// <summary>The W3C <c>traceparent</c> of the Cloud ALM call that accepted it; its delivery continues that trace.</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>
+    /// How often it was claimed, this claim included: a claim adds one, and nothing takes it back (not a retry, a release
+    /// at shutdown, a takeover after a lost lease, a replay or a settlement). A row stored before claims were counted
+    /// reads as claimed once already.
+    /// </summary>
+    public int Claims { get; init; }
+
+    /// <summary>
+    /// This claim is the delivery's first run: claimed once, never attempted, never queued again (a replay or a
+    /// settlement sets <see cref="QueuedAt"/> anew). Nothing of it can have reached the ticket system before.
+    /// </summary>
+    public bool IsFirstClaim => Claims == 1 && Attempts == 0 && QueuedAt == AcceptedAt;
+
     /// <summary>The claim of a claimed delivery; throws for one that is not claimed.</summary>
     public DeliveryClaim Claim => new(Id, Owner ?? throw new InvalidOperationException($"Delivery {Id} is not claimed."),
         LeaseId ?? throw new InvalidOperationException($"Delivery {Id} is not claimed."));

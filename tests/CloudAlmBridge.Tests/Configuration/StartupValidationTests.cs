@@ -49,6 +49,26 @@ public sealed class StartupValidationTests
             Assert.Single(exception.Failures));
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("2.00:00:00")]
+    public void TheLookUpBeforeACreate_TakesAutoOrAlways_AndASkipWindowOfASecondToADay(string window)
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Lifecycle:LookupBeforeCreate"] = "Never";
+        settings["Bridge:Lifecycle:LookupSkipWindow"] = window;
+        using var factory = new BridgeFactory(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Equal(
+            [
+                "Bridge:Lifecycle:LookupBeforeCreate: 'Never' must be 'Auto' or 'Always'",
+                $"Bridge:Lifecycle:LookupSkipWindow: must be between 00:00:01 and 1.00:00:00 (is {TimeSpan.Parse(window, System.Globalization.CultureInfo.InvariantCulture)})",
+            ],
+            exception.Failures);
+    }
+
     [Fact]
     public void DurationsBeyondWhatTheTimersAccept_StopTheStart_NamingEachKey()
     {

@@ -188,6 +188,113 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claims_AreCounted_AndNothingTakesThemBack_NotATakeoverARetryAReleaseOrAReplay()
+    {
+        // What LookupBeforeCreate Auto reads: only a delivery's first claim proves that nothing of it was sent before.
+        var a = Harness.Instance("a").Deliveries;
+        var b = Harness.Instance("b").Deliveries;
+        var accepted = await AcceptAsync(a, "s1");
+        Assert.Equal(0, accepted.Claims);
+        Assert.Equal(0, (await a.FindAsync(accepted.Id, CancellationToken.None))!.Claims);
+
+        var first = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+        Assert.Equal(1, first.Claims);
+        Assert.True(first.IsFirstClaim);
+
+        // Its lease ran out (the instance died or stalled): the other instance's claim is not a first one.
+        var takenOver = Assert.Single(await b.ClaimDueAsync(T0 + (2 * Lease), T0 + (3 * Lease), 10, CancellationToken.None));
+        Assert.Equal(2, takenOver.Claims);
+        Assert.False(takenOver.IsFirstClaim);
+
+        // Given back at shutdown, then claimed again.
+        Assert.True(await b.ReleaseAsync(takenOver.Claim, CancellationToken.None));
+        var again = Assert.Single(await a.ClaimDueAsync(T0 + (3 * Lease), T0 + (4 * Lease), 10, CancellationToken.None));
+        Assert.Equal(3, again.Claims);
+
+        // A retry after a failed attempt.
+        var next = T0 + (4 * Lease);
+        Assert.True(await a.CompleteAttemptAsync(again.Claim, new DeliveryAttempt(T0, AttemptOutcome.Failed, 503, "down", next), DeliveryState.Retrying,
+            "Create", false, CancellationToken.None));
+        var retry = Assert.Single(await a.ClaimDueAsync(next, next + Lease, 10, CancellationToken.None));
+        Assert.Equal(4, retry.Claims);
+
+        // Dead-lettered and replayed: its attempts start again, its claims do not.
+        Assert.True(await a.CompleteAttemptAsync(retry.Claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.True(await a.ReplayAsync(accepted.Id, next + Lease, CancellationToken.None));
+        var replayed = Assert.Single(await a.ClaimDueAsync(next + Lease, next + (2 * Lease), 10, CancellationToken.None));
+        Assert.Equal((0, 5), (replayed.Attempts, replayed.Claims));
+        Assert.False(replayed.IsFirstClaim);
+    }
+
+    [Fact]
+    public async Task ADatabaseOfThePreviousVersion_KeepsItsDeliveries_WhichCountAsClaimedBefore()
+    {
+        // What the previous version left: every migration but the newest, a delivery its crash left claimed and one
+        // never claimed. Nothing proves either was never sent, so neither is a first claim after the upgrade.
+        var provider = Harness.CreateProvider();
+        var previous = provider.Migrations.Count - 1;
+        await provider.PrepareAsync(CancellationToken.None);
+        await using (provider as IAsyncDisposable)
+        await using (var connection = provider.CreateConnection())
+        {
+            await connection.OpenAsync();
+            foreach (var migration in provider.Migrations.Take(previous).Append(
+                         $"CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES ({previous});"))
+            {
+                await using DbCommand command = connection.CreateCommand(migration);
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await using DbCommand old = connection.CreateCommand($$"""
+                INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at,
+                    next_attempt_at, owner, lease_id, lease_until)
+                VALUES ('sub', 's1', 'EVENT-SITUATION.CREATED', 'k1', 'h1', '{}', {{(int)DeliveryState.Queued}}, '2026-11-30T10:00:00.0000000Z',
+                        '2026-11-30T10:00:00.0000000Z', '2026-11-30T10:00:00.0000000Z', 'crashed', 'lease', '2026-11-30T10:00:30.0000000Z'),
+                       ('sub', 's2', 'EVENT-SITUATION.CREATED', 'k2', 'h2', '{}', {{(int)DeliveryState.Queued}}, '2026-11-30T10:00:00.0000000Z',
+                        '2026-11-30T10:00:00.0000000Z', '2026-11-30T10:00:00.0000000Z', NULL, NULL, NULL);
+                """);
+            await old.ExecuteNonQueryAsync();
+        }
+
+        var upgraded = Harness.Instance("upgraded").Deliveries;
+        var claimed = await upgraded.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
+
+        Assert.Equal(["s1", "s2"], claimed.Select(d => d.SituationId));
+        Assert.All(claimed, d => Assert.Equal((0, 2), (d.Attempts, d.Claims)));
+        Assert.All(claimed, d => Assert.False(d.IsFirstClaim));
+        Assert.True(await upgraded.AnyOtherClaimedAsync("sub", "s1", -1, CancellationToken.None));
+
+        // What the upgraded bridge accepts starts at none.
+        var accepted = await AcceptAsync(upgraded, "s3");
+        Assert.Equal(1, Assert.Single(await upgraded.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claims);
+        Assert.False(await upgraded.AnyOtherClaimedAsync("sub", "s3", accepted.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnyOtherClaimed_SaysWhetherAnotherDeliveryOfTheSituationWasEverClaimed()
+    {
+        var a = Harness.Instance("a").Deliveries;
+        var created = await AcceptAsync(a, "s1");
+        var updated = await AcceptAsync(a, "s1");
+        var elsewhere = await AcceptAsync(a, "s2");
+        Assert.False(await a.AnyOtherClaimedAsync("sub", "s1", created.Id, CancellationToken.None));
+        Assert.False(await a.AnyOtherClaimedAsync("sub", "s1", updated.Id, CancellationToken.None));
+
+        var claimed = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
+        Assert.Equal([created.Id, elsewhere.Id], claimed.Select(d => d.Id));
+
+        // The CREATED's own claim is not another's; for the UPDATED behind it, it is (whatever became of it).
+        Assert.False(await a.AnyOtherClaimedAsync("sub", "s1", created.Id, CancellationToken.None));
+        Assert.True(await a.AnyOtherClaimedAsync("sub", "s1", updated.Id, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(claimed[0].Claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.True(await a.AnyOtherClaimedAsync("sub", "s1", updated.Id, CancellationToken.None));
+
+        // Another situation's, or another subscription's, claims are not this situation's.
+        Assert.False(await a.AnyOtherClaimedAsync("sub", "s2", elsewhere.Id, CancellationToken.None));
+        Assert.False(await a.AnyOtherClaimedAsync("other", "s1", -1, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ARetryingDelivery_IsClaimedWhenDue_AndHoldsBackTheLaterOnesOfItsSituation()
     {
         var a = Harness.Instance("a").Deliveries;

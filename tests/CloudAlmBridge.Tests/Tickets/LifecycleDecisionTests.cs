@@ -1,6 +1,8 @@
+using System.Text.Json;
 using CloudAlmBridge.Tickets;
 using CloudAlmBridge.TicketSystems;
 using CloudAlmBridge.Vocabulary;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudAlmBridge.Tests.Tickets;
 
@@ -10,9 +12,13 @@ namespace CloudAlmBridge.Tests.Tickets;
 /// look-up is <c>lookup</c> (the webhook has one) or <c>none</c>, and the flags are <c>unsettled</c> (the settle time
 /// has not passed), <c>confirmed</c> (an operator said no ticket was made), <c>createAndClose</c>, <c>createAgain</c>,
 /// <c>deleteOp</c> (the mapping has a DELETED operation), <c>reopen</c> (the subscription has a <c>Reopen:Window</c>) and
-/// what the search for a ticket of the match key closed within it found: <c>closedFound</c> or <c>noneClosed</c>.
-/// Every cell of the documented table (docs/operations.md, "The ticket lifecycle": event × no link, a create in doubt,
-/// open, closed, closed without a ticket, held) has its rows, and every event has a row in every <see cref="LinkState"/>.
+/// what the search for a ticket of the match key closed within it found: <c>closedFound</c> or <c>noneClosed</c>; for
+/// the look-up before a create under <c>Auto</c>, <c>first</c> (the delivery's first claim), <c>recent</c> (the
+/// situation started within the window), <c>alone</c> or <c>others</c> (no other delivery of the situation was ever
+/// claimed, or one was; neither: not read yet), <c>recorded</c> (a link row exists) and <c>always</c>
+/// (<c>LookupBeforeCreate</c> <c>Always</c>). Every cell of the documented table (docs/operations.md, "The ticket
+/// lifecycle": event × no link, a create in doubt, open, closed, closed without a ticket, held) has its rows, and every
+/// event has a row in every <see cref="LinkState"/>.
 /// </summary>
 public sealed class LifecycleDecisionTests
 {
@@ -148,6 +154,49 @@ public sealed class LifecycleDecisionTests
         "Created None ExistsWithoutId none NotAsked createAgain → KeepWithoutId",
         "Updated None ExistsWithoutId lookup NotFound createAgain → KeepWithoutId",
 
+        // LookupBeforeCreate Auto: the look-up is skipped only where the bridge's own records prove that nothing of the
+        // situation can have been sent: its delivery's first claim, no record of it, no other delivery of it ever
+        // claimed (read last, only when it decides), and a recent start.
+        "Created None - lookup NotAsked first recent → ReadOtherDeliveries",
+        "Updated None - lookup NotAsked first recent → ReadOtherDeliveries",
+        "Closed None - lookup NotAsked first recent createAndClose → ReadOtherDeliveries",
+        "Created None - lookup NotAsked first recent alone → Create",
+
+        // A look-up skipped under Auto still leaves room for a reopen: the search for a closed ticket of the key is the
+        // bridge's own, so a flap of a fresh situation reopens within the window as after a look-up that found none.
+        "Created None - lookup NotAsked first recent alone reopen → FindClosedTicket",
+        "Created None - lookup NotAsked first recent alone reopen closedFound → Reopen",
+        "Created None - lookup NotAsked first recent alone reopen noneClosed → Create",
+        "Updated None - lookup NotAsked first recent alone → Create",
+        "Closed None - lookup NotAsked first recent alone createAndClose → CreateThenClose",
+        "Closed None - lookup NotAsked first recent → RememberClosedWithoutTicket",
+        "Deleted None - lookup NotAsked first recent → Nothing",
+        "Ping None - lookup NotAsked first recent → NoTicket",
+
+        // Anything less keeps it: another delivery of the situation ran (an UPDATED or a CLOSED that came first), this one
+        // ran before (a retry, a crash, a lost lease, a replay, a settlement), an old situation (a restored database, a
+        // second system that creates tickets), a record of the situation, Always.
+        "Created None - lookup NotAsked first recent others → LookUp",
+        "Updated None - lookup NotAsked first recent others → LookUp",
+        "Closed None - lookup NotAsked first recent others createAndClose → LookUp",
+        "Created None - lookup NotAsked recent alone → LookUp",
+        "Created None - lookup NotAsked first alone → LookUp",
+        "Created None - lookup NotAsked first recent alone recorded → LookUp",
+        "Created None - lookup NotAsked first recent alone always → LookUp",
+        "Created None - lookup NotAsked first recent always → LookUp",
+
+        // A create in doubt, a hold or a ticket: the skip never applies.
+        "Created None MayExist lookup NotAsked first recent alone → LookUp",
+        "Created None ExistsWithoutId lookup NotAsked first recent alone → LookUp",
+        "Created OpenWithoutId - lookup NotAsked first recent alone → LookUp",
+        "Created Held - lookup NotAsked first recent alone → StayHeld",
+        "Created Open - lookup NotAsked first recent alone → Update",
+
+        // Nothing to skip without a look-up; an answered one is followed.
+        "Created None - none NotAsked first recent → Create",
+        "Created None - lookup NotFound first recent → Create",
+        "Created None - lookup Found first recent alone → MissingTicketId",
+
         // Held: nothing is sent; a PING says so.
         "Created Held - lookup NotAsked → StayHeld",
         "Updated Held MayExist none NotAsked → StayHeld",
@@ -209,6 +258,82 @@ public sealed class LifecycleDecisionTests
         }
     }
 
+    [Fact]
+    public void Always_DecidesAsIfNothingWereProven_TheLookUpBeforeEveryCreate()
+    {
+        // Always is the bridge before Auto: whatever the records prove, the decision is the one without them.
+        foreach (var facts in EveryCombination())
+        {
+            foreach (var createAndClose in new[] { true, false })
+            {
+                var always = new LifecycleRules(createAndClose, false, false, LookUpBeforeEveryCreate: true);
+                var unproven = facts with { FirstClaim = false, StartedRecently = false, OtherDeliveriesClaimed = null };
+
+                Assert.Equal(LifecycleDecision.Decide(unproven, always with { LookUpBeforeEveryCreate = false }), LifecycleDecision.Decide(facts, always));
+            }
+        }
+    }
+
+    [Fact]
+    public void Auto_SkipsTheLookUp_OnlyWhenEveryFactProvesNothingWasSent_AndReadsTheOtherDeliveriesAtMostOnce()
+    {
+        var auto = new LifecycleRules(CreateAndCloseWithoutTicket: true, CreateAgainWhenUnknown: false, HasDeleteOperation: false);
+        foreach (var facts in EveryCombination())
+        {
+            var step = LifecycleDecision.Decide(facts, auto);
+            var skipped = step is LifecycleStep.Create or LifecycleStep.CreateThenClose
+                          && facts is { CanLookUp: true, Lookup: LookupVerdict.NotAsked, NoneConfirmed: false };
+            var proven = facts is
+            {
+                Link: LinkState.None, Doubt: null, LinkRecorded: false, FirstClaim: true, StartedRecently: true, OtherDeliveriesClaimed: false,
+            };
+
+            Assert.True(!skipped || proven, $"{facts} skipped the look-up");
+            Assert.True(step != LifecycleStep.ReadOtherDeliveries || facts.OtherDeliveriesClaimed is null, $"{facts} read the other deliveries again");
+        }
+    }
+
+    /// <summary>StartedWithin reads the situation's own start against the clock, with a 10-minute window.</summary>
+    [Theory]
+    [InlineData("\"startTime\": \"2026-12-07T03:50:00Z\"", 0, true)]
+    [InlineData("\"startTime\": \"2026-12-07T03:50:00Z\"", 599, true)]
+    [InlineData("\"startTime\": \"2026-12-07T03:50:00Z\"", 600, true)]
+    [InlineData("\"startTime\": \"2026-12-07T03:50:00Z\"", 601, false)]
+    [InlineData("\"startTime\": \"2026-12-07T03:50:00Z\"", -300, true)]
+    [InlineData("\"startTime\": \"2026-12-07T03:50:00Z\"", -601, false)]
+    [InlineData("\"startTime\": \"2026-12-07T05:55:00+02:00\"", 60, true)]
+    [InlineData("\"startTime\": \"2026-12-07T03:50:00.123456Z\"", 60, true)]
+    [InlineData("\"startTime\": \"yesterday\"", 0, false)]
+    [InlineData("\"startTime\": 1796615400", 0, false)]
+    [InlineData("\"startTime\": null", 0, false)]
+    [InlineData("\"timestamp\": \"2026-12-07T03:50:00Z\"", 0, false)]
+    public void StartedWithin_ReadsTheSituationsStartTime_AgainstTheClock(string property, int secondsLater, bool expected)
+    {
+        // Its clock at the given distance from the situation's start (before it, for a clock behind Cloud ALM's).
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 3, 50, 0, TimeSpan.Zero).AddSeconds(secondsLater));
+        using var resource = JsonDocument.Parse($$"""{ "id": "s1", {{property}} }""");
+
+        Assert.Equal(expected, LifecycleDecision.StartedWithin(resource.RootElement, time.GetUtcNow(), TimeSpan.FromMinutes(10)));
+    }
+
+    /// <summary>Every event, link state, doubt, look-up verdict and record of earlier sends, with and without each fact.</summary>
+    private static IEnumerable<SituationFacts> EveryCombination()
+    {
+        bool[] both = [true, false];
+        return from situationEvent in Enum.GetValues<SituationEvent>()
+               from link in Enum.GetValues<LinkState>()
+               from doubt in new DoubtKind?[] { null, DoubtKind.MayExist, DoubtKind.ExistsWithoutId }
+               from verdict in Enum.GetValues<LookupVerdict>()
+               from canLookUp in both
+               from confirmed in both
+               from recorded in both
+               from first in both
+               from recent in both
+               from others in new bool?[] { null, true, false }
+               select new SituationFacts(situationEvent, link, doubt, canLookUp, verdict, NoneConfirmed: confirmed, LinkRecorded: recorded,
+                   FirstClaim: first, StartedRecently: recent, OtherDeliveriesClaimed: others);
+    }
+
     [Theory]
     [InlineData(null, false, false, false, "None")]
     [InlineData("T-1", false, false, false, "Open")]
@@ -241,7 +366,9 @@ public sealed class LifecycleDecisionTests
         var halves = row.Split('→', StringSplitOptions.TrimEntries);
         var words = halves[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var flags = words.Skip(5).ToHashSet(StringComparer.Ordinal);
-        Assert.Subset(new HashSet<string>(["unsettled", "confirmed", "createAndClose", "createAgain", "deleteOp", "reopen", "closedFound", "noneClosed"],
+        Assert.Subset(new HashSet<string>(
+            ["unsettled", "confirmed", "createAndClose", "createAgain", "deleteOp", "reopen", "closedFound", "noneClosed",
+                "first", "recent", "alone", "others", "recorded", "always"],
             StringComparer.Ordinal), flags);
         var facts = new SituationFacts(
             Enum.Parse<SituationEvent>(words[0]),
@@ -251,9 +378,13 @@ public sealed class LifecycleDecisionTests
             Enum.Parse<LookupVerdict>(words[4]),
             SettleTimePassed: !flags.Contains("unsettled"),
             NoneConfirmed: flags.Contains("confirmed"),
-            Reopen: flags.Contains("closedFound") ? ReopenVerdict.Found : flags.Contains("noneClosed") ? ReopenVerdict.None : ReopenVerdict.NotAsked);
+            Reopen: flags.Contains("closedFound") ? ReopenVerdict.Found : flags.Contains("noneClosed") ? ReopenVerdict.None : ReopenVerdict.NotAsked,
+            LinkRecorded: flags.Contains("recorded"),
+            FirstClaim: flags.Contains("first"),
+            StartedRecently: flags.Contains("recent"),
+            OtherDeliveriesClaimed: flags.Contains("others") ? true : flags.Contains("alone") ? false : null);
         var rules = new LifecycleRules(flags.Contains("createAndClose"), flags.Contains("createAgain"), flags.Contains("deleteOp"),
-            flags.Contains("reopen"));
+            flags.Contains("reopen"), flags.Contains("always"));
         return (facts, rules, Enum.Parse<LifecycleStep>(halves[1]));
     }
 }

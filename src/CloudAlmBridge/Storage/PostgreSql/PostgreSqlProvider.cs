@@ -69,7 +69,7 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
 
     public override string ClaimStatement(string candidates, string columns) => $"""
         WITH claimable (claimed_id) AS ({candidates} FOR UPDATE OF d SKIP LOCKED)
-        UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until
+        UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until, claims = claims + 1
         FROM claimable WHERE deliveries.id = claimable.claimed_id
         RETURNING {columns};
         """;

@@ -146,7 +146,7 @@ internal sealed class SqliteProvider : StorageProvider
         exception is SqliteException { SqliteErrorCode: 5 or 6 or 8 or 10 or 13 or 14 };
 
     public override string ClaimStatement(string candidates, string columns) => $"""
-        UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until
+        UPDATE deliveries SET owner = @owner, lease_id = @lease, lease_until = @until, claims = claims + 1
         WHERE id IN ({candidates})
         RETURNING {columns};
         """;
