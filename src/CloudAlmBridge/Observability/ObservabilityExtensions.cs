@@ -31,6 +31,7 @@ internal static class ObservabilityExtensions
             // process (the integration tests) must not write into each other's sinks.
             preserveStaticLogger: true,
             writeToProviders: true);
+        CachedLoggerFactory.Decorate(builder.Services);
         builder.Services.AddSingleton<BridgeMetrics>();
 
         // Only this host's meter (created by its IMeterFactory): the exporter never mixes in another host's figures.
@@ -64,12 +65,18 @@ internal static class ObservabilityExtensions
         return builder;
     }
 
-    /// <summary>One log line per request: method, path, status, time; never its headers or body.</summary>
+    /// <summary>
+    /// One log line per request: method, path, status, time; never its headers or body. Only when the log takes
+    /// Information: at Warning or above (a load test, a quiet production) the middleware is not run at all, not run
+    /// and then filtered (issue 21, item 5); a failing call is still told by the line of whoever knows why (the error
+    /// handler, the delivery, the storage).
+    /// </summary>
     public static WebApplication UseBridgeRequestLogging(this WebApplication app)
     {
-        app.UseSerilogRequestLogging(options =>
+        var requestLogger = app.Services.GetRequiredService<Serilog.ILogger>();
+        app.UseWhen(_ => requestLogger.IsEnabled(Serilog.Events.LogEventLevel.Information), logged => logged.UseSerilogRequestLogging(options =>
         {
-            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            options.Logger = requestLogger;
 
             // A 503 with Retry-After is the bridge asking the caller to come back (its storage is away, or full of
             // waiting calls): expected, and said once by the one who knows why, not once per call at Error.
@@ -79,7 +86,7 @@ internal static class ObservabilityExtensions
                 : exception is null && context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && context.Response.Headers.RetryAfter.Count > 0
                     ? Serilog.Events.LogEventLevel.Information
                     : exception is not null || context.Response.StatusCode > 499 ? Serilog.Events.LogEventLevel.Error : Serilog.Events.LogEventLevel.Information;
-        });
+        }));
         return app;
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
@@ -35,16 +34,18 @@ internal sealed class EventInbox(
     public async Task<(DeliveryRecord Delivery, TicketLink? Link)> AcceptAsync(ResolvedSubscription subscription, ChangeMessage message,
         ReadOnlyMemory<byte> body, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
+        // One fingerprint of the message as it came (whitespace between tokens left out), for the body hash and the
+        // dedupe key both: no second serialization of the resource.
+        var fingerprint = MessageFingerprint.Of(body.Span);
 
         // A message repeats an accepted one when it has the same subscription, situation, event type, update time and
-        // content (a resend, however its JSON is spaced), or when its body is identical. Two messages with one update
-        // time but different content are two events: both are delivered.
+        // content (a resend, however its JSON is spaced), or, without an update time, the same content. Two messages
+        // with one update time but different content are two events: both are delivered.
         var dedupeKey = message.Resource.TryGetProperty("updateTime", out var updateTime) && updateTime.ValueKind == JsonValueKind.String
                         && updateTime.GetString() is { Length: > 0 } time
-            ? $"updateTime:{time}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(message.Resource)))}"
-            : $"body:{hash}";
-        var accepted = new NewDelivery(subscription.Name, message.SituationId, message.EventType, dedupeKey, hash,
+            ? $"updateTime:{time}:{fingerprint}"
+            : $"body:{fingerprint}";
+        var accepted = new NewDelivery(subscription.Name, message.SituationId, message.EventType, dedupeKey, fingerprint,
             Encoding.UTF8.GetString(body.Span), timeProvider.GetUtcNow(), BridgeTracing.TraceParentToStore());
 
         var (delivery, duplicate, link) = await StoreAsync(accepted, withLink: wait <= TimeSpan.Zero, cancellationToken);

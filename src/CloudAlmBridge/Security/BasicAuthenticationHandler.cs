@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Encodings.Web;
+using CloudAlmBridge.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,9 @@ internal sealed class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ClientCredentials credentials)
+    ClientCredentials credentials,
+    VerifiedBasicPrincipals verified,
+    ActiveConfiguration configuration)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Basic";
@@ -27,6 +30,13 @@ internal sealed class BasicAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        if (header.Parameter is { } known && verified.Find(known) is { } principalOfKnown)
+        {
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principalOfKnown, SchemeName)));
+        }
+
+        // The configuration the check runs under: what a remembered principal is valid for.
+        var model = configuration.Current;
         if (!TryDecode(header.Parameter, out var clientName, out var secret))
         {
             SecurityLog.MalformedCredentials(Logger, Request.Path);
@@ -40,6 +50,7 @@ internal sealed class BasicAuthenticationHandler(
         }
 
         var principal = BridgePrincipal.Create(clientName, client.Roles, SchemeName);
+        verified.Remember(header.Parameter!, model, principal);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 

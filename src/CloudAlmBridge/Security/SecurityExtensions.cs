@@ -48,6 +48,7 @@ internal static class SecurityExtensions
         });
         builder.Services.AddSingleton<VerifiedSecrets>();
         builder.Services.AddSingleton<ClientCredentials>();
+        builder.Services.AddSingleton<VerifiedBasicPrincipals>();
         builder.Services.AddSingleton<TokenAttempts>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BridgeOptions>>((kestrel, bridge) =>
         {
@@ -85,17 +86,22 @@ internal static class SecurityExtensions
                 var permits = context.User.Identity is { IsAuthenticated: true } && context.User.IsInRole(Roles.Events)
                     ? security.EventPermitsPerMinute
                     : security.PermitsPerMinute;
-                var caller = context.User.Identity is { IsAuthenticated: true, Name: { } name }
-                    ? $"client:{name}"
-                    : $"address:{context.Connection.RemoteIpAddress}";
+                string partition;
                 if (context.Request.Path.StartsWithSegments(TokenEndpoint.Path))
                 {
                     // Where secrets are guessed: by address, whatever credentials the request also carries (another
                     // client's bearer token must not lend its own, larger limit); the route's own policy is tighter.
-                    caller = $"token:{context.Connection.RemoteIpAddress}";
                     permits = security.PermitsPerMinute;
+                    partition = $"token:{context.Connection.RemoteIpAddress}:{permits}";
                 }
-                return RateLimitPartition.GetFixedWindowLimiter($"{caller}:{permits}", _ => new FixedWindowRateLimiterOptions
+                else
+                {
+                    partition = context.User.Identity is { IsAuthenticated: true, Name: { } name }
+                        ? ClientPartitions.For(name, permits)
+                        : $"address:{context.Connection.RemoteIpAddress}:{permits}";
+                }
+
+                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = permits,
                     Window = TimeSpan.FromMinutes(1),

@@ -125,6 +125,35 @@ public sealed class ReloadTests : IDisposable
             (await admin.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString() == "Healthy");
     }
 
+    [Fact]
+    public async Task ARotatedSecret_OrARemovedRole_IsInForceAtTheNextCall_ThoughTheOldCredentialsWereRemembered()
+    {
+        // Issue 21, item 5: a Basic principal verified once is remembered for the calls that follow with the same
+        // header, but only under the configuration it was verified under.
+        var file = _directory.File("rotation.json");
+        await File.WriteAllTextAsync(file, Subscription("second", "snow-incident"));
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", _directory.File("rotation.db"));
+        using var factory = new BridgeFactory(settings, jsonFile: file);
+        using var before = factory.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        for (var call = 0; call < 3; call++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await before.GetAsync("/api/v1/webhooks")).StatusCode);
+        }
+
+        const string rotated = "admin-secret-after-rotation-2026";
+        await File.WriteAllTextAsync(file, $$"""{ "Bridge": { "Security": { "Clients": { "{{TestSettings.AdminClient}}": { "Secret": "{{rotated}}" } } } } }""");
+        await WaitUntilAsync(async () => (await before.GetAsync("/api/v1/webhooks")).StatusCode == HttpStatusCode.Unauthorized);
+        using var after = factory.CreateClient(TestSettings.AdminClient, rotated);
+        Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/api/v1/webhooks")).StatusCode);
+
+        // The same secret, now without the admin role: refused at once, not served from what was remembered.
+        await File.WriteAllTextAsync(file, $$"""
+            { "Bridge": { "Security": { "Clients": { "{{TestSettings.AdminClient}}": { "Secret": "{{rotated}}", "Roles": [ "events" ] } } } } }
+            """);
+        await WaitUntilAsync(async () => (await after.GetAsync("/api/v1/webhooks")).StatusCode == HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await before.GetAsync("/api/v1/webhooks")).StatusCode);
+    }
+
     public void Dispose()
     {
         _directory.Dispose();
