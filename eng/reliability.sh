@@ -42,9 +42,9 @@ if [ "$instances" -gt 1 ]; then
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   as_postgres "$pg_bin/initdb" -D "$out/pg/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
   as_postgres "$pg_bin/pg_ctl" -D "$out/pg/data" -l "$out/pg/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $out/pg -c max_connections=300" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $out/pg -c max_connections=400" start >/dev/null
   as_postgres "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres bridge
-  extra=(--postgres "Host=127.0.0.1;Port=$port;Username=postgres;Database=bridge;Maximum Pool Size=70;Timeout=5" --instances "$instances")
+  extra=(--postgres "Host=127.0.0.1;Port=$port;Username=postgres;Database=bridge;Maximum Pool Size=102;Timeout=5" --instances "$instances")
   if [ "$restart_database" = 1 ]; then
     # What the run calls to restart the database: stopped as an operator's restart stops it, down for $1 seconds.
     cat > "$out/pg/restart.sh" <<EOF
@@ -54,7 +54,7 @@ as_postgres() { if [ "\$(id -u)" = 0 ]; then runuser -u postgres -- "\$@"; else 
 as_postgres "$pg_bin/pg_ctl" -D "$out/pg/data" -m fast -w stop >/dev/null
 sleep "\$1"
 as_postgres "$pg_bin/pg_ctl" -D "$out/pg/data" -l "$out/pg/server.log" -w \\
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $out/pg -c max_connections=300" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $out/pg -c max_connections=400" start >/dev/null
 EOF
     chmod +x "$out/pg/restart.sh"
     extra+=(--restart-database "$out/pg/restart.sh")
