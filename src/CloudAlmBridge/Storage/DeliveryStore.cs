@@ -4,8 +4,40 @@ using CloudAlmBridge.Vocabulary;
 namespace CloudAlmBridge.Storage;
 
 /// <summary>The outbox's SQL, one text for every provider; the claim statement comes from the provider.</summary>
-internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance instance) : IDeliveryStore
+internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
 {
+    /// <summary>Accept batches committed side by side, on PostgreSQL: a lone call never waits for another's flush.</summary>
+    private const int AcceptWriters = 4;
+
+    /// <summary>At most this many accepts share one statement and flush.</summary>
+    private const int MaxAcceptBatch = 64;
+
+    private readonly BridgeDatabase _database;
+    private readonly BridgeInstance _instance;
+    private readonly GroupCommit<Accept, (DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)>? _accepts;
+
+    public DeliveryStore(BridgeDatabase database, BridgeInstance instance)
+    {
+        (_database, _instance) = (database, instance);
+        _claim = database.Provider.ClaimStatement(Claimable(database.Provider.DueIndexHint), Columns);
+
+        // Where the database takes many writers, accepts are group-committed here; SQLite's one writer
+        // (WriteQueue) already commits every write of the process in batches.
+        _accepts = database.Provider.TakesOneWriterAtATime
+            ? null
+            : new GroupCommit<Accept, (DeliveryRecord, bool, TicketLink?)>(database, AcceptWriters, MaxAcceptBatch, AcceptBatchAsync,
+                (accept, cancellationToken) => AcceptAloneAsync(accept.Delivery, accept.WithLink, cancellationToken));
+    }
+
+    private sealed record Accept(NewDelivery Delivery, bool WithLink);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_accepts is not null)
+        {
+            await _accepts.DisposeAsync();
+        }
+    }
     private const string Columns = """
         id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
         action, ticket_created, last_status, last_error, completed_at, owner, lease_id, trace_parent, claims
@@ -43,10 +75,10 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         RETURNING id;
         """;
 
-    private readonly string _claim = database.Provider.ClaimStatement(Claimable(database.Provider.DueIndexHint), Columns);
+    private readonly string _claim;
 
 
-    private StorageProvider Provider => database.Provider;
+    private StorageProvider Provider => _database.Provider;
 
     /// <summary>
     /// Committed before it returns. With SQLite the insert is group-committed with whatever else waits to be written
@@ -64,7 +96,47 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     private Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptAsync(NewDelivery delivery, bool withLink,
         CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        _accepts is not null
+            ? _accepts.EnqueueAsync(new Accept(delivery, withLink), cancellationToken)
+            : AcceptAloneAsync(delivery, withLink, cancellationToken);
+
+    /// <summary>
+    /// A batch of accepts in one transaction (PostgreSQL, <see cref="GroupCommit{TItem, TResult}"/>): one statement
+    /// inserts what is new, in the batch's order; a duplicate, also of an earlier event in the same batch, inserted
+    /// nothing and is read back in the same transaction; links are read for the calls that answer without waiting.
+    /// </summary>
+    private async Task<IReadOnlyList<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)>> AcceptBatchAsync(DbConnection connection,
+        DbTransaction transaction, IReadOnlyList<Accept> accepts, CancellationToken cancellationToken)
+    {
+        var ids = new Dictionary<(string, string, string, string), long>();
+        await using (var insert = Provider.CreateAcceptBatch(connection, transaction, [.. accepts.Select(a => a.Delivery)], (int)DeliveryState.Queued)!)
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids[(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))] = reader.GetInt64(0);
+            }
+        }
+
+        var results = new List<(DeliveryRecord, bool, TicketLink?)>(accepts.Count);
+        foreach (var (delivery, withLink) in accepts)
+        {
+            // The first of the batch with its key took the row (ids in the batch's order); any later one is a duplicate.
+            var (accepted, duplicate) = ids.Remove((delivery.Subscription, delivery.SituationId, delivery.EventType, delivery.DedupeKey), out var id)
+                ? (Inserted(delivery, id), false)
+                : (await ReadExistingAsync(connection, transaction, delivery, cancellationToken), true);
+            var link = withLink
+                ? await TicketStore.FindLinkAsync(Provider, connection, transaction, delivery.Subscription, delivery.SituationId, cancellationToken)
+                : null;
+            results.Add((accepted, duplicate, link));
+        }
+
+        return results;
+    }
+
+    private Task<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)> AcceptAloneAsync(NewDelivery delivery, bool withLink,
+        CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (connection, transaction) =>
         {
             // The caller's token reaches the statements: a store that waits on a lock past Bridge:Inbound:StoreTimeout is
             // cancelled on the server and rolled back (on SQLite, in its batch, undone alone), not left running.
@@ -89,23 +161,33 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         // Only the id comes back: the rest is what was just written (the message is not read back a second time).
         if (await insert.ExecuteScalarAsync(cancellationToken) is { } id and not DBNull)
         {
-            return (new DeliveryRecord
-            {
-                Id = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture),
-                Subscription = delivery.Subscription,
-                SituationId = delivery.SituationId,
-                EventType = delivery.EventType,
-                Message = delivery.Message,
-                State = DeliveryState.Queued,
-                Attempts = 0,
-                AcceptedAt = delivery.AcceptedAt,
-                QueuedAt = delivery.AcceptedAt,
-                NextAttemptAt = delivery.AcceptedAt,
-                TraceParent = delivery.TraceParent,
-                Claims = 0,
-            }, false);
+            return (Inserted(delivery, Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture)), false);
         }
 
+        return (await ReadExistingAsync(connection, transaction, delivery, cancellationToken), true);
+    }
+
+    /// <summary>The row just inserted, from what was written: the message is not read back.</summary>
+    private static DeliveryRecord Inserted(NewDelivery delivery, long id) => new()
+    {
+        Id = id,
+        Subscription = delivery.Subscription,
+        SituationId = delivery.SituationId,
+        EventType = delivery.EventType,
+        Message = delivery.Message,
+        State = DeliveryState.Queued,
+        Attempts = 0,
+        AcceptedAt = delivery.AcceptedAt,
+        QueuedAt = delivery.AcceptedAt,
+        NextAttemptAt = delivery.AcceptedAt,
+        TraceParent = delivery.TraceParent,
+        Claims = 0,
+    };
+
+    /// <summary>The delivery a duplicate repeats, read in the transaction that found it.</summary>
+    private async Task<DeliveryRecord> ReadExistingAsync(DbConnection connection, DbTransaction transaction, NewDelivery delivery,
+        CancellationToken cancellationToken)
+    {
         await using var existing = connection.CreateCommand($"""
                     SELECT {Columns} FROM deliveries
                     WHERE subscription = @subscription
@@ -113,22 +195,22 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                     """, transaction)
             .Text("@subscription", delivery.Subscription).Text("@situation", delivery.SituationId).Text("@eventType", delivery.EventType)
             .Text("@dedupe", delivery.DedupeKey);
-        return ((await ReadAllAsync(existing, CancellationToken.None))[0], true);
+        return (await ReadAllAsync(existing, CancellationToken.None))[0];
     }
 
     public Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
         CancellationToken cancellationToken) =>
-        database.WriteAsync<IReadOnlyList<DeliveryRecord>>(async (connection, transaction) =>
+        _database.WriteAsync<IReadOnlyList<DeliveryRecord>>(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand(_claim, transaction)
                 .Time(Provider, "@now", now).Int32("@limit", limit)
-                .Text("@owner", instance.Id).Text("@lease", Guid.NewGuid().ToString("N")).Time(Provider, "@until", leaseUntil);
+                .Text("@owner", _instance.Id).Text("@lease", Guid.NewGuid().ToString("N")).Time(Provider, "@until", leaseUntil);
             var claimed = await ReadAllAsync(command, CancellationToken.None);
             return claimed.OrderBy(d => d.Id).ToList();
         }, cancellationToken);
 
     public Task<bool> RenewAsync(DeliveryClaim claim, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        _database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = Fenced(connection.CreateCommand(
                 "UPDATE deliveries SET lease_until = @until WHERE id = @id AND owner = @owner AND lease_id = @lease;", transaction), claim)
@@ -138,7 +220,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     public Task<bool> CompleteAttemptAsync(DeliveryClaim claim, DeliveryAttempt attempt, DeliveryState state, string? action,
         bool ticketCreated, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        _database.WriteAsync(async (connection, transaction) =>
         {
             // The owner stays on the row (who made the last attempt); the lease ends. Fenced: a lost claim writes nothing.
             await using (var update = Fenced(connection.CreateCommand("""
@@ -169,7 +251,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         }, cancellationToken);
 
     public Task<bool> ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        _database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = Fenced(connection.CreateCommand(
                 "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND lease_id = @lease;", transaction), claim);
@@ -177,7 +259,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         }, cancellationToken);
 
     public Task<int> ReleaseExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        _database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand(
                     "UPDATE deliveries SET lease_id = NULL, lease_until = NULL WHERE lease_until IS NOT NULL AND lease_until < @now;", transaction)
@@ -186,7 +268,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
         }, cancellationToken);
 
     public Task<bool> ReplayAsync(long id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        _database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand("""
                     UPDATE deliveries SET state = @queued, attempts = 0, queued_at = @now, next_attempt_at = @now, lease_id = NULL,
@@ -201,7 +283,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     public async Task<bool> AnyOtherClaimedAsync(string subscription, string situationId, long deliveryId, CancellationToken cancellationToken)
     {
         // A situation has few deliveries, found through ux_deliveries_event (it begins with subscription, situation).
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand("""
                 SELECT id FROM deliveries
                 WHERE subscription = @subscription AND situation_id = @situation AND id <> @id AND claims > 0
@@ -213,13 +295,13 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     public async Task<DeliveryRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await FindAsync(connection, id, cancellationToken);
     }
 
     public async Task<(DeliveryRecord? Delivery, TicketLink? Link)> FindWithLinkAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         return await FindAsync(connection, id, cancellationToken) is { } delivery
             ? (delivery, await TicketStore.FindLinkAsync(Provider, connection, null, delivery.Subscription, delivery.SituationId, cancellationToken))
             : (null, null);
@@ -233,7 +315,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     public async Task<DeliveryState?> GetStateAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand("SELECT state FROM deliveries WHERE id = @id;").Int64("@id", id);
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull
             ? (DeliveryState)Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
@@ -242,7 +324,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     public async Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand("""
                 SELECT attempted_at, outcome, status_code, error, next_attempt_at FROM delivery_attempts WHERE delivery_id = @id ORDER BY id;
                 """)
@@ -265,7 +347,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryState? state, string? subscription, string? situationId, long skip,
         int take, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Filtered(connection, $"SELECT {Columns} FROM deliveries", " ORDER BY id LIMIT @take OFFSET @skip;",
                 state, subscription, situationId)
             .Int32("@take", take).Int64("@skip", skip);
@@ -274,14 +356,14 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM deliveries WHERE state IN {Pending};");
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<long> CountAsync(DeliveryState? state, string? subscription, string? situationId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Filtered(connection, "SELECT COUNT(*) FROM deliveries", ";", state, subscription, situationId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -320,7 +402,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
 
     public async Task<IReadOnlyDictionary<DeliveryState, long>> CountByStateAsync(DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         // Two texts rather than "@since IS NULL OR": each is a plain, index-friendly statement on both databases.
         await using var command = since is null
             ? connection.CreateCommand("SELECT state, COUNT(*) FROM deliveries GROUP BY state;")
@@ -338,7 +420,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
     }
 
     public Task<int> RemoveFinishedAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        _database.WriteAsync(async (connection, transaction) =>
         {
             // The same oldest batch twice in one transaction: its attempts first (they refer to it), then the deliveries.
             var batch = $"SELECT id FROM deliveries WHERE state IN {Finished} AND completed_at < @cutoff ORDER BY completed_at LIMIT @limit";

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Storage;
 
@@ -52,6 +53,15 @@ internal abstract class StorageProvider
 
     /// <summary>True where the database takes one writer at a time: then the bridge group-commits its writes itself.</summary>
     public virtual bool TakesOneWriterAtATime => false;
+
+    /// <summary>
+    /// The accept of many events as one statement (<see cref="GroupCommit{TItem, TResult}"/>), for a database that
+    /// takes many writers: null where the accepts are group-committed otherwise (SQLite's one writer,
+    /// <see cref="WriteQueue"/>). The statement inserts what is not there yet and returns the id, subscription,
+    /// situation_id, event_type and dedupe_key of each row it inserted.
+    /// </summary>
+    public virtual DbCommand? CreateAcceptBatch(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewDelivery> deliveries,
+        int queuedState) => null;
 
     /// <summary>
     /// Opens the one writer's connection, kept open for the process with its commands prepared once

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using CloudAlmBridge.Vocabulary;
 using Npgsql;
 
 namespace CloudAlmBridge.Tests.Storage;
@@ -49,6 +51,64 @@ public sealed class PostgreSqlStorageTests : StorageComplianceTests
 
         await using var taken = await waiting;
     }
+
+    [Fact]
+    public async Task ConcurrentAccepts_AreGroupCommitted_EachStoredOnce_AndADuplicateInTheSameBatchAnsweredWithTheOriginal()
+    {
+        // Issue 21, item 4: accepts that arrive together share a statement and a flush. Rows written by one
+        // transaction share its xmin, so the count of distinct xmins is the count of commits that stored them.
+        var store = Harness.Instance("a").Deliveries;
+        var events = Enumerable.Range(0, 200).Select(i => Event($"storm-{i}", $"u{i}")).ToList();
+        var repeats = events.Take(20).ToList();
+        using var start = new ManualResetEventSlim();
+        var accepts = events.Concat(repeats).Select(e => Task.Run(async () =>
+        {
+            start.Wait();
+            return (Event: e, Result: await store.AcceptAsync(e, CancellationToken.None));
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(accepts);
+
+        Assert.Equal(200, results.Count(r => !r.Result.IsDuplicate));
+        Assert.Equal(20, results.Count(r => r.Result.IsDuplicate));
+        foreach (var group in results.GroupBy(r => r.Event.SituationId))
+        {
+            // The original and its repeat name one delivery, whichever of the two came first.
+            Assert.Single(group.Select(r => r.Result.Delivery.Id).Distinct());
+        }
+
+        await using var connection = new NpgsqlConnection(Harness.ConnectionString);
+        await connection.OpenAsync();
+        await using var rows = new NpgsqlCommand("SELECT COUNT(*), COUNT(DISTINCT xmin::text) FROM deliveries;", connection);
+        await using var reader = await rows.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(200L, reader.GetInt64(0));
+        Assert.True(reader.GetInt64(1) < 100, $"200 concurrent accepts took {reader.GetInt64(1)} commits: they were not grouped.");
+    }
+
+    [Fact]
+    public async Task AnEventThatFailsInsideABatch_FailsAlone_AndTheOthersOfItsBatchAreStored()
+    {
+        // PostgreSQL refuses a NUL character in text: that one accept fails, its batch is tried event by event.
+        var store = Harness.Instance("a").Deliveries;
+        var events = Enumerable.Range(0, 60).Select(i => Event($"batch-{i}", $"u{i}")).ToList();
+        events[30] = events[30] with { Message = "{\"bad\":\"\0\"}" };
+        using var start = new ManualResetEventSlim();
+        var accepts = events.Select(e => Task.Run(async () =>
+        {
+            start.Wait();
+            return await store.AcceptAsync(e, CancellationToken.None);
+        })).ToList();
+        start.Set();
+
+        await Assert.ThrowsAnyAsync<DbException>(() => accepts[30]);
+        Assert.All(accepts.Where((_, index) => index != 30), accept => Assert.False(accept.Result.IsDuplicate));
+        Assert.Equal(59, (await store.ListAsync(null, "sub", null, 0, 100, CancellationToken.None)).Count);
+    }
+
+    private static NewDelivery Event(string situation, string dedupe) =>
+        new("sub", situation, "EVENT-SITUATION.CREATED", dedupe, dedupe, $"{{\"situation\":\"{situation}\"}}",
+            new DateTimeOffset(2026, 12, 7, 6, 0, 0, TimeSpan.Zero));
 
     private async Task WaitForWaitingAdvisoryLockAsync()
     {

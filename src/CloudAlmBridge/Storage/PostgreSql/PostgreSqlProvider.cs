@@ -1,6 +1,8 @@
 using System.Data;
 using System.Data.Common;
+using CloudAlmBridge.Vocabulary;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CloudAlmBridge.Storage.PostgreSql;
 
@@ -119,6 +121,34 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
             ?? throw new InvalidOperationException("A match key is locked inside the situation lock this provider gave.");
         await held.LockAlsoAsync($"{subscription}\nmatch-key\n{matchKey}", cancellationToken);
         return NoRelease.Instance;
+    }
+
+    /// <summary>
+    /// One <c>INSERT … SELECT FROM unnest(…)</c> for the whole batch: one statement text whatever the batch's size, so
+    /// the server prepares it once; rows come out in the batch's order, so ids keep the order of acceptance.
+    /// </summary>
+    public override DbCommand CreateAcceptBatch(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewDelivery> deliveries,
+        int queuedState)
+    {
+        var command = connection.CreateCommand("""
+            INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at, trace_parent, claims)
+            SELECT a.subscription, a.situation_id, a.event_type, a.dedupe_key, a.body_hash, a.message, @queued, a.accepted_at, a.accepted_at, a.accepted_at, a.trace_parent, 0
+            FROM unnest(@subscriptions, @situations, @eventTypes, @dedupes, @hashes, @messages, @times, @traceParents)
+                 WITH ORDINALITY AS a(subscription, situation_id, event_type, dedupe_key, body_hash, message, accepted_at, trace_parent, position)
+            ORDER BY a.position
+            ON CONFLICT DO NOTHING
+            RETURNING id, subscription, situation_id, event_type, dedupe_key;
+            """, transaction).Int32("@queued", queuedState);
+        var parameters = (NpgsqlParameterCollection)command.Parameters;
+        parameters.Add(new NpgsqlParameter<string[]>("@subscriptions", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.Subscription)] });
+        parameters.Add(new NpgsqlParameter<string[]>("@situations", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.SituationId)] });
+        parameters.Add(new NpgsqlParameter<string[]>("@eventTypes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.EventType)] });
+        parameters.Add(new NpgsqlParameter<string[]>("@dedupes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.DedupeKey)] });
+        parameters.Add(new NpgsqlParameter<string[]>("@hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.BodyHash)] });
+        parameters.Add(new NpgsqlParameter<string[]>("@messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.Message)] });
+        parameters.Add(new NpgsqlParameter<DateTime[]>("@times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. deliveries.Select(d => d.AcceptedAt.UtcDateTime)] });
+        parameters.Add(new NpgsqlParameter<string?[]>("@traceParents", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.TraceParent)] });
+        return command;
     }
 
     public override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
