@@ -118,6 +118,9 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
             }
         }
 
+        // The links of the calls that answer without waiting: one read for the batch.
+        var links = await TicketStore.FindLinksAsync(Provider, connection, transaction,
+            [.. accepts.Where(a => a.WithLink).Select(a => (a.Delivery.Subscription, a.Delivery.SituationId)).Distinct()], cancellationToken);
         var results = new List<(DeliveryRecord, bool, TicketLink?)>(accepts.Count);
         foreach (var (delivery, withLink) in accepts)
         {
@@ -125,9 +128,7 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
             var (accepted, duplicate) = ids.Remove((delivery.Subscription, delivery.SituationId, delivery.EventType, delivery.DedupeKey), out var id)
                 ? (Inserted(delivery, id), false)
                 : (await ReadExistingAsync(connection, transaction, delivery, cancellationToken), true);
-            var link = withLink
-                ? await TicketStore.FindLinkAsync(Provider, connection, transaction, delivery.Subscription, delivery.SituationId, cancellationToken)
-                : null;
+            var link = withLink ? links.GetValueOrDefault((delivery.Subscription, delivery.SituationId)) : null;
             results.Add((accepted, duplicate, link));
         }
 

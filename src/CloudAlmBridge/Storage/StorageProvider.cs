@@ -64,6 +64,15 @@ internal abstract class StorageProvider
         int queuedState) => null;
 
     /// <summary>
+    /// The condition "the row's subscription and situation_id are one of the pairs in these two array parameters", for
+    /// the reads of an accept batch: only where accepts are batched (<see cref="CreateAcceptBatch"/>).
+    /// </summary>
+    public virtual string SituationPairsCondition(string subscriptions, string situations) => throw new NotSupportedException();
+
+    /// <summary>An array of text as one parameter: only where accepts are batched (<see cref="CreateAcceptBatch"/>).</summary>
+    public virtual void AddTextArray(DbCommand command, string name, string?[] values) => throw new NotSupportedException();
+
+    /// <summary>
     /// Opens the one writer's connection, kept open for the process with its commands prepared once
     /// (<see cref="CommandCache"/>); only for a provider that <see cref="TakesOneWriterAtATime"/>.
     /// </summary>

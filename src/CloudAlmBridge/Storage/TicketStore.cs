@@ -41,6 +41,26 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
         return (await ReadAllAsync(provider, command, cancellationToken)).FirstOrDefault();
     }
 
+    /// <summary>
+    /// The links of many situations in one read, inside the caller's transaction: an accept batch reads those of its
+    /// calls that answer without waiting (<see cref="DeliveryStore"/>), on a provider that batches accepts.
+    /// </summary>
+    public static async Task<Dictionary<(string Subscription, string SituationId), TicketLink>> FindLinksAsync(StorageProvider provider,
+        DbConnection connection, DbTransaction transaction, IReadOnlyCollection<(string Subscription, string SituationId)> situations,
+        CancellationToken cancellationToken)
+    {
+        if (situations.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = connection.CreateCommand(
+            $"SELECT {Columns} FROM ticket_links WHERE {provider.SituationPairsCondition("@subscriptions", "@situations")};", transaction);
+        provider.AddTextArray(command, "@subscriptions", [.. situations.Select(s => s.Subscription)]);
+        provider.AddTextArray(command, "@situations", [.. situations.Select(s => s.SituationId)]);
+        return (await ReadAllAsync(provider, command, cancellationToken)).ToDictionary(link => (link.Subscription, link.SituationId));
+    }
+
     public Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, link), cancellationToken);
 

@@ -500,6 +500,30 @@ public abstract class StorageComplianceTests : IAsyncLifetime
 
     private static DeliveryAttempt Failed() => new(T0, AttemptOutcome.Failed, 400, "refused", null);
 
+    [Fact]
+    public async Task AcceptWithLink_AnswersEachCallWithItsOwnSituationsLink_AlsoWhenManyArriveTogether()
+    {
+        // A call that does not wait is answered with the link as it stood at its commit; on PostgreSQL the calls that
+        // arrive together share a batch and one read of their links (issue 21, item 4).
+        var instance = Harness.Instance("a");
+        await instance.Tickets.SaveLinkAsync(Link("linked", "NEW", T0, closed: false), CancellationToken.None);
+        using var start = new ManualResetEventSlim();
+        var accepts = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var situation = i % 2 == 0 ? "linked" : $"new-{i}";
+            return (Situation: situation, Result: await instance.Deliveries.AcceptWithLinkAsync(New(situation), CancellationToken.None));
+        })).ToList();
+        start.Set();
+
+        foreach (var (situation, (delivery, duplicate, link)) in await Task.WhenAll(accepts))
+        {
+            Assert.False(duplicate);
+            Assert.Equal(situation, delivery.SituationId);
+            Assert.Equal(situation == "linked" ? "INC-linked" : null, link?.TicketNumber);
+        }
+    }
+
     private static TicketLink Link(string situation, string status, DateTimeOffset created, bool closed) => new()
     {
         Subscription = "sub",

@@ -139,17 +139,25 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
             ON CONFLICT DO NOTHING
             RETURNING id, subscription, situation_id, event_type, dedupe_key;
             """, transaction).Int32("@queued", queuedState);
-        var parameters = (NpgsqlParameterCollection)command.Parameters;
-        parameters.Add(new NpgsqlParameter<string[]>("@subscriptions", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.Subscription)] });
-        parameters.Add(new NpgsqlParameter<string[]>("@situations", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.SituationId)] });
-        parameters.Add(new NpgsqlParameter<string[]>("@eventTypes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.EventType)] });
-        parameters.Add(new NpgsqlParameter<string[]>("@dedupes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.DedupeKey)] });
-        parameters.Add(new NpgsqlParameter<string[]>("@hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.BodyHash)] });
-        parameters.Add(new NpgsqlParameter<string[]>("@messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.Message)] });
-        parameters.Add(new NpgsqlParameter<DateTime[]>("@times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. deliveries.Select(d => d.AcceptedAt.UtcDateTime)] });
-        parameters.Add(new NpgsqlParameter<string?[]>("@traceParents", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. deliveries.Select(d => d.TraceParent)] });
+        AddTextArray(command, "@subscriptions", [.. deliveries.Select(d => d.Subscription)]);
+        AddTextArray(command, "@situations", [.. deliveries.Select(d => d.SituationId)]);
+        AddTextArray(command, "@eventTypes", [.. deliveries.Select(d => d.EventType)]);
+        AddTextArray(command, "@dedupes", [.. deliveries.Select(d => d.DedupeKey)]);
+        AddTextArray(command, "@hashes", [.. deliveries.Select(d => d.BodyHash)]);
+        AddTextArray(command, "@messages", [.. deliveries.Select(d => d.Message)]);
+        AddTextArray(command, "@traceParents", [.. deliveries.Select(d => d.TraceParent)]);
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("@times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            TypedValue = [.. deliveries.Select(d => d.AcceptedAt.UtcDateTime)],
+        });
         return command;
     }
+
+    public override string SituationPairsCondition(string subscriptions, string situations) =>
+        $"(subscription, situation_id) IN (SELECT * FROM unnest({subscriptions}, {situations}))";
+
+    public override void AddTextArray(DbCommand command, string name, string?[] values) =>
+        command.Parameters.Add(new NpgsqlParameter<string?[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values });
 
     public override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
         Add(command, name, value?.ToUniversalTime(), DbType.DateTimeOffset);
