@@ -355,7 +355,21 @@ internal sealed class DeliveryDispatcher(
 
         if (state.IsFinal())
         {
-            notifications.Finished(delivery.Id);
+            // The row as this attempt committed it (CompleteAttemptAsync, fenced by the claim: nothing else wrote it
+            // meanwhile): a waiting call is answered from it without reading it back.
+            notifications.Finished(new FinishedDelivery(delivery with
+            {
+                State = state,
+                Attempts = delivery.Attempts + 1,
+                NextAttemptAt = next ?? delivery.NextAttemptAt,
+                Action = outcome.Action.ToString(),
+                TicketCreated = delivery.TicketCreated || outcome.TicketCreated,
+                LastStatus = attempt.StatusCode,
+                LastError = attempt.Error,
+                CompletedAt = attempt.AttemptedAt,
+                Owner = claimed.Claim.Owner,
+                LeaseId = null,
+            }, outcome.Link));
         }
     }
 

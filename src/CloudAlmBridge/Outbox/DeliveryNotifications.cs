@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
+using CloudAlmBridge.Vocabulary;
 
 namespace CloudAlmBridge.Outbox;
 
 /// <summary>
-/// Lets a Cloud ALM call wait for its delivery. A delivery finished in this process wakes its waiter at once; one
-/// finished by another instance is seen by asking the storage again every <see cref="CrossInstancePoll"/>. Only a
-/// wake-up either way: the state itself is always read from storage.
+/// Lets a Cloud ALM call wait for its delivery. A delivery finished in this process wakes its waiter at once and hands it
+/// the outcome that was committed (<see cref="FinishedDelivery"/>), so the answer needs no read of it (issue 21,
+/// item 2); one finished by another instance is seen by asking the storage again every <see cref="CrossInstancePoll"/>,
+/// and is then read from storage.
 /// </summary>
 /// <remarks>
 /// The last <see cref="RecentCapacity"/> deliveries finished here are remembered, so a call whose delivery finished
@@ -19,26 +21,27 @@ internal sealed class DeliveryNotifications
 
     private const int RecentCapacity = 1024;
 
-    private readonly ConcurrentDictionary<long, TaskCompletionSource> _waiters = new();
-    private readonly long[] _recent = new long[RecentCapacity];
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<FinishedDelivery?>> _waiters = new();
+    private readonly FinishedDelivery?[] _recent = new FinishedDelivery?[RecentCapacity];
     private int _nextRecent = -1;
 
     /// <summary>
     /// Waits until the delivery is finished, or the time is up (no exception either way). The waiter is registered
     /// before <paramref name="isFinished"/> is asked, so a delivery that finishes in between is not missed.
     /// <paramref name="askStorageFirst"/> false: the caller has just accepted the delivery, so it is not finished
-    /// anywhere this soon unless here; the storage is asked from the first cross-instance poll on.
+    /// anywhere this soon unless here; the storage is asked from the first cross-instance poll on. Answers the outcome
+    /// committed here, or null when the storage has to be read: finished elsewhere, or the time is up.
     /// </summary>
-    public async Task WaitAsync(long deliveryId, Func<Task<bool>> isFinished, TimeSpan timeout, TimeProvider timeProvider,
+    public async Task<FinishedDelivery?> WaitAsync(long deliveryId, Func<Task<bool>> isFinished, TimeSpan timeout, TimeProvider timeProvider,
         CancellationToken cancellationToken, bool askStorageFirst = true)
     {
         if (timeout <= TimeSpan.Zero)
         {
-            return;
+            return null;
         }
 
         var started = timeProvider.GetTimestamp();
-        var waiter = _waiters.GetOrAdd(deliveryId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var waiter = _waiters.GetOrAdd(deliveryId, static _ => new TaskCompletionSource<FinishedDelivery?>(TaskCreationOptions.RunContinuationsAsynchronously));
 
         // Registered, then the recent ones read; Finished writes the recent one, then reads the waiters: one of the two
         // sees the other.
@@ -49,19 +52,28 @@ internal sealed class DeliveryNotifications
         var ask = askStorageFirst;
         try
         {
-            while (!(!askStorageFirst && FinishedRecently(deliveryId)) && !(ask && await isFinished()))
+            while (true)
             {
+                if (!askStorageFirst && FinishedRecently(deliveryId) is { } recent)
+                {
+                    return recent;
+                }
+
+                if (ask && await isFinished())
+                {
+                    return null;
+                }
+
                 ask = true;
                 var remaining = timeout - timeProvider.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero)
                 {
-                    return;
+                    return null;
                 }
 
                 try
                 {
-                    await waiter.Task.WaitAsync(remaining < CrossInstancePoll ? remaining : CrossInstancePoll, timeProvider, cancellationToken);
-                    return;
+                    return await waiter.Task.WaitAsync(remaining < CrossInstancePoll ? remaining : CrossInstancePoll, timeProvider, cancellationToken);
                 }
                 catch (TimeoutException)
                 {
@@ -71,20 +83,35 @@ internal sealed class DeliveryNotifications
         }
         finally
         {
-            _waiters.TryRemove(new KeyValuePair<long, TaskCompletionSource>(deliveryId, waiter));
+            _waiters.TryRemove(new KeyValuePair<long, TaskCompletionSource<FinishedDelivery?>>(deliveryId, waiter));
         }
     }
 
-    public void Finished(long deliveryId)
+    /// <summary>The delivery is final and committed as <paramref name="finished"/> says.</summary>
+    public void Finished(FinishedDelivery finished)
     {
         var slot = (int)((uint)Interlocked.Increment(ref _nextRecent) % RecentCapacity);
-        Volatile.Write(ref _recent[slot], deliveryId);
+        Volatile.Write(ref _recent[slot], finished);
         Interlocked.MemoryBarrier();
-        if (_waiters.TryGetValue(deliveryId, out var waiter))
+        if (_waiters.TryGetValue(finished.Delivery.Id, out var waiter))
         {
-            waiter.TrySetResult();
+            waiter.TrySetResult(finished);
         }
     }
 
-    private bool FinishedRecently(long deliveryId) => Array.IndexOf(_recent, deliveryId) >= 0;
+    private FinishedDelivery? FinishedRecently(long deliveryId)
+    {
+        for (var index = 0; index < _recent.Length; index++)
+        {
+            if (Volatile.Read(ref _recent[index]) is { } finished && finished.Delivery.Id == deliveryId)
+            {
+                return finished;
+            }
+        }
+
+        return null;
+    }
 }
+
+/// <summary>A delivery's final record as it was committed, and its situation's link as the delivery left it.</summary>
+internal sealed record FinishedDelivery(DeliveryRecord Delivery, TicketLink? Link);

@@ -69,9 +69,19 @@ internal sealed class EventInbox(
 
         // A new event is not finished anywhere this soon: its first look at the storage is the first cross-instance
         // poll, and this process's own finish wakes it. A duplicate's delivery may have finished long ago: asked at once.
-        await notifications.WaitAsync(delivery.Id,
+        var committed = await notifications.WaitAsync(delivery.Id,
             async () => (await deliveries.GetStateAsync(delivery.Id, cancellationToken))?.IsFinal() ?? true,
             wait, timeProvider, cancellationToken, askStorageFirst: duplicate);
+        if (committed is not null)
+        {
+            // Finished here: the answer comes from what the dispatcher committed, not from a read of it (issue 21,
+            // item 2). A delivery that ended before it touched the situation's link (say, its subscription was
+            // removed) carries none: the link is read then.
+            return (committed.Delivery, committed.Link
+                ?? await tickets.FindLinkAsync(subscription.Name, message.SituationId, cancellationToken));
+        }
+
+        // Finished by another instance, or still pending when the wait was up: read.
         var (finished, finishedLink) = await deliveries.FindWithLinkAsync(delivery.Id, cancellationToken);
         return (finished!, finishedLink);
     }
