@@ -31,6 +31,28 @@ internal sealed class DeliveryDispatcher(
     private long _queueDepthCountedAt;
     private readonly ConcurrentDictionary<long, ClaimedRun> _running = new();
 
+    /// <summary>At most this many accepted events wait here parsed; beyond it (a backlog, or deliveries another instance claims) they are parsed again from storage.</summary>
+    private const int AcceptedCapacity = 4096;
+
+    /// <summary>Events this process accepted, parsed once, handed to their first attempt here (issue 21, item 2).</summary>
+    private readonly ConcurrentDictionary<long, ChangeMessage> _accepted = new();
+
+    /// <summary>
+    /// A new event this process has just accepted and parsed: its first attempt here takes it as it is, instead of
+    /// parsing the stored message again. Wakes the dispatcher.
+    /// </summary>
+    public void Accepted(long deliveryId, ChangeMessage message)
+    {
+        if (_accepted.Count >= AcceptedCapacity)
+        {
+            // Entries nobody here takes (claimed by another instance) must not fill it for good.
+            _accepted.Clear();
+        }
+
+        _accepted[deliveryId] = message;
+        Wake();
+    }
+
     /// <summary>Look for work now (a new event was accepted, or a delivery finished and freed its situation).</summary>
     public void Wake()
     {
@@ -307,9 +329,15 @@ internal sealed class DeliveryDispatcher(
             return;
         }
 
-        // The message was validated when it was accepted; it is stored exactly as it came.
-        using var message = System.Text.Json.JsonDocument.Parse(delivery.Message);
-        var (change, problems) = ChangeMessageReader.Read(message.RootElement);
+        // The message was validated when it was accepted; it is stored exactly as it came. Accepted here, it is taken
+        // as it was parsed then; otherwise (a retry, a restart, another instance's accept) parsed from storage.
+        IReadOnlyList<string> problems = [];
+        if (!_accepted.TryRemove(delivery.Id, out var change))
+        {
+            using var message = System.Text.Json.JsonDocument.Parse(delivery.Message);
+            (change, problems) = ChangeMessageReader.Read(message.RootElement);
+        }
+
         if (change is null)
         {
             // Only possible when a newer bridge reads stricter than the one that accepted it: retrying cannot help.

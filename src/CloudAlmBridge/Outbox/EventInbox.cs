@@ -52,7 +52,7 @@ internal sealed class EventInbox(
         if (!duplicate)
         {
             metrics.EventReceived(subscription.Name, message.EventType);
-            dispatcher.Wake();
+            dispatcher.Accepted(delivery.Id, message);
         }
 
         if (wait <= TimeSpan.Zero)
