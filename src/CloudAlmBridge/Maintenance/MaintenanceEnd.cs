@@ -3,7 +3,7 @@ using CloudAlmBridge.Mapping;
 namespace CloudAlmBridge.Maintenance;
 
 /// <summary>What a window's end does with one situation's held events: all delivered, in order, or all dropped.</summary>
-internal enum EndDecision
+public enum EndDecision
 {
     Deliver,
     Drop,
