@@ -73,11 +73,6 @@ internal sealed class MaintenanceCalendar(MaintenanceStore store, ActiveConfigur
             .FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Whether a window of this name exists at all: configured, or stored (ad hoc, also when ended).</summary>
-    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
-        Configured.Any(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase))
-        || (await store.EndingAfterAsync(DateTimeOffset.MinValue, cancellationToken)).Any(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase));
-
     /// <summary>
     /// The policy a held delivery's window applies at its end, and when that window began (a held delivery keeps the
     /// window's name and planned end). A window no longer known (removed from the configuration) delivers: nothing is
