@@ -164,6 +164,45 @@ public abstract partial class MaintenanceTests
     }
 
     [Fact]
+    public async Task Jira_ADowntime_HoldsTheIssue_AndAtItsEnd_DeliverCreatesIt_ThenItsUpdate()
+    {
+        using var jira = new JiraStandIn(cloud: false);
+        await _bridge.RestartAsync(new Dictionary<string, string?> { ["Bridge:Destinations:jira:Url"] = jira.Url });
+        using var client = _bridge.EventsClient();
+        using var admin = _bridge.AdminClient();
+        var start = await admin.PostAsJsonAsync("/api/v1/maintenance",
+            new { minutes = 30, subscriptions = new[] { TestSettings.JiraSubscription }, services = new[] { _service }, reason = "Jira side" });
+        var name = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString()!;
+        var callsBefore = jira.Server.LogEntries.Count();
+        var open = Events.NewSituationId();
+
+        var ids = new List<long>();
+        foreach (var kind in new[] { "created", "updated" })
+        {
+            var answer = await client.PostEventAsync(TestSettings.JiraSubscription, Situation(kind, open));
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+            Assert.Equal("Maintenance", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+            ids.Add(Polling.DeliveryId(answer));
+        }
+
+        await using (var database = _bridge.OpenDatabase())
+        {
+            var store = new DeliveryStore(database, new BridgeInstance("test"));
+            await Polling.WaitUntilAsync(async () => await store.FindAsync(ids[0], CancellationToken.None) is { HeldUntil: not null }, "the situation held");
+        }
+
+        Assert.Equal(callsBefore, jira.Server.LogEntries.Count());
+        Assert.Empty(jira.IssuesOf(open));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/maintenance/{name}/end", null)).StatusCode);
+
+        var ticket = await Polling.WaitForSituationAsync(admin, TestSettings.JiraSubscription, open, 2);
+        Assert.Equal(["Create", "Update"], ticket.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        var issue = Assert.Single(jira.IssuesOf(open));
+        Assert.Equal(issue.Key, ticket.GetProperty("ticketNumber").GetString());
+    }
+
+    [Fact]
     public async Task StartingAWindow_WithBadInput_IsA400ListingEveryField_AndEndingAnUnknownOne_A404_AndOnlyAdminsMayDoEither()
     {
         using var admin = _bridge.AdminClient();
