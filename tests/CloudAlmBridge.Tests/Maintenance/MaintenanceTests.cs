@@ -310,5 +310,51 @@ public abstract partial class MaintenanceTests
 /// <summary>The maintenance window tests on a SQLite file.</summary>
 public sealed class MaintenanceOnSqliteTests(ServiceNowBridgeFixture bridge) : MaintenanceTests(bridge), IClassFixture<ServiceNowBridgeFixture>;
 
-/// <summary>The maintenance window tests on a real PostgreSQL server.</summary>
-public sealed class MaintenanceOnPostgreSqlTests(PostgreSqlBridgeFixture bridge) : MaintenanceTests(bridge), IClassFixture<PostgreSqlBridgeFixture>;
+/// <summary>The maintenance window tests on a real PostgreSQL server, and with two instances sharing it.</summary>
+public sealed class MaintenanceOnPostgreSqlTests(PostgreSqlBridgeFixture bridge) : MaintenanceTests(bridge), IClassFixture<PostgreSqlBridgeFixture>
+{
+    /// <summary>An ad hoc window is stored, so the other instance holds by it too; ended there, the held events go out once.</summary>
+    [Fact]
+    public async Task AWindowStartedOnOneInstance_HoldsOnTheOther_AndEndedThere_DeliversOnce()
+    {
+        await using var other = bridge.StartBridge(new Dictionary<string, string?> { ["Bridge:Storage:InstanceName"] = "bridge-b" });
+        using var adminA = bridge.AdminClient();
+        using var eventsB = other.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var adminB = other.CreateClient(TestSettings.AdminClient, TestSettings.AdminSecret);
+        var service = Guid.NewGuid().ToString();
+        var start = await adminA.PostAsJsonAsync("/api/v1/maintenance", new { minutes = 30, services = new[] { service } });
+        var name = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString()!;
+        var (situation, sysId) = (Events.NewSituationId(), Guid.NewGuid().ToString("N"));
+        bridge.ServiceNow.AnswersLookup();
+        bridge.ServiceNow.AnswersCreate(sysId, "INC0030021");
+        bridge.ServiceNow.AnswersPatch(sysId, "INC0030021", "2");
+
+        var ids = new List<long>();
+        foreach (var kind in new[] { "created", "updated" })
+        {
+            var message = Events.Message(kind, situation);
+            message["resource"]!["serviceId"] = service;
+            var answer = await eventsB.PostEventAsync(TestSettings.Subscription, message);
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+            Assert.Equal("Maintenance", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+            ids.Add(Polling.DeliveryId(answer));
+        }
+
+        await using (var database = bridge.OpenDatabase())
+        {
+            var store = new DeliveryStore(database, new BridgeInstance("test"));
+            await Polling.WaitUntilAsync(async () => await store.FindAsync(ids[0], CancellationToken.None) is { HeldUntil: not null }, "the situation held");
+        }
+
+        Assert.Empty(bridge.ServiceNow.LogEntries);
+        var listedOnB = (await adminB.GetFromJsonAsync<JsonElement>("/api/v1/maintenance")).EnumerateArray().Single(w => w.GetProperty("name").GetString() == name);
+        Assert.Equal("Active", listedOnB.GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await adminB.PostAsync($"/api/v1/maintenance/{name}/end", null)).StatusCode);
+
+        var ticket = await Polling.WaitForSituationAsync(adminA, TestSettings.Subscription, situation, 2);
+        Assert.Equal("INC0030021", ticket.GetProperty("ticketNumber").GetString());
+        Assert.Single(bridge.ServiceNow.Calls("POST", ServiceNowStubs.IncidentPath));
+        Assert.Single(bridge.ServiceNow.Calls("PATCH", $"{ServiceNowStubs.IncidentPath}/{sysId}"));
+    }
+}
