@@ -388,13 +388,17 @@ internal sealed class DeliveryDispatcher(
         var note = $"maintenance window {heldBy}: {why}";
         var settled = await store.SettleHeldAsync(claim.Claim, delivery.Subscription, delivery.SituationId, heldBy, decision == EndDecision.Drop, note,
             now, CancellationToken.None);
-        if (settled is not { } count)
+        if (settled is not { } result)
         {
             OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, "maintenance end");
             return null;
         }
 
-        MaintenanceLog.Settled(logger, delivery.Subscription, delivery.SituationId, heldBy, pending.Count, why);
+        var (newlyHeld, count) = result;
+
+        // The events that waited behind the held one are the window's too: counted now, under either policy.
+        metrics.HeldByMaintenance(delivery.Subscription, newlyHeld);
+        MaintenanceLog.Settled(logger, delivery.Subscription, delivery.SituationId, heldBy, count, why);
         if (decision == EndDecision.Drop)
         {
             for (var i = 0; i < count; i++)
@@ -410,7 +414,6 @@ internal sealed class DeliveryDispatcher(
             return null;
         }
 
-        metrics.HeldByMaintenance(delivery.Subscription, count);
         return delivery with { QueuedAt = now, HeldUntil = null };
     }
 

@@ -189,9 +189,9 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
             return await MarkHeldAsync(connection, transaction, subscription, situationId, window, until);
         }, cancellationToken);
 
-    public Task<int?> SettleHeldAsync(DeliveryClaim claim, string subscription, string situationId, string window, bool drop, string note,
-        DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync<int?>(async (connection, transaction) =>
+    public Task<(int NewlyHeld, int Settled)?> SettleHeldAsync(DeliveryClaim claim, string subscription, string situationId, string window, bool drop,
+        string note, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync<(int NewlyHeld, int Settled)?>(async (connection, transaction) =>
         {
             // Fenced on the claimed head: another instance that took the situation over settles it itself.
             await using (var fence = Fenced(connection.CreateCommand(
@@ -213,8 +213,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                         WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending};
                         """, transaction)
                     .Time(Provider, "@now", now).Text("@subscription", subscription).Text("@situation", situationId);
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
-                return marked;
+                return (marked, await release.ExecuteNonQueryAsync(CancellationToken.None));
             }
 
             await using (var attempts = connection.CreateCommand($"""
@@ -235,7 +234,7 @@ internal sealed class DeliveryStore(BridgeDatabase database, BridgeInstance inst
                     """, transaction)
                 .Int32("@skipped", (int)DeliveryState.Skipped).Text("@action", "None").Text("@note", note).Time(Provider, "@now", now)
                 .Text("@subscription", subscription).Text("@situation", situationId);
-            return await skip.ExecuteNonQueryAsync(CancellationToken.None);
+            return (marked, await skip.ExecuteNonQueryAsync(CancellationToken.None));
         }, cancellationToken);
 
     /// <summary>

@@ -41,9 +41,10 @@ internal interface IDeliveryStore
     /// Applies a window's end to the claimed delivery's situation: every pending delivery of it is marked held by
     /// <paramref name="window"/> and then released (queued again from <paramref name="now"/>, the claimed one keeps its
     /// claim) or, with <paramref name="drop"/>, skipped with <paramref name="note"/>. Returns how many the window newly
-    /// held (released) or how many were skipped (dropped); null (nothing written) when the claim was lost.
+    /// held (those that waited behind the held one) and how many were released or skipped; null (nothing written) when
+    /// the claim was lost.
     /// </summary>
-    Task<int?> SettleHeldAsync(DeliveryClaim claim, string subscription, string situationId, string window, bool drop, string note,
+    Task<(int NewlyHeld, int Settled)?> SettleHeldAsync(DeliveryClaim claim, string subscription, string situationId, string window, bool drop, string note,
         DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Gives a claimed delivery back untouched (graceful shutdown); false when the claim was lost.</summary>
