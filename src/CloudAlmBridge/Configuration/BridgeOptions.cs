@@ -30,4 +30,7 @@ public sealed class BridgeOptions
     public Dictionary<string, MappingSourceOptions> Mappings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, SubscriptionOptions> Subscriptions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Planned downtimes: what they cover is held back, unsent, until each ends.</summary>
+    public Dictionary<string, MaintenanceWindowOptions> Maintenance { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

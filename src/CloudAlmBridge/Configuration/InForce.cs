@@ -7,7 +7,8 @@ internal static class InForce
 {
     /// <summary>
     /// <c>subscriptions calm-to-snow, demo</c>, or <c>no subscription</c>; a disabled one says so, and one that reopens
-    /// a flapping situation's ticket says within what (<c>calm-to-snow (reopens within 01:00:00)</c>).
+    /// a flapping situation's ticket says within what (<c>calm-to-snow (reopens within 01:00:00)</c>); configured
+    /// maintenance windows follow (<see cref="Maintenance"/>).
     /// </summary>
     public static string Subscriptions(BridgeModel model)
     {
@@ -18,7 +19,35 @@ internal static class InForce
 
         var names = model.Subscriptions.Values.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
             .Select(s => s.Name + Traits(s.Options));
-        return $"{(model.Subscriptions.Count == 1 ? "subscription" : "subscriptions")} {string.Join(", ", names)}";
+        return $"{(model.Subscriptions.Count == 1 ? "subscription" : "subscriptions")} {string.Join(", ", names)}{Maintenance(model.Options)}";
+    }
+
+    /// <summary>
+    /// <c>; maintenance window s4-upgrade (every '0 22 * * SAT' in Europe/Berlin for 04:00:00, covers calm-to-snow, at its
+    /// end Drop)</c>, or nothing without a configured window: what the bridge will hold back, and when.
+    /// </summary>
+    public static string Maintenance(BridgeOptions options)
+    {
+        if (options.Maintenance.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var windows = options.Maintenance.OrderBy(w => w.Key, StringComparer.OrdinalIgnoreCase).Select(w =>
+        {
+            var (name, window) = (w.Key, w.Value);
+            var when = window.Schedule is not null
+                ? $"every '{window.Schedule}' in {window.TimeZone ?? "UTC"} for {window.Duration}"
+                : $"{window.Start} to {window.End}";
+            var covers = window.Subscriptions.Count == 0 ? "all subscriptions" : string.Join(", ", window.Subscriptions);
+            if (window.Services.Count > 0)
+            {
+                covers += $", services {string.Join(", ", window.Services)}";
+            }
+
+            return $"{name} ({when}, covers {covers}, at its end {window.AtEnd})";
+        });
+        return $"; maintenance {(options.Maintenance.Count == 1 ? "window" : "windows")} {string.Join(", ", windows)}";
     }
 
     /// <summary>What a subscription does beyond the usual, in parentheses: disabled, reopens within its window.</summary>

@@ -138,6 +138,7 @@ internal static class ConsoleExtensions
         console.MapGet("/deliveries/{id:long}", ConsolePages.DeliveryAsync);
         console.MapGet("/tickets", ConsolePages.TicketsAsync);
         console.MapGet("/held", ConsolePages.HeldAsync);
+        console.MapGet("/maintenance", ConsoleMaintenance.PageAsync);
         console.MapGet("/destinations", ConsolePages.Destinations);
         console.MapGet("/playground", ConsolePlayground.Page);
 
@@ -145,6 +146,8 @@ internal static class ConsoleExtensions
         console.MapPost("/deliveries/{id:long}/replay", ConsoleActions.ReplayOneAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/deliveries/replay", ConsoleActions.ReplayManyAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/held/settle", ConsoleActions.SettleAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/maintenance/start", ConsoleMaintenance.StartAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
+        console.MapPost("/maintenance/end", ConsoleMaintenance.EndAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/destinations/{name}/test", ConsoleActions.TestDestinationAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/playground", ConsolePlayground.SubmitAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);
         console.MapPost("/playground/validate", ConsolePlayground.ValidateAsync).AddEndpointFilter(ConsoleForms.ValidateAntiforgeryAsync);

@@ -26,6 +26,12 @@ internal static partial class ConsoleLog
 
     [LoggerMessage(EventId = 8108, Level = LogLevel.Information, Message = "Console: {User} settled held situation {SituationId} on {Subscription}: {Summary}")]
     public static partial void Settled(ILogger logger, string user, string subscription, string situationId, string summary);
+
+    [LoggerMessage(EventId = 8109, Level = LogLevel.Information, Message = "Console: {User} started maintenance window {Window}")]
+    public static partial void MaintenanceStarted(ILogger logger, string user, string window);
+
+    [LoggerMessage(EventId = 8110, Level = LogLevel.Information, Message = "Console: {User} ended maintenance window {Window}")]
+    public static partial void MaintenanceEnded(ILogger logger, string user, string window);
 }
 
 /// <summary>The log category of the console's actions: <c>CloudAlmBridge.Console.ConsoleAudit</c>.</summary>

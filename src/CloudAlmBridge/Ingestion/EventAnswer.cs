@@ -27,10 +27,15 @@ public sealed record EventAnswer
     /// <c>Delivered</c>, <c>Skipped</c> (nothing had to be sent), or, in a 202, <c>Queued</c>, <c>Retrying</c> or
     /// <c>Held</c> (the situation waits for an operator: nothing can tell whether its create made a ticket). A dead
     /// letter or a failed PING is a 502 problem instead, with <c>deliveryState</c> <c>DeadLettered</c> or <c>Failed</c>;
-    /// a PING of a held situation a 409 problem with <c>Held</c>.
+    /// a PING of a held situation a 409 problem with <c>Held</c>. <c>Maintenance</c>, in a 202: a maintenance window
+    /// covers the event; it is stored, and no ticket is created or updated until the window ends (a PING of a situation
+    /// without a ticket whose events a window holds is a 409 problem with <c>Maintenance</c>).
     /// </summary>
     public required string DeliveryState { get; init; }
 
     /// <summary>The <see cref="DeliveryState"/> of an event whose situation is held.</summary>
     public const string Held = "Held";
+
+    /// <summary>The <see cref="DeliveryState"/> of an event a maintenance window holds back.</summary>
+    public const string Maintenance = "Maintenance";
 }

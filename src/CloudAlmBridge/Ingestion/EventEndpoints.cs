@@ -2,6 +2,7 @@ using System.ComponentModel;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
 using CloudAlmBridge.Input;
+using CloudAlmBridge.Maintenance;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Outbox;
 using CloudAlmBridge.Tickets;
@@ -37,7 +38,7 @@ internal static class EventEndpoints
             .AnswersChangeMessageProblems()
             .WithName("PostEvent")
             .WithSummary("Takes a Cloud ALM change message and creates, updates or closes the situation's ticket.")
-            .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds, or (Held) when the situation waits for an operator to settle whether its create made a ticket; always the flat object a Cloud ALM response mapping reads. A duplicate of an accepted message is answered like the original and not delivered twice. A PING is answered from the ticket system at once and not stored.");
+            .WithDescription("The message is stored before the answer. 201 when this event opened the ticket, 200 when it was delivered otherwise, 202 (Queued or Retrying) when the ticket system did not finish within Bridge:Inbound:WaitForDeliverySeconds, or (Held) when the situation waits for an operator to settle whether its create made a ticket, or (Maintenance) when a maintenance window holds it back until the window ends; always the flat object a Cloud ALM response mapping reads. A duplicate of an accepted message is answered like the original and not delivered twice. A PING is answered from the ticket system at once and not stored.");
 
         // One endpoint per method: an endpoint name is the OpenAPI operationId, which must be unique.
         foreach (var method in new[] { HttpMethods.Post, HttpMethods.Patch, HttpMethods.Put })
@@ -66,6 +67,9 @@ internal static class EventEndpoints
             .AnswersProblem(StatusCodes.Status409Conflict, "situationHeld", "The situation is held until an operator settles it: no ticket is known.",
                 "Situation held", $"Situation '{SituationId}' on subscription 'demo' is held: POST https://tickets.example.com/api/tickets failed: tickets did not answer in time; outcome unknown, and webhook tickets has no look-up to find out. No ticket is known; its events are kept, unsent, until an operator settles it in the bridge's console (Held situations).",
                 extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = EventAnswer.Held })
+            .AnswersProblem(StatusCodes.Status409Conflict, "heldByMaintenance", "The situation has no ticket yet: a maintenance window holds its events back until it ends.",
+                "Held by maintenance", $"Situation '{SituationId}' on subscription 'demo' has no ticket yet: its events are held by maintenance window s4-upgrade until 2026-12-13T01:00:00.0000000+00:00; no ticket is created or updated before the window ends.",
+                extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = EventAnswer.Maintenance, ["maintenanceWindow"] = "s4-upgrade" })
             .AnswersProblem(StatusCodes.Status502BadGateway, "ticketSystemError", "The ticket system refused the read or could not be reached; the problem carries its own error.",
                 "Ticket system error", "GET https://acme.service-now.com/api/now/table/incident/c537bae64f411200adf9f8e18110c76e answered 404: No Record found: Record doesn't exist or ACL restricts the record retrieval",
                 extensions: new Dictionary<string, object?> { ["externalId"] = SituationId, ["deliveryState"] = nameof(AttemptOutcome.Failed), ["targetStatus"] = 404 })
@@ -99,7 +103,7 @@ internal static class EventEndpoints
     private static async Task<Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult>> HandleAsync(
         string subscriptionName, string? externalId, EventCall call, CancellationToken cancellationToken)
     {
-        var (request, configuration, inbox, ticketStatus) = call;
+        var (request, configuration, inbox, ticketStatus, maintenance) = call;
         var model = configuration.Current;
         if (CheckSubscription(model, subscriptionName) is { } notUsable)
         {
@@ -144,14 +148,17 @@ internal static class EventEndpoints
                 : PingProblem(message.SituationId, status);
         }
 
-        var wait = TimeSpan.FromSeconds(model.Options.Inbound.WaitForDeliverySeconds);
+        // An event a maintenance window covers is stored as always; the dispatcher holds it (the window is decided
+        // there). The answer does not wait for a delivery that will not come before the window ends.
+        var window = await maintenance.CoveringAsync(subscription.Name, ServiceOf(message), confirm: false, cancellationToken);
+        var wait = window is null ? TimeSpan.FromSeconds(model.Options.Inbound.WaitForDeliverySeconds) : TimeSpan.Zero;
         var (delivery, link) = await inbox.AcceptAsync(subscription, message, body.Value, wait, cancellationToken);
-        return Answer(model, subscription, delivery, link, await inbox.RefusedByTheBridgeAsync(delivery, cancellationToken));
+        return Answer(model, subscription, delivery, link, await inbox.RefusedByTheBridgeAsync(delivery, cancellationToken), window is not null);
     }
 
     /// <summary>The answer for an accepted event, from its delivery's state (a duplicate gets the original's).</summary>
     private static Results<Created<EventAnswer>, Ok<EventAnswer>, Accepted<EventAnswer>, ProblemHttpResult> Answer(
-        BridgeModel model, ResolvedSubscription subscription, DeliveryRecord delivery, TicketLink? link, bool refusedByTheBridge)
+        BridgeModel model, ResolvedSubscription subscription, DeliveryRecord delivery, TicketLink? link, bool refusedByTheBridge, bool inMaintenance)
     {
         var answer = new EventAnswer
         {
@@ -160,8 +167,12 @@ internal static class EventEndpoints
             ExternalStatus = link?.TicketStatus,
             DisplayUrl = link?.DisplayUrl,
             TicketId = link?.TicketId,
-            // A pending event of a held situation waits for an operator, not for the ticket system: it says so.
-            DeliveryState = delivery.State.IsPending() && link is { IsHeld: true } ? EventAnswer.Held : delivery.State.ToString(),
+            // A pending event of a held situation waits for an operator, not for the ticket system: it says so; one a
+            // maintenance window holds back waits for the window's end.
+            DeliveryState = !delivery.State.IsPending() ? delivery.State.ToString()
+                : link is { IsHeld: true } ? EventAnswer.Held
+                : inMaintenance || delivery.HeldUntil is not null ? EventAnswer.Maintenance
+                : delivery.State.ToString(),
         };
 
         return delivery.State switch
@@ -205,6 +216,11 @@ internal static class EventEndpoints
         return status.Outcome == TicketStatusOutcome.Read ? TypedResults.Ok(PingAnswer(externalId, status)) : PingProblem(externalId, status);
     }
 
+    private static string? ServiceOf(ChangeMessage message) =>
+        message.Resource.TryGetProperty("serviceId", out var service) && service.ValueKind == System.Text.Json.JsonValueKind.String
+            ? service.GetString()
+            : null;
+
     private static ProblemHttpResult? CheckSubscription(BridgeModel model, string name)
     {
         if (model.FindSubscription(name) is not { } subscription)
@@ -236,6 +252,13 @@ internal static class EventEndpoints
         TicketStatusOutcome.NoTicket => Problems.Create(StatusCodes.Status404NotFound, "No ticket", status.Detail),
         TicketStatusOutcome.Held => Problems.Create(StatusCodes.Status409Conflict, "Situation held", status.Detail,
             extensions: new Dictionary<string, object?> { ["externalId"] = situationId, ["deliveryState"] = EventAnswer.Held }),
+        TicketStatusOutcome.Maintenance => Problems.Create(StatusCodes.Status409Conflict, "Held by maintenance", status.Detail,
+            extensions: new Dictionary<string, object?>
+            {
+                ["externalId"] = situationId,
+                ["deliveryState"] = EventAnswer.Maintenance,
+                ["maintenanceWindow"] = status.Window,
+            }),
         // The ticket system's own message travels with the problem: the operator sees why, not only that.
         TicketStatusOutcome.Failed or TicketStatusOutcome.Refused => Problems.Create(StatusCodes.Status502BadGateway,
             status.Outcome == TicketStatusOutcome.Refused ? RefusedTitle : "Ticket system error", status.Detail,
@@ -258,4 +281,5 @@ internal sealed record EventCall(
     HttpRequest Request,
     ActiveConfiguration Configuration,
     EventInbox Inbox,
-    TicketStatusReader TicketStatus);
+    TicketStatusReader TicketStatus,
+    MaintenanceCalendar Maintenance);

@@ -27,7 +27,8 @@ internal sealed class ProblemSchema : IOpenApiSchemaTransformer
             Description = "Every problem found (a change message's, a mapping's at its JSON path), not the first only.",
         };
         Add(schema, "deliveryId", JsonSchemaType.Integer, "The stored delivery the problem is about (an event's dead letter).", "int64");
-        Add(schema, "deliveryState", JsonSchemaType.String, "The delivery's state: DeadLettered or Failed for a refused delivery or PING, Held for a held situation.");
+        Add(schema, "deliveryState", JsonSchemaType.String, "The delivery's state: DeadLettered or Failed for a refused delivery or PING, Held for a held situation, Maintenance for a situation a maintenance window holds back.");
+        Add(schema, "maintenanceWindow", JsonSchemaType.String, "The maintenance window that holds the situation's events back (a PING of a situation without a ticket).");
         Add(schema, "externalId", JsonSchemaType.String, "The situation's id.");
         Add(schema, "targetStatus", JsonSchemaType.Integer, "The ticket system's HTTP status, when it refused.", "int32");
         Add(schema, "error", JsonSchemaType.String, "The token endpoint's OAuth 2.0 error code (RFC 6749 §5.2).");

@@ -30,6 +30,9 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
             {
                 // Not a delivery's state but its situation's: a pending event of a held situation.
                 schema.Enum.Add(JsonValue.Create(EventAnswer.Held));
+
+                // A pending event a maintenance window holds back: stored, nothing sent until the window's end.
+                schema.Enum.Add(JsonValue.Create(EventAnswer.Maintenance));
             }
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Health;
+using CloudAlmBridge.Maintenance;
 using CloudAlmBridge.Observability;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Tickets;
@@ -19,6 +20,7 @@ internal sealed class DeliveryDispatcher(
     ITicketStore tickets,
     StorageOutage outage,
     TicketLifecycle lifecycle,
+    MaintenanceCalendar maintenance,
     ActiveConfiguration configuration,
     DeliveryNotifications notifications,
     BridgeMetrics metrics,
@@ -71,6 +73,8 @@ internal sealed class DeliveryDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // An operator ended a maintenance window here: its held deliveries are due now, so look at once.
+        maintenance.Ended += Wake;
         try
         {
             await RunLoopAsync(stoppingToken);
@@ -78,6 +82,10 @@ internal sealed class DeliveryDispatcher(
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             BackgroundFailure.StopTheHost(lifetime, logger, "delivery dispatcher", exception);
+        }
+        finally
+        {
+            maintenance.Ended -= Wake;
         }
     }
 
@@ -346,10 +354,95 @@ internal sealed class DeliveryDispatcher(
             return;
         }
 
+        if (await ApplyMaintenanceAsync(delivery, claim, change.Resource, cancellationToken) is not { } released)
+        {
+            return;
+        }
+
+        delivery = released;
+
         // The destination's bound applies per call to it (Delivery/DestinationSlots), not per delivery: a delivery
         // that waits between its calls holds no slot.
         var outcome = await lifecycle.HandleAsync(subscription, delivery.EventType, delivery.SituationId, change.Resource, delivery, cancellationToken);
         await FinishAsync(delivery, claim, outcome, options);
+    }
+
+    /// <summary>
+    /// Maintenance windows are decided here, at dispatch, never at accept (an event in a window is stored as always).
+    /// A delivery a window covers is held until the window's end, with its situation's other pending events, and
+    /// nothing is sent. One that a window held, when no window covers it any more, gets its window's end applied to its
+    /// situation (<see cref="MaintenanceEnd"/>): all its held events dropped, or released in order. Returns the delivery
+    /// to deliver now, or null when there is nothing more to do with it here. Under the claim, so an end is applied once
+    /// per situation whichever instance gets there first.
+    /// </summary>
+    private async Task<DeliveryRecord?> ApplyMaintenanceAsync(DeliveryRecord delivery, ClaimedRun claim, System.Text.Json.JsonElement situation,
+        CancellationToken cancellationToken)
+    {
+        var serviceId = situation.TryGetProperty("serviceId", out var service) && service.ValueKind == System.Text.Json.JsonValueKind.String
+            ? service.GetString()
+            : null;
+        if (await maintenance.CoveringAsync(delivery.Subscription, serviceId, confirm: true, cancellationToken) is { } window)
+        {
+            var until = window.EffectiveEnd;
+            if (await store.HoldAsync(claim.Claim, delivery.Subscription, delivery.SituationId, window.Name, until, CancellationToken.None) is not { } held)
+            {
+                OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, "held by maintenance");
+                return null;
+            }
+
+            metrics.HeldByMaintenance(delivery.Subscription, held);
+            if (held > 0)
+            {
+                MaintenanceLog.Held(logger, delivery.Subscription, delivery.SituationId, window.Name, until, held);
+            }
+
+            // A Cloud ALM call that waits for this delivery is answered now: Maintenance, not a wait until it times out.
+            notifications.Finished(delivery.Id);
+            return null;
+        }
+
+        if (delivery.HeldBy is not { } heldBy || delivery.HeldUntil is not { } heldUntil)
+        {
+            return delivery;
+        }
+
+        var (policy, start) = await maintenance.EndPolicyAsync(heldBy, heldUntil, cancellationToken);
+        var link = await tickets.FindLinkAsync(delivery.Subscription, delivery.SituationId, cancellationToken);
+        var pending = (await store.ListAsync(null, delivery.Subscription, delivery.SituationId, 0, int.MaxValue, cancellationToken))
+            .Where(d => d.State.IsPending()).ToList();
+        var (decision, why) = MaintenanceEnd.Decide(policy, link?.HasTicket ?? false, [.. pending.Select(d => d.EventType)],
+            start is { } began && pending.Any(d => d.AcceptedAt < began));
+        var now = timeProvider.GetUtcNow();
+        var note = $"maintenance window {heldBy}: {why}";
+        var settled = await store.SettleHeldAsync(claim.Claim, delivery.Subscription, delivery.SituationId, heldBy, decision == EndDecision.Drop, note,
+            now, CancellationToken.None);
+        if (settled is not { } result)
+        {
+            OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, "maintenance end");
+            return null;
+        }
+
+        var (newlyHeld, count) = result;
+
+        // The events that waited behind the held one are the window's too: counted now, under either policy.
+        metrics.HeldByMaintenance(delivery.Subscription, newlyHeld);
+        MaintenanceLog.Settled(logger, delivery.Subscription, delivery.SituationId, heldBy, count, why);
+        if (decision == EndDecision.Drop)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                metrics.AttemptRecorded(delivery.Subscription, nameof(AttemptOutcome.Skipped));
+            }
+
+            foreach (var dropped in pending)
+            {
+                notifications.Finished(dropped.Id);
+            }
+
+            return null;
+        }
+
+        return delivery with { QueuedAt = now, HeldUntil = null };
     }
 
     private async Task FinishAsync(DeliveryRecord delivery, ClaimedRun claimed, LifecycleOutcome outcome, DeliveryOptions options)

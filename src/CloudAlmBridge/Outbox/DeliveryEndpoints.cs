@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Errors;
+using CloudAlmBridge.Maintenance;
 using CloudAlmBridge.Storage;
 using CloudAlmBridge.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -44,7 +45,7 @@ internal static class DeliveryEndpoints
         group.MapGet("/deliveries/{id:long}", GetDeliveryAsync)
             .AnswersProblem(StatusCodes.Status404NotFound, "unknownDelivery", UnknownDeliveryWhen, "Unknown delivery", "No delivery 42 exists.")
             .WithName("GetDelivery")
-            .WithSummary("One delivery with every attempt: time, status code, error, next attempt.");
+            .WithSummary("One delivery with every attempt: time, status code, error, next attempt; heldBy and heldUntil while a maintenance window holds it back (heldBy stays as its history).");
         group.MapPost("/deliveries/{id:long}/retry", RetryAsync)
             .AnswersProblem(StatusCodes.Status404NotFound, "unknownDelivery", UnknownDeliveryWhen, "Unknown delivery", "No delivery 42 exists.")
             .AnswersProblem(StatusCodes.Status409Conflict, "notDeadLettered", "The delivery is not dead-lettered: only dead letters can be replayed.",
@@ -109,11 +110,19 @@ internal static class DeliveryEndpoints
     }
 
     private static async Task<Results<Ok<DeliveryView>, ProblemHttpResult>> GetDeliveryAsync([Description(DeliveryIdParameter)] long id, IDeliveryStore deliveries,
-        CancellationToken cancellationToken)
+        MaintenanceCalendar maintenance, CancellationToken cancellationToken)
     {
         if (await deliveries.FindAsync(id, cancellationToken) is not { } delivery)
         {
             return UnknownDelivery(id);
+        }
+
+        // An event that waits behind its situation's held one is marked only at the window's end: the window that
+        // covers it now holds it as much.
+        if (delivery.State.IsPending() && delivery.HeldUntil is null
+            && await maintenance.CoveringAsync(delivery.Subscription, ServiceOf(delivery), confirm: false, cancellationToken) is { } window)
+        {
+            delivery = delivery with { HeldBy = window.Name, HeldUntil = window.EffectiveEnd };
         }
 
         var attempts = await deliveries.GetAttemptsAsync(id, cancellationToken);
@@ -138,12 +147,22 @@ internal static class DeliveryEndpoints
 
     internal static DeliveryView ToView(DeliveryRecord d, IReadOnlyList<AttemptView>? attempts = null) => new(
         d.Id, d.Subscription, d.SituationId, d.EventType, d.State.ToString(), d.Attempts, d.AcceptedAt,
-        d.State.IsPending() ? d.NextAttemptAt : null, d.CompletedAt, d.Action, d.LastStatus, d.LastError, d.Owner, attempts);
+        d.State.IsPending() ? d.NextAttemptAt : null, d.CompletedAt, d.Action, d.LastStatus, d.LastError, d.Owner, attempts,
+        HeldBy: d.HeldBy, HeldUntil: d.State.IsPending() ? d.HeldUntil : null);
 
     internal static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
         l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.IsClosedWithoutTicket, l.CreatedAt,
         l.UpdatedAt, events, l.IsHeld, l.HeldAt, l.HoldNote, l.Doubt is DoubtKind.MayExist or DoubtKind.ExistsWithoutId ? l.Doubt.ToString() : null,
         l.ReopenedFrom, l.ReopenedBy);
+
+    private static string? ServiceOf(DeliveryRecord delivery)
+    {
+        using var message = System.Text.Json.JsonDocument.Parse(delivery.Message);
+        return message.RootElement.TryGetProperty("resource", out var resource) && resource.ValueKind == System.Text.Json.JsonValueKind.Object
+               && resource.TryGetProperty("serviceId", out var service) && service.ValueKind == System.Text.Json.JsonValueKind.String
+            ? service.GetString()
+            : null;
+    }
 
     private static ProblemHttpResult UnknownDelivery(long id) =>
         Problems.Create(StatusCodes.Status404NotFound, "Unknown delivery", $"No delivery {id} exists.");

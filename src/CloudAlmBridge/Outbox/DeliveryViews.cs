@@ -3,6 +3,8 @@ namespace CloudAlmBridge.Outbox;
 /// <summary>
 /// A delivery: one accepted event and what became of it. <c>instance</c> is the bridge instance that holds it, or
 /// made its last attempt; <c>attempts</c> and <c>message</c> (the change message as accepted) are in the single view only.
+/// <c>heldBy</c>: the maintenance window that held it back (kept after the window's end); <c>heldUntil</c>: while it waits, that
+/// window's end.
 /// </summary>
 public sealed record DeliveryView(
     long Id,
@@ -19,7 +21,9 @@ public sealed record DeliveryView(
     string? LastError,
     string? Instance,
     IReadOnlyList<AttemptView>? Attempts = null,
-    System.Text.Json.JsonElement? Message = null);
+    System.Text.Json.JsonElement? Message = null,
+    string? HeldBy = null,
+    DateTimeOffset? HeldUntil = null);
 
 /// <summary>One attempt: when, its outcome, the ticket system's status and error, and when the next one is due.</summary>
 public sealed record AttemptView(DateTimeOffset AttemptedAt, string Outcome, int? StatusCode, string? Error, DateTimeOffset? NextAttemptAt);

@@ -40,7 +40,8 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
     }
     private const string Columns = """
         id, subscription, situation_id, event_type, message, state, attempts, accepted_at, queued_at, next_attempt_at,
-        action, ticket_created, last_status, last_error, completed_at, owner, lease_id, trace_parent, claims
+        action, ticket_created, last_status, last_error, completed_at, owner, lease_id, trace_parent, claims,
+        held_by, held_until
         """;
 
     private static readonly string Pending = DeliveryStateExtensions.PendingSql;
@@ -250,6 +251,97 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
             await insert.ExecuteNonQueryAsync(CancellationToken.None);
             return true;
         }, cancellationToken);
+
+    public Task<int?> HoldAsync(DeliveryClaim claim, string subscription, string situationId, string window, DateTimeOffset until,
+        CancellationToken cancellationToken) =>
+        database.WriteAsync<int?>(async (connection, transaction) =>
+        {
+            // The claimed head waits for the window's end; its situation's later events wait behind it (only a
+            // situation's oldest pending delivery is ever claimable). No attempt is counted: nothing was tried.
+            await using (var head = Fenced(connection.CreateCommand("""
+                    UPDATE deliveries SET next_attempt_at = @until, lease_id = NULL, lease_until = NULL
+                    WHERE id = @id AND owner = @owner AND lease_id = @lease;
+                    """, transaction), claim).Time(Provider, "@until", until))
+            {
+                if (await head.ExecuteNonQueryAsync(CancellationToken.None) != 1)
+                {
+                    return null;
+                }
+            }
+
+            return await MarkHeldAsync(connection, transaction, subscription, situationId, window, until);
+        }, cancellationToken);
+
+    public Task<(int NewlyHeld, int Settled)?> SettleHeldAsync(DeliveryClaim claim, string subscription, string situationId, string window, bool drop,
+        string note, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync<(int NewlyHeld, int Settled)?>(async (connection, transaction) =>
+        {
+            // Fenced on the claimed head: another instance that took the situation over settles it itself.
+            await using (var fence = Fenced(connection.CreateCommand(
+                "UPDATE deliveries SET lease_until = lease_until WHERE id = @id AND owner = @owner AND lease_id = @lease;", transaction), claim))
+            {
+                if (await fence.ExecuteNonQueryAsync(CancellationToken.None) != 1)
+                {
+                    return null;
+                }
+            }
+
+            // Every pending event of the situation is the window's: they all waited behind the head.
+            var marked = await MarkHeldAsync(connection, transaction, subscription, situationId, window, null);
+            if (!drop)
+            {
+                // MaxRetryAge counts from the window's end: the wait was the window's, not the ticket system's.
+                await using var release = connection.CreateCommand($"""
+                        UPDATE deliveries SET held_until = NULL, queued_at = @now
+                        WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending};
+                        """, transaction)
+                    .Time(Provider, "@now", now).Text("@subscription", subscription).Text("@situation", situationId);
+                return (marked, await release.ExecuteNonQueryAsync(CancellationToken.None));
+            }
+
+            await using (var attempts = connection.CreateCommand($"""
+                    INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, status_code, error, next_attempt_at)
+                    SELECT id, @now, @outcome, NULL, @note, NULL FROM deliveries
+                    WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending};
+                    """, transaction)
+                .Time(Provider, "@now", now).Text("@outcome", nameof(AttemptOutcome.Skipped)).Text("@note", note)
+                .Text("@subscription", subscription).Text("@situation", situationId))
+            {
+                await attempts.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            await using var skip = connection.CreateCommand($"""
+                    UPDATE deliveries SET state = @skipped, held_until = NULL, lease_id = NULL, lease_until = NULL, action = @action,
+                        last_status = NULL, last_error = @note, completed_at = @now, attempts = attempts + 1
+                    WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending};
+                    """, transaction)
+                .Int32("@skipped", (int)DeliveryState.Skipped).Text("@action", "None").Text("@note", note).Time(Provider, "@now", now)
+                .Text("@subscription", subscription).Text("@situation", situationId);
+            return (marked, await skip.ExecuteNonQueryAsync(CancellationToken.None));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Marks the situation's pending deliveries as held by <paramref name="window"/> until <paramref name="until"/>
+    /// (null: its end is being applied). Returns how many were not held by it before: the events this window newly held.
+    /// </summary>
+    private async Task<int> MarkHeldAsync(DbConnection connection, DbTransaction transaction, string subscription, string situationId, string window,
+        DateTimeOffset? until)
+    {
+        await using var count = connection.CreateCommand($"""
+                SELECT COUNT(*) FROM deliveries
+                WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending}
+                  AND (held_by IS NULL OR held_by <> @window OR held_until IS NULL);
+                """, transaction)
+            .Text("@subscription", subscription).Text("@situation", situationId).Text("@window", window);
+        var newly = Convert.ToInt32(await count.ExecuteScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture);
+        await using var mark = connection.CreateCommand($"""
+                UPDATE deliveries SET held_by = @window, held_until = COALESCE(@until, held_until)
+                WHERE subscription = @subscription AND situation_id = @situation AND state IN {Pending};
+                """, transaction)
+            .Text("@subscription", subscription).Text("@situation", situationId).Text("@window", window).Time(Provider, "@until", until);
+        await mark.ExecuteNonQueryAsync(CancellationToken.None);
+        return newly;
+    }
 
     public Task<bool> ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken) =>
         _database.WriteAsync(async (connection, transaction) =>
@@ -466,6 +558,8 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
                 LeaseId = reader.GetNullableString(16),
                 TraceParent = reader.GetNullableString(17),
                 Claims = reader.GetInt32(18),
+                HeldBy = reader.GetNullableString(19),
+                HeldUntil = Provider.ReadNullableTime(reader, 20),
             });
         }
 

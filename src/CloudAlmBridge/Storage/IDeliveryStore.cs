@@ -29,6 +29,24 @@ internal interface IDeliveryStore
     Task<bool> CompleteAttemptAsync(DeliveryClaim claim, DeliveryAttempt attempt, DeliveryState state, string? action, bool ticketCreated,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Holds a claimed delivery for a maintenance window: it and every pending delivery of its situation are marked held
+    /// by <paramref name="window"/>, the claimed one waits until <paramref name="until"/>, and the lease ends without an
+    /// attempt. Returns how many deliveries the window newly held; null (nothing written) when the claim was lost.
+    /// </summary>
+    Task<int?> HoldAsync(DeliveryClaim claim, string subscription, string situationId, string window, DateTimeOffset until,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies a window's end to the claimed delivery's situation: every pending delivery of it is marked held by
+    /// <paramref name="window"/> and then released (queued again from <paramref name="now"/>, the claimed one keeps its
+    /// claim) or, with <paramref name="drop"/>, skipped with <paramref name="note"/>. Returns how many the window newly
+    /// held (those that waited behind the held one) and how many were released or skipped; null (nothing written) when
+    /// the claim was lost.
+    /// </summary>
+    Task<(int NewlyHeld, int Settled)?> SettleHeldAsync(DeliveryClaim claim, string subscription, string situationId, string window, bool drop, string note,
+        DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Gives a claimed delivery back untouched (graceful shutdown); false when the claim was lost.</summary>
     Task<bool> ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken);
 

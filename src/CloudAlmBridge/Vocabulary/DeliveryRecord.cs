@@ -51,6 +51,12 @@ internal sealed record DeliveryRecord
     /// </summary>
     public int Claims { get; init; }
 
+    /// <summary>The maintenance window that held it back (kept, as its history, after the window's end).</summary>
+    public string? HeldBy { get; init; }
+
+    /// <summary>Set while it waits for <see cref="HeldBy"/>'s end: the planned end that window's policy is applied at.</summary>
+    public DateTimeOffset? HeldUntil { get; init; }
+
     /// <summary>
     /// This claim is the delivery's first run: claimed once, never attempted, never queued again (a replay or a
     /// settlement sets <see cref="QueuedAt"/> anew). Nothing of it can have reached the ticket system before.

@@ -40,11 +40,15 @@ public sealed class OperatorStartTests : IDisposable
         environment["Bridge__Subscriptions__demo__Enable"] = "false";
         environment["Bridge__Subscription__second__Webhook"] = "sandbox-incident";
         environment["Bridge__Subscriptions__demo__Reopen__Window"] = "00:30:00";
+        environment["Bridge__Maintenance__saturdays__Schedule"] = "0 22 * * SAT";
+        environment["Bridge__Maintenance__saturdays__Duration"] = "04:00:00";
+        environment["Bridge__Maintenance__saturdays__AtEnd"] = "Drop";
 
         var result = await BridgeProcess.RunAsync(environment, "--check");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Configuration: valid; subscription demo (reopens within 00:30:00).", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Configuration: valid; subscription demo (reopens within 00:30:00); maintenance window saturdays (every '0 22 * * SAT' in UTC for 04:00:00, covers all subscriptions, at its end Drop).",
+            result.Output, StringComparison.Ordinal);
         Assert.Contains(
             "demo (reopens within 00:30:00) → webhook sandbox-incident (SNOW /api/now/table/incident) → destination servicenow-sandbox (http://localhost:5080/sandbox/servicenow, NoAuthentication) → mapping servicenow-incident (built-in)",
             result.Output, StringComparison.Ordinal);

@@ -172,6 +172,59 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AMaintenanceWindow_IsStartedOnItsPage_HoldsAnEvent_AndEndedThere_DropsIt()
+    {
+        var (service, situation, reason) = (Guid.NewGuid().ToString(), Events.NewSituationId(), $"console window {Guid.NewGuid():N}");
+        var page = await fixture.SignedInPageAsync();
+        await page.ClickAsync("nav >> text=Maintenance");
+        await page.WaitForURLAsync("**/console/maintenance");
+        Assert.Equal("Maintenance windows", await page.TextContentAsync("h1"));
+
+        await page.FillAsync("#minutes", "30");
+        await page.CheckAsync($"input[name=subscriptions][value={Subscription}]");
+        await page.FillAsync("#services", service);
+        await page.SelectOptionAsync("#atEnd", "Drop");
+        await page.FillAsync("#reason", reason);
+        await page.ClickAsync("text=Start the window");
+        await page.WaitForURLAsync("**/console/maintenance?done=started");
+
+        Assert.Contains("Started", await page.TextContentAsync("p.notice"), StringComparison.Ordinal);
+        var row = page.Locator("tr", new PageLocatorOptions { HasText = reason });
+        var name = await row.GetAttributeAsync("data-window");
+        Assert.StartsWith("adhoc-", name, StringComparison.Ordinal);
+        Assert.Contains("Active", await row.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains($"started by {TestSettings.AdminClient}", await row.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains(fixture.Factory.Logs.Lines, l => l.Contains("Id: 9001", StringComparison.Ordinal) && l.Contains($"Window={name},", StringComparison.Ordinal)
+                                                         && l.Contains($"User={TestSettings.AdminClient},", StringComparison.Ordinal));
+
+        // An event of the service, while the window runs: stored, answered Maintenance, and nothing sent.
+        using var events = fixture.Client(TestSettings.EventsClient, TestSettings.EventsSecret);
+        using var admin = fixture.Client(TestSettings.AdminClient, TestSettings.AdminSecret);
+        var created = Events.Message("created", situation);
+        created["resource"]!["serviceId"] = service;
+        var answer = await events.PostEventAsync(Subscription, created);
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        Assert.Equal("Maintenance", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+        await Polling.WaitUntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/maintenance/{name}"))
+            .GetProperty("heldBack").GetProperty("waiting").GetInt64() == 1, "the event held");
+        await page.ReloadAsync();
+        Assert.Contains("1 events: 1 waiting", await row.TextContentAsync(), StringComparison.Ordinal);
+        await ConsoleFixture.ScreenshotAsync(page, "maintenance");
+
+        await row.Locator("text=End now").ClickAsync();
+        await page.WaitForURLAsync("**/console/maintenance?done=ended");
+
+        Assert.Contains("Ended", await page.TextContentAsync("p.notice"), StringComparison.Ordinal);
+        Assert.Contains($"ended early by {TestSettings.AdminClient}", await row.TextContentAsync(), StringComparison.Ordinal);
+        var delivery = await Polling.WaitForDeliveryAsync(admin, Polling.DeliveryId(answer));
+        Assert.Equal("Skipped", delivery.GetProperty("state").GetString());
+        Assert.DoesNotContain(fixture.ServiceNow.LogEntries, e => e.RequestMessage.Body?.Contains(situation, StringComparison.Ordinal) ?? false);
+        Assert.Contains(fixture.Factory.Logs.Lines, l => l.Contains("ConsoleAudit", StringComparison.Ordinal)
+            && l.Contains("ended maintenance window", StringComparison.Ordinal) && l.Contains(name!, StringComparison.Ordinal));
+        Assert.Empty(fixture.BrowserErrors);
+    }
+
+    [Fact]
     public async Task BulkReplay_OfASelection_ConfirmsTheCount_ThenDeliversEach()
     {
         var first = await DeadLetterAsync();

@@ -87,6 +87,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var settings = TestSettings.ForServiceNowAndJira(ServiceNow.Url!, ServiceNow.Url + "/jira", _directory.File("console.db"));
         // Who did what in the console is logged at Information: the tests read it.
         settings["Serilog:MinimumLevel:Override:CloudAlmBridge.Console"] = "Information";
+        settings["Serilog:MinimumLevel:Override:CloudAlmBridge.Maintenance"] = "Information";
         settings["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0";
         settings["Kestrel:Endpoints:Https:Certificate:Path"] = serverPfx;
         settings["Kestrel:Endpoints:Https:Certificate:Password"] = "console-pfx";

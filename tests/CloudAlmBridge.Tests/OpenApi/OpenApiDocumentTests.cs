@@ -159,9 +159,9 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
     {
         var schemas = Root.GetProperty("components").GetProperty("schemas");
 
-        // Every delivery state, a failed PING's Failed (or Refused, by the bridge's own configuration), and Held: the state
-        // of an event whose situation waits for an operator.
-        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered", "Failed", "Refused", "Held" }.Order(), AllStates.Order());
+        // Every delivery state, a failed PING's Failed (or Refused, by the bridge's own configuration), Held: the state
+        // of an event whose situation waits for an operator, and Maintenance: one a maintenance window holds back.
+        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered", "Failed", "Refused", "Held", "Maintenance" }.Order(), AllStates.Order());
         Assert.Equal(AllStates.Order(),
             Enum(schemas.GetProperty("EventAnswer").GetProperty("properties").GetProperty("deliveryState")).Order());
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(schemas.GetProperty("DeliveryView").GetProperty("properties").GetProperty("state")));
@@ -220,9 +220,9 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
 
     private static List<string> Enum(JsonElement schema) => schema.GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).ToList();
 
-    /// <summary>Every stored state, every attempt's outcome (Failed is one only), and Held.</summary>
+    /// <summary>Every stored state, every attempt's outcome (Failed is one only), Held and Maintenance.</summary>
     private static IEnumerable<string> AllStates => System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>()
-        .Union(System.Enum.GetNames<CloudAlmBridge.Vocabulary.AttemptOutcome>()).Append("Held");
+        .Union(System.Enum.GetNames<CloudAlmBridge.Vocabulary.AttemptOutcome>()).Append("Held").Append("Maintenance");
 
     private static List<(string Scheme, List<string> Scopes)> Schemes(JsonElement operation) =>
         operation.TryGetProperty("security", out var security)
