@@ -397,7 +397,7 @@ internal sealed class DeliveryDispatcher(
             }
 
             // A Cloud ALM call that waits for this delivery is answered now: Maintenance, not a wait until it times out.
-            notifications.Finished(delivery.Id);
+            notifications.Changed(delivery.Id);
             return null;
         }
 
@@ -436,7 +436,7 @@ internal sealed class DeliveryDispatcher(
 
             foreach (var dropped in pending)
             {
-                notifications.Finished(dropped.Id);
+                notifications.Changed(dropped.Id);
             }
 
             return null;

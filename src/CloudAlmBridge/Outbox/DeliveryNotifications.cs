@@ -22,7 +22,7 @@ internal sealed class DeliveryNotifications
     private const int RecentCapacity = 1024;
 
     private readonly ConcurrentDictionary<long, TaskCompletionSource<FinishedDelivery?>> _waiters = new();
-    private readonly FinishedDelivery?[] _recent = new FinishedDelivery?[RecentCapacity];
+    private readonly Recent?[] _recent = new Recent?[RecentCapacity];
     private int _nextRecent = -1;
 
     /// <summary>
@@ -56,7 +56,7 @@ internal sealed class DeliveryNotifications
             {
                 if (!askStorageFirst && FinishedRecently(deliveryId) is { } recent)
                 {
-                    return recent;
+                    return recent.Finished;
                 }
 
                 if (ask && await isFinished())
@@ -87,30 +87,40 @@ internal sealed class DeliveryNotifications
         }
     }
 
-    /// <summary>The delivery is final and committed as <paramref name="finished"/> says.</summary>
-    public void Finished(FinishedDelivery finished)
+    /// <summary>The delivery is final and committed as <paramref name="finished"/> says: its waiter is answered from it.</summary>
+    public void Finished(FinishedDelivery finished) => Signal(finished.Delivery.Id, finished);
+
+    /// <summary>
+    /// The delivery changed in a way its waiting call must hear now (held by a maintenance window, dropped at a
+    /// window's end): the waiter is woken and reads the storage.
+    /// </summary>
+    public void Changed(long deliveryId) => Signal(deliveryId, null);
+
+    private void Signal(long deliveryId, FinishedDelivery? finished)
     {
         var slot = (int)((uint)Interlocked.Increment(ref _nextRecent) % RecentCapacity);
-        Volatile.Write(ref _recent[slot], finished);
+        Volatile.Write(ref _recent[slot], new Recent(deliveryId, finished));
         Interlocked.MemoryBarrier();
-        if (_waiters.TryGetValue(finished.Delivery.Id, out var waiter))
+        if (_waiters.TryGetValue(deliveryId, out var waiter))
         {
             waiter.TrySetResult(finished);
         }
     }
 
-    private FinishedDelivery? FinishedRecently(long deliveryId)
+    private Recent? FinishedRecently(long deliveryId)
     {
         for (var index = 0; index < _recent.Length; index++)
         {
-            if (Volatile.Read(ref _recent[index]) is { } finished && finished.Delivery.Id == deliveryId)
+            if (Volatile.Read(ref _recent[index]) is { } recent && recent.DeliveryId == deliveryId)
             {
-                return finished;
+                return recent;
             }
         }
 
         return null;
     }
+
+    private sealed record Recent(long DeliveryId, FinishedDelivery? Finished);
 }
 
 /// <summary>A delivery's final record as it was committed, and its situation's link as the delivery left it.</summary>

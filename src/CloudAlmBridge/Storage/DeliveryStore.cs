@@ -254,7 +254,7 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
 
     public Task<int?> HoldAsync(DeliveryClaim claim, string subscription, string situationId, string window, DateTimeOffset until,
         CancellationToken cancellationToken) =>
-        database.WriteAsync<int?>(async (connection, transaction) =>
+        _database.WriteAsync<int?>(async (connection, transaction) =>
         {
             // The claimed head waits for the window's end; its situation's later events wait behind it (only a
             // situation's oldest pending delivery is ever claimable). No attempt is counted: nothing was tried.
@@ -274,7 +274,7 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
 
     public Task<(int NewlyHeld, int Settled)?> SettleHeldAsync(DeliveryClaim claim, string subscription, string situationId, string window, bool drop,
         string note, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync<(int NewlyHeld, int Settled)?>(async (connection, transaction) =>
+        _database.WriteAsync<(int NewlyHeld, int Settled)?>(async (connection, transaction) =>
         {
             // Fenced on the claimed head: another instance that took the situation over settles it itself.
             await using (var fence = Fenced(connection.CreateCommand(
