@@ -91,6 +91,7 @@ app.MapCloudAlmSetup();
 app.MapMappings();
 app.MapTicketsAndDeliveries();
 app.MapHeldSituations();
+app.MapGroups();
 app.MapServiceNowSandbox();
 app.MapBridgeConsole();
 

@@ -160,8 +160,11 @@ internal static class EventEndpoints
             ExternalStatus = link?.TicketStatus,
             DisplayUrl = link?.DisplayUrl,
             TicketId = link?.TicketId,
-            // A pending event of a held situation waits for an operator, not for the ticket system: it says so.
-            DeliveryState = delivery.State.IsPending() && link is { IsHeld: true } ? EventAnswer.Held : delivery.State.ToString(),
+            // A pending event of a held situation waits for an operator, not for the ticket system: it says so. A finished
+            // event of a situation that joined a group says that its ticket is the group's.
+            DeliveryState = delivery.State.IsPending() && link is { IsHeld: true } ? EventAnswer.Held
+                : delivery.State is DeliveryState.Delivered or DeliveryState.Skipped && link is { GroupedWith: not null } ? EventAnswer.Grouped
+                : delivery.State.ToString(),
         };
 
         return delivery.State switch

@@ -25,6 +25,7 @@ internal sealed class BridgeMetrics
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _ticketsReopened;
+    private readonly Counter<long> _eventsGrouped;
     private readonly Histogram<double> _duration;
     private long _queueDepth;
     private long _held;
@@ -38,6 +39,8 @@ internal sealed class BridgeMetrics
         _deadLetters = meter.CreateCounter<long>("bridge_dead_letters", description: "Deliveries given up after their retries.");
         _ticketsReopened = meter.CreateCounter<long>("bridge_tickets_reopened",
             description: "New situations that reopened a ticket the bridge had resolved within the subscription's Reopen:Window (a flap), instead of opening another.");
+        _eventsGrouped = meter.CreateCounter<long>("bridge_events_grouped",
+            description: "New situations that joined an open group's ticket (Grouping:Key within Grouping:Window, a storm) with a note, instead of opening a ticket of their own.");
         _duration = meter.CreateHistogram("bridge_delivery_duration", unit: "s",
             description: "Time from taking an event to its outcome, look-ups and retries included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
@@ -89,6 +92,9 @@ internal sealed class BridgeMetrics
     /// <summary>A new situation reopened a ticket the bridge had resolved, instead of opening another.</summary>
     public void TicketReopened(string subscription) => _ticketsReopened.Add(1, new KeyValuePair<string, object?>("subscription", subscription));
 
+    /// <summary>A new situation joined an open group's ticket, instead of opening one.</summary>
+    public void EventGrouped(string subscription) => _eventsGrouped.Add(1, new KeyValuePair<string, object?>("subscription", subscription));
+
     /// <summary>Deliveries accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.</summary>
     public void SetQueueDepth(long pending) => Interlocked.Exchange(ref _queueDepth, pending);
 
@@ -112,6 +118,7 @@ internal sealed class BridgeMetrics
 
             _deadLetters.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
             _ticketsReopened.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
+            _eventsGrouped.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
         }
     }
 
