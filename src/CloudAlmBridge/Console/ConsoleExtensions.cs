@@ -138,6 +138,7 @@ internal static class ConsoleExtensions
         console.MapGet("/deliveries/{id:long}", ConsolePages.DeliveryAsync);
         console.MapGet("/tickets", ConsolePages.TicketsAsync);
         console.MapGet("/held", ConsolePages.HeldAsync);
+        console.MapGet("/groups", ConsolePages.GroupsAsync);
         console.MapGet("/destinations", ConsolePages.Destinations);
         console.MapGet("/playground", ConsolePlayground.Page);
 
