@@ -115,6 +115,42 @@ public abstract class GroupingTests
     }
 
     [Fact]
+    public async Task ServiceNow_WithReopen_AMemberAfterTheGroupClosed_ReopensItsIncident_AndTheNextJoinsIt()
+    {
+        var settings = GroupingSettings();
+        settings[$"Bridge:Subscriptions:{Subscription}:Reopen:Window"] = "01:00:00";
+        await Bridge.RestartAsync(settings);
+        var sysId = Guid.NewGuid().ToString("N");
+        AnswerServiceNow(sysId, "INC0030004");
+        using var client = Bridge.EventsClient();
+        var (first, second, flap, next) = (Events.NewSituationId(), Events.NewSituationId(), Events.NewSituationId(), Events.NewSituationId());
+        await client.PostEventAsync(Subscription, Situation("created", first));
+        await client.PostEventAsync(Subscription, Situation("created", second));
+        await client.PostEventAsync(Subscription, Situation("closed", first));
+        await client.PostEventAsync(Subscription, Situation("closed", second));
+
+        var reopened = await client.PostEventAsync(Subscription, Situation("created", flap));
+        var joined = await client.PostEventAsync(Subscription, Situation("created", next));
+
+        Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
+        Assert.Equal("Delivered", (await reopened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deliveryState").GetString());
+        var answer = await joined.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Grouped", answer.GetProperty("deliveryState").GetString());
+        Assert.Equal("INC0030004", answer.GetProperty("externalNumber").GetString());
+        Assert.Single(Bridge.ServiceNow.Calls("POST", ServiceNowStubs.IncidentPath));
+        var reopen = Assert.Single(Patches(sysId), p => p["state"]?.GetValue<string>() == "2");
+        Assert.Contains($"situation {flap}", reopen["work_notes"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith($"SAP Cloud ALM situation {next} ", Notes(sysId)[^1], StringComparison.Ordinal);
+        using var admin = Bridge.AdminClient();
+        var groups = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/groups?subscription={Subscription}")).EnumerateArray()
+            .Where(g => g.GetProperty("key").GetString() == Service).ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(flap, groups[0].GetProperty("openedBy").GetString());
+        Assert.Equal(2, groups[0].GetProperty("memberCount").GetInt32());
+        Assert.Equal("INC0030004", groups[0].GetProperty("ticketNumber").GetString());
+    }
+
+    [Fact]
     public async Task ServiceNow_AMembersUpdate_AddsANoteOnlyWhenItsRatingRises_AndItsPingReadsTheGroupsIncident()
     {
         await StartWithGroupingAsync();
