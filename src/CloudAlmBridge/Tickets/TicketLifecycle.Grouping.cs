@@ -13,9 +13,6 @@ namespace CloudAlmBridge.Tickets;
 /// </summary>
 internal sealed partial class TicketLifecycle
 {
-    /// <summary>How long a member waits before asking again for the ticket of a group whose opener's create is in doubt.</summary>
-    private static readonly TimeSpan GroupOpeningRetry = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Locks the grouping key and finds the open group of it within the window. Without one, this situation opens a
     /// group ahead of its create (so a member arriving on another instance meanwhile waits for it rather than creating
@@ -94,7 +91,10 @@ internal sealed partial class TicketLifecycle
             + $"{opener.TicketNumber ?? opener.TicketId} of situation {group.OpenedBy}, no new ticket");
     }
 
-    /// <summary>The group's opener has not settled its create: this attempt ends and asks again shortly.</summary>
+    /// <summary>
+    /// The group's opener has not settled its create: this attempt ends, and the outbox's retry schedule asks again
+    /// (the opener's own retry settles it meanwhile).
+    /// </summary>
     private static LifecycleOutcome WaitForGroup(Work work)
     {
         var group = work.Group!;
@@ -102,7 +102,7 @@ internal sealed partial class TicketLifecycle
         return new LifecycleOutcome(work.Link, AttemptOutcome.Failed, LifecycleAction.None,
             Error: $"the situation belongs to group {group.Id} (key \"{group.Key}\"), whose opener, situation {group.OpenedBy}, {why}: "
                 + "it joins the group's ticket once that is known, and never creates one beside it",
-            Transient: true, RetryAfter: GroupOpeningRetry);
+            Transient: true);
     }
 
     /// <summary>

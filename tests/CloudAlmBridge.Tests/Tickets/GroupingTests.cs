@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CloudAlmBridge.Tests.Infrastructure;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -148,6 +149,47 @@ public abstract class GroupingTests
         Assert.Equal(flap, groups[0].GetProperty("openedBy").GetString());
         Assert.Equal(2, groups[0].GetProperty("memberCount").GetInt32());
         Assert.Equal("INC0030004", groups[0].GetProperty("ticketNumber").GetString());
+    }
+
+    [Fact]
+    public async Task ServiceNow_AMemberArrivingWhileTheOpenersCreateIsInDoubt_WaitsAndJoins_NeverASecondIncident()
+    {
+        await StartWithGroupingAsync();
+        var sysId = Guid.NewGuid().ToString("N");
+
+        // The opener's create is answered after the bridge gave up (AttemptTimeout 2 s): its outcome is in doubt.
+        AnswerServiceNow(sysId, "INC0030005", createDelay: TimeSpan.FromSeconds(3));
+        using var client = Bridge.EventsClient();
+        using var admin = Bridge.AdminClient();
+        var (opener, member) = (Events.NewSituationId(), Events.NewSituationId());
+        var opening = client.PostEventAsync(Subscription, Situation("created", opener));
+        await Polling.WaitUntilAsync(() => Task.FromResult(Bridge.ServiceNow.Calls("POST", ServiceNowStubs.IncidentPath).Count == 1), "the opener's create sent");
+
+        // From now on ServiceNow has the incident: the opener's look-up finds it (the member's finds none of its own).
+        // The member arrives meanwhile.
+        Bridge.ServiceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet()
+                .WithParam("sysparm_query", new WildcardMatcher($"*{opener}*"))).AtPriority(-5)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$$"""{"result":[{"sys_id":"{{{sysId}}}","number":"INC0030005","state":"1"}]}"""));
+        var joining = client.PostEventAsync(Subscription, Situation("created", member));
+        await Task.WhenAll(opening, joining);
+
+        var joined = await Polling.WaitForSituationAsync(admin, Subscription, member, events: 1);
+        await Polling.WaitUntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{Subscription}/{member}"))
+            .GetProperty("ticketId").ValueKind == JsonValueKind.String, "the member joined");
+        joined = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{Subscription}/{member}");
+        Assert.Equal(sysId, joined.GetProperty("ticketId").GetString());
+        Assert.Equal(opener, joined.GetProperty("groupedWith").GetString());
+        var opened = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/tickets/{Subscription}/{opener}");
+        Assert.Equal(sysId, opened.GetProperty("ticketId").GetString());
+        Assert.Single(Bridge.ServiceNow.Calls("POST", ServiceNowStubs.IncidentPath));
+        Assert.Contains(Notes(sysId), n => n.StartsWith($"SAP Cloud ALM situation {member} ", StringComparison.Ordinal));
+
+        // The member found the group while its opener's create was in doubt: that attempt waited, the next joined.
+        var delivery = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{joined.GetProperty("events")[0].GetProperty("id").GetInt64()}");
+        Assert.Contains(delivery.GetProperty("attempts").EnumerateArray(), a => a.GetProperty("outcome").GetString() == "Failed"
+            && (a.GetProperty("error").GetString() ?? string.Empty).Contains($"whose opener, situation {opener}, has a create whose outcome is not known yet", StringComparison.Ordinal));
+        Assert.Equal("Group", delivery.GetProperty("action").GetString());
     }
 
     [Fact]
