@@ -46,9 +46,12 @@ public abstract class GroupingTests
         var answers = await Task.WhenAll(situations.Select(s => client.PostEventAsync(Subscription, Situation("created", s))));
 
         // One create; every answer names that incident; the one that opened the group is 201, the others joined it.
-        Assert.Single(Bridge.ServiceNow.Calls("POST", ServiceNowStubs.IncidentPath));
-        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
-        Assert.Equal(Storm - 1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        // (Counted by the storm's own situations: the class's bridge restarts on one database for each test.)
+        Assert.Single(Bridge.ServiceNow.Calls("POST", ServiceNowStubs.IncidentPath),
+            c => situations.Contains(ServiceNowStubs.BodyOf(c)["correlation_id"]!.GetValue<string>()));
+        // (On a loaded machine the opener's create may outlast AttemptTimeout: its look-up then links it, answered 200.)
+        Assert.InRange(answers.Count(a => a.StatusCode == HttpStatusCode.Created), 0, 1);
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"answered {a.StatusCode}"));
         var bodies = await Task.WhenAll(answers.Select(a => a.Content.ReadFromJsonAsync<JsonElement>()));
         Assert.All(bodies, b => Assert.Equal("INC0030001", b.GetProperty("externalNumber").GetString()));
         Assert.All(bodies, b => Assert.Equal(sysId, b.GetProperty("ticketId").GetString()));
@@ -306,11 +309,32 @@ public abstract class GroupingTests
 
     private Task StartWithGroupingAsync(string? jiraUrl = null) => Bridge.RestartAsync(GroupingSettings(jiraUrl));
 
-    /// <summary>The incident as ServiceNow answers: created, and every PATCH (a note, the resolve) answered with it.</summary>
+    /// <summary>
+    /// The incident as ServiceNow answers: created, and every PATCH (a note, the resolve) answered with it. Its look-up by
+    /// correlation id finds the incident once a create for that situation was received, as ServiceNow's does: a create
+    /// the bridge gave up waiting for (a loaded machine) is then linked, not sent again.
+    /// </summary>
     protected void AnswerServiceNow(string sysId, string number, TimeSpan? createDelay = null)
     {
         var snow = Bridge.ServiceNow;
-        snow.AnswersLookup();
+        snow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingGet().WithParam("sysparm_query"))
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var query = request.Query?["sysparm_query"].ToString() ?? string.Empty;
+                var created = snow.LogEntries.Any(e => e.RequestMessage.Method == "POST" && e.RequestMessage.Path == ServiceNowStubs.IncidentPath
+                    && ServiceNowStubs.BodyOf(e)["correlation_id"]?.GetValue<string>() is { Length: > 0 } id && query.Contains(id, StringComparison.Ordinal));
+                var answer = new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    BodyData = new WireMock.Util.BodyData
+                    {
+                        DetectedBodyType = WireMock.Types.BodyType.String,
+                        BodyAsString = created ? $$$"""{"result":[{"sys_id":"{{{sysId}}}","number":"{{{number}}}","state":"1"}]}""" : """{"result":[]}""",
+                    },
+                };
+                answer.AddHeader("Content-Type", "application/json");
+                return answer;
+            }));
         var create = Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
             .WithBody($$$"""{"result":{"sys_id":"{{{sysId}}}","number":"{{{number}}}","state":"1"}}""");
         snow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingPost())
