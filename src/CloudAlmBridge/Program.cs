@@ -94,6 +94,7 @@ app.MapMappings();
 app.MapTicketsAndDeliveries();
 app.MapHeldSituations();
 app.MapMaintenance();
+app.MapGroups();
 app.MapServiceNowSandbox();
 app.MapBridgeConsole();
 

@@ -7,8 +7,9 @@ internal static class InForce
 {
     /// <summary>
     /// <c>subscriptions calm-to-snow, demo</c>, or <c>no subscription</c>; a disabled one says so, and one that reopens
-    /// a flapping situation's ticket says within what (<c>calm-to-snow (reopens within 01:00:00)</c>); configured
-    /// maintenance windows follow (<see cref="Maintenance"/>).
+    /// a flapping situation's ticket says within what (<c>calm-to-snow (reopens within 01:00:00)</c>), one that groups
+    /// by what and within what (<c>calm-to-snow (groups by #{serviceId} within 00:10:00)</c>); configured maintenance
+    /// windows follow (<see cref="Maintenance"/>).
     /// </summary>
     public static string Subscriptions(BridgeModel model)
     {
@@ -57,6 +58,12 @@ internal static class InForce
         if (!subscription.Enabled)
         {
             traits.Add("disabled");
+        }
+
+        if (subscription.Grouping is { IsOn: true, Window: { } groupWindow })
+        {
+            traits.Add($"groups by {subscription.Grouping.Key} within {groupWindow}"
+                + (subscription.Grouping.ClosesWithLastMember ? string.Empty : ", a person closes the group's ticket"));
         }
 
         if (subscription.Reopen.Window is { } window)

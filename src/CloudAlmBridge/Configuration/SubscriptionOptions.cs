@@ -21,6 +21,9 @@ public sealed class SubscriptionOptions
 
     /// <summary>Reopening a ticket the bridge resolved a short while ago, instead of opening another (off without a window).</summary>
     public ReopenOptions Reopen { get; set; } = new();
+
+    /// <summary>One ticket for a storm of situations about one thing (off without a key).</summary>
+    public GroupingOptions Grouping { get; set; } = new();
 }
 
 /// <summary>
@@ -31,4 +34,33 @@ public sealed class ReopenOptions
 {
     /// <summary>How long after the bridge resolved a ticket a new situation of the same key reopens it; null: never.</summary>
     public TimeSpan? Window { get; set; }
+}
+
+/// <summary>
+/// <c>Bridge:Subscriptions:{name}:Grouping</c>: situations whose <see cref="Key"/> is the same, arriving within
+/// <see cref="Window"/> of the group's opening, share one ticket (a storm: one cause, dozens of situations). Off
+/// unless both are set.
+/// </summary>
+public sealed class GroupingOptions
+{
+    /// <summary>Closes the group's ticket when its last member closes (the default).</summary>
+    public const string LastMember = "LastMember";
+
+    /// <summary>Never closes the group's ticket: a human does.</summary>
+    public const string Never = "Never";
+
+    /// <summary>The key in the mapping language's placeholders, e.g. <c>#{serviceId}</c> or <c>#{serviceId}|#{eventType}</c>.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>How long after a group's opening a situation of its key still joins it.</summary>
+    public TimeSpan? Window { get; set; }
+
+    /// <summary><see cref="LastMember"/> or <see cref="Never"/>.</summary>
+    public string Close { get; set; } = LastMember;
+
+    /// <summary>Both a key and a window are set.</summary>
+    public bool IsOn => !string.IsNullOrWhiteSpace(Key) && Window is not null;
+
+    /// <summary>The last member's CLOSED (or DELETED) closes the group's ticket.</summary>
+    public bool ClosesWithLastMember => !string.Equals(Close, Never, StringComparison.OrdinalIgnoreCase);
 }

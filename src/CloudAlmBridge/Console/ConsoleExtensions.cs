@@ -139,6 +139,7 @@ internal static class ConsoleExtensions
         console.MapGet("/tickets", ConsolePages.TicketsAsync);
         console.MapGet("/held", ConsolePages.HeldAsync);
         console.MapGet("/maintenance", ConsoleMaintenance.PageAsync);
+        console.MapGet("/groups", ConsolePages.GroupsAsync);
         console.MapGet("/destinations", ConsolePages.Destinations);
         console.MapGet("/playground", ConsolePlayground.Page);
 

@@ -76,6 +76,12 @@ public sealed record ReplayConfirmModel(string Scope, IReadOnlyList<long> Ids, D
 public sealed record TicketsModel(string? Subscription, string? Status, int Page, IReadOnlyList<TicketView> Items, bool HasNext,
     IReadOnlyList<string> Subscriptions);
 
+/// <summary>The groups page: each group (<see cref="GroupView"/>) with its members, opener first.</summary>
+public sealed record GroupsModel(string? Subscription, bool? Open, int Page, IReadOnlyList<GroupRow> Items, bool HasNext,
+    IReadOnlyList<string> Subscriptions);
+
+public sealed record GroupRow(GroupView Group, IReadOnlyList<TicketView> Members);
+
 public sealed record DestinationsModel(IReadOnlyList<DestinationView> Destinations, IReadOnlyList<WebhookView> Webhooks,
     IReadOnlyList<DestinationHealthView> Health, DestinationTestResult? Test);
 

@@ -103,6 +103,32 @@ internal static class ConsolePages
             problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
+    public static async Task<IResult> GroupsAsync(HttpContext context, string? subscription, string? state, string? page, ITicketGroupStore groups,
+        ActiveConfiguration configuration, CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        var number = 1;
+        if (page is { Length: > 0 } && (!int.TryParse(page, out number) || number < 1))
+        {
+            problem = $"'{page}' is not a page: pages are numbered from 1.";
+            number = 1;
+        }
+
+        bool? open = Blank(state)?.ToLowerInvariant() switch { "open" => true, "closed" => false, _ => null };
+        subscription = Blank(subscription);
+        var found = problem is null ? await groups.ListAsync(subscription, open, (number - 1L) * PageSize, PageSize + 1, cancellationToken) : [];
+        var rows = new List<GroupRow>();
+        foreach (var group in found.Take(PageSize))
+        {
+            var members = await groups.ListMembersAsync(group.Id, cancellationToken);
+            rows.Add(new GroupRow(GroupEndpoints.ToView(group), [.. members.OrderBy(m => m.GroupedWith is null ? 0 : 1).Select(m => DeliveryEndpoints.ToView(m))]));
+        }
+
+        var model = new GroupsModel(subscription, open, number, rows, found.Count > PageSize, SubscriptionNames(configuration));
+        return ConsoleForms.Render<GroupsPage>(new { Shell = ConsoleForms.Shell(context, "Groups", "groups", error: problem), Model = model },
+            problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
     public static async Task<IResult> HeldAsync(HttpContext context, string? settled, HeldSituations held, CancellationToken cancellationToken)
     {
         var items = await held.ListAsync(null, 0, PageSize, cancellationToken);

@@ -24,7 +24,9 @@ public sealed record EventAnswer
     public string? TicketId { get; init; }
 
     /// <summary>
-    /// <c>Delivered</c>, <c>Skipped</c> (nothing had to be sent), or, in a 202, <c>Queued</c>, <c>Retrying</c> or
+    /// <c>Delivered</c>, <c>Skipped</c> (nothing had to be sent), <c>Grouped</c> (the situation joined an open group of
+    /// its grouping key: the number and id are the group's ticket, shared with the situation that opened it), or, in a
+    /// 202, <c>Queued</c>, <c>Retrying</c> or
     /// <c>Held</c> (the situation waits for an operator: nothing can tell whether its create made a ticket). A dead
     /// letter or a failed PING is a 502 problem instead, with <c>deliveryState</c> <c>DeadLettered</c> or <c>Failed</c>;
     /// a PING of a held situation a 409 problem with <c>Held</c>. <c>Maintenance</c>, in a 202: a maintenance window
@@ -38,4 +40,10 @@ public sealed record EventAnswer
 
     /// <summary>The <see cref="DeliveryState"/> of an event a maintenance window holds back.</summary>
     public const string Maintenance = "Maintenance";
+
+    /// <summary>
+    /// The <see cref="DeliveryState"/> of a finished event of a situation that joined a group (<c>Grouping:Key</c>): it
+    /// has no ticket of its own, and the answer names the group's.
+    /// </summary>
+    public const string Grouped = "Grouped";
 }

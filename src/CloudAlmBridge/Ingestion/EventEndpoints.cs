@@ -168,10 +168,13 @@ internal static class EventEndpoints
             DisplayUrl = link?.DisplayUrl,
             TicketId = link?.TicketId,
             // A pending event of a held situation waits for an operator, not for the ticket system: it says so; one a
-            // maintenance window holds back waits for the window's end.
-            DeliveryState = !delivery.State.IsPending() ? delivery.State.ToString()
-                : link is { IsHeld: true } ? EventAnswer.Held
-                : inMaintenance || delivery.HeldUntil is not null ? EventAnswer.Maintenance
+            // maintenance window holds back waits for the window's end. A finished event of a situation that joined a
+            // group says that its ticket is the group's.
+            DeliveryState = delivery.State.IsPending()
+                ? link is { IsHeld: true } ? EventAnswer.Held
+                    : inMaintenance || delivery.HeldUntil is not null ? EventAnswer.Maintenance
+                    : delivery.State.ToString()
+                : delivery.State is DeliveryState.Delivered or DeliveryState.Skipped && link is { GroupedWith: not null } ? EventAnswer.Grouped
                 : delivery.State.ToString(),
         };
 

@@ -26,6 +26,7 @@ internal sealed class BridgeMetrics
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _ticketsReopened;
     private readonly Counter<long> _heldByMaintenance;
+    private readonly Counter<long> _eventsGrouped;
     private readonly Histogram<double> _duration;
     private long _queueDepth;
     private long _held;
@@ -41,6 +42,8 @@ internal sealed class BridgeMetrics
             description: "New situations that reopened a ticket the bridge had resolved within the subscription's Reopen:Window (a flap), instead of opening another.");
         _heldByMaintenance = meter.CreateCounter<long>("bridge_events_held_by_maintenance",
             description: "Events a maintenance window held back (accepted and stored, nothing sent until the window's end); each counted once per window.");
+        _eventsGrouped = meter.CreateCounter<long>("bridge_events_grouped",
+            description: "New situations that joined an open group's ticket (Grouping:Key within Grouping:Window, a storm) with a note, instead of opening a ticket of their own.");
         _duration = meter.CreateHistogram("bridge_delivery_duration", unit: "s",
             description: "Time from taking an event to its outcome, look-ups and retries included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
@@ -101,6 +104,9 @@ internal sealed class BridgeMetrics
         }
     }
 
+    /// <summary>A new situation joined an open group's ticket, instead of opening one.</summary>
+    public void EventGrouped(string subscription) => _eventsGrouped.Add(1, new KeyValuePair<string, object?>("subscription", subscription));
+
     /// <summary>Deliveries accepted and not yet delivered or dead-lettered, as the dispatcher last counted them.</summary>
     public void SetQueueDepth(long pending) => Interlocked.Exchange(ref _queueDepth, pending);
 
@@ -125,6 +131,7 @@ internal sealed class BridgeMetrics
             _deadLetters.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
             _ticketsReopened.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
             _heldByMaintenance.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
+            _eventsGrouped.Add(0, new KeyValuePair<string, object?>("subscription", subscription));
         }
     }
 

@@ -28,8 +28,10 @@ internal sealed class StateSchemas : IOpenApiSchemaTransformer, IOpenApiOperatio
 
             if (property.DeclaringType == typeof(EventAnswer))
             {
-                // Not a delivery's state but its situation's: a pending event of a held situation.
+                // Not a delivery's state but its situation's: a pending event of a held situation, a finished event
+                // of a situation that joined a group's ticket.
                 schema.Enum.Add(JsonValue.Create(EventAnswer.Held));
+                schema.Enum.Add(JsonValue.Create(EventAnswer.Grouped));
 
                 // A pending event a maintenance window holds back: stored, nothing sent until the window's end.
                 schema.Enum.Add(JsonValue.Create(EventAnswer.Maintenance));

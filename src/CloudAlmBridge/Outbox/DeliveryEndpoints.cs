@@ -153,7 +153,7 @@ internal static class DeliveryEndpoints
     internal static TicketView ToView(TicketLink l, IReadOnlyList<DeliveryView>? events = null) => new(
         l.Subscription, l.SituationId, l.TicketId, l.TicketNumber, l.TicketStatus, l.DisplayUrl, l.IsClosed, l.IsClosedWithoutTicket, l.CreatedAt,
         l.UpdatedAt, events, l.IsHeld, l.HeldAt, l.HoldNote, l.Doubt is DoubtKind.MayExist or DoubtKind.ExistsWithoutId ? l.Doubt.ToString() : null,
-        l.ReopenedFrom, l.ReopenedBy);
+        l.ReopenedFrom, l.ReopenedBy, l.GroupId, l.GroupedWith);
 
     private static string? ServiceOf(DeliveryRecord delivery)
     {

@@ -35,7 +35,9 @@ public sealed record AttemptView(DateTimeOffset AttemptedAt, string Outcome, int
 /// <c>held</c>: nothing could settle it, and the situation's events wait for an operator (<c>holdNote</c> says why).
 /// <c>reopenedFrom</c>: the situation got no ticket of its own, it reopened the ticket the bridge had resolved for that
 /// situation (a flap within the subscription's <c>Reopen:Window</c>); <c>reopenedBy</c>: this closed ticket was reopened
-/// for that situation, which follows it now.
+/// for that situation, which follows it now. <c>groupId</c>: the group whose ticket the situation shares
+/// (<c>Grouping:Key</c>); <c>groupedWith</c>: the situation that opened that group, whose ticket this is (null for the
+/// opener itself).
 /// </summary>
 public sealed record TicketView(
     string Subscription,
@@ -54,4 +56,28 @@ public sealed record TicketView(
     string? HoldNote = null,
     string? CreateInDoubt = null,
     string? ReopenedFrom = null,
-    string? ReopenedBy = null);
+    string? ReopenedBy = null,
+    long? GroupId = null,
+    string? GroupedWith = null);
+
+/// <summary>
+/// A group of situations sharing one ticket (<c>Bridge:Subscriptions:{name}:Grouping</c>): its key, its ticket (the
+/// opener's; null while the opener's create is not settled), when it opened (its window counts from here) and when the
+/// bridge closed its ticket (<c>closed</c>: no situation joins it any more); how many members it has and how many are
+/// still open. <c>members</c> lists them, opener first, in the single view.
+/// </summary>
+public sealed record GroupView(
+    long Id,
+    string Subscription,
+    string Key,
+    string OpenedBy,
+    DateTimeOffset OpenedAt,
+    bool Closed,
+    DateTimeOffset? ClosedAt,
+    string? TicketId,
+    string? TicketNumber,
+    string? TicketStatus,
+    string? DisplayUrl,
+    int MemberCount,
+    int OpenMemberCount,
+    IReadOnlyList<TicketView>? Members = null);

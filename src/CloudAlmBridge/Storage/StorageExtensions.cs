@@ -23,6 +23,7 @@ internal static class StorageExtensions
         builder.Services.AddSingleton<BridgeDatabase>();
         builder.Services.AddSingleton<StorageOutage>();
         builder.Services.AddSingleton<ITicketStore, TicketStore>();
+        builder.Services.AddSingleton<ITicketGroupStore, TicketGroupStore>();
         builder.Services.AddSingleton<IMappingStore, MappingStore>();
         builder.Services.AddSingleton<IDeliveryStore, DeliveryStore>();
         builder.Services.AddSingleton<ConsoleSessionStore>();

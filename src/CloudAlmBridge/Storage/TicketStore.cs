@@ -6,9 +6,10 @@ namespace CloudAlmBridge.Storage;
 /// <summary>Situation-to-ticket links, one SQL text for every provider.</summary>
 internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
 {
-    private const string Columns = """
+    internal const string Columns = """
         subscription, situation_id, ticket_id, ticket_number, ticket_status, display_url, is_closed, created_at, updated_at,
-        doubt_kind, doubt_since, held_at, hold_note, hold_delivery_id, match_key, closed_at, reopened_from, reopened_by
+        doubt_kind, doubt_since, held_at, hold_note, hold_delivery_id, match_key, closed_at, reopened_from, reopened_by,
+        group_id, grouped_with, rating
         """;
 
     private static readonly string Pending = DeliveryStateExtensions.PendingSql;
@@ -78,13 +79,15 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
         await using var command = connection.CreateCommand($"""
                 INSERT INTO ticket_links ({Columns})
                 VALUES (@subscription, @situation, @ticketId, @number, @status, @url, @closed, @created, @updated,
-                        @doubt, @doubtSince, @heldAt, @holdNote, @holdDelivery, @matchKey, @closedAt, @reopenedFrom, @reopenedBy)
+                        @doubt, @doubtSince, @heldAt, @holdNote, @holdDelivery, @matchKey, @closedAt, @reopenedFrom, @reopenedBy,
+                        @groupId, @groupedWith, @rating)
                 ON CONFLICT (subscription, situation_id) DO UPDATE SET
                     ticket_id = excluded.ticket_id, ticket_number = excluded.ticket_number, ticket_status = excluded.ticket_status,
                     display_url = excluded.display_url, is_closed = excluded.is_closed, updated_at = excluded.updated_at,
                     doubt_kind = excluded.doubt_kind, doubt_since = excluded.doubt_since, held_at = excluded.held_at,
                     hold_note = excluded.hold_note, hold_delivery_id = excluded.hold_delivery_id,
-                    match_key = excluded.match_key, closed_at = excluded.closed_at, reopened_from = excluded.reopened_from;
+                    match_key = excluded.match_key, closed_at = excluded.closed_at, reopened_from = excluded.reopened_from,
+                    group_id = excluded.group_id, grouped_with = excluded.grouped_with, rating = excluded.rating;
                 """, transaction)
             .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
             .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
@@ -92,7 +95,8 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
             .Int32("@doubt", (int?)link.Doubt).Time(Provider, "@doubtSince", link.DoubtSince).Time(Provider, "@heldAt", link.HeldAt)
             .Text("@holdNote", link.HoldNote).Int64("@holdDelivery", link.HoldDeliveryId)
             .Text("@matchKey", link.MatchKey).Time(Provider, "@closedAt", link.ClosedAt).Text("@reopenedFrom", link.ReopenedFrom)
-            .Text("@reopenedBy", link.ReopenedBy);
+            .Text("@reopenedBy", link.ReopenedBy).Int64("@groupId", link.GroupId).Text("@groupedWith", link.GroupedWith)
+            .Text("@rating", link.Rating);
 
         // reopened_by is written by SaveReopenedAsync alone: a save of the old situation's link (its PING, its DELETED)
         // that read the link before the reopen must not make its ticket a candidate again.
@@ -204,7 +208,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
             return changed;
         }, cancellationToken);
 
-    private static async Task<List<TicketLink>> ReadAllAsync(StorageProvider provider, DbCommand command, CancellationToken cancellationToken)
+    internal static async Task<List<TicketLink>> ReadAllAsync(StorageProvider provider, DbCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var links = new List<TicketLink>();
@@ -230,6 +234,9 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                 ClosedAt = provider.ReadNullableTime(reader, 15),
                 ReopenedFrom = reader.GetNullableString(16),
                 ReopenedBy = reader.GetNullableString(17),
+                GroupId = reader.GetNullableInt64(18),
+                GroupedWith = reader.GetNullableString(19),
+                Rating = reader.GetNullableString(20),
             });
         }
 

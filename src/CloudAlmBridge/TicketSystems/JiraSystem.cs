@@ -67,7 +67,7 @@ internal sealed class JiraSystem(TicketSystemClient client, DestinationHealth he
     public override string? DefaultDisplayUrl(ResolvedWebhook webhook, string? ticketId, string? number) =>
         number is null ? null : $"{webhook.DestinationUrl}/browse/{Uri.EscapeDataString(number)}";
 
-    public override TicketRequest? DeletionNote(ResolvedWebhook webhook, string ticketId, string note) =>
+    public override TicketRequest? Note(ResolvedWebhook webhook, string ticketId, string note) =>
         new(webhook, "POST", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(ticketId)}/comment",
             JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["body"] = note }));
 

@@ -54,7 +54,7 @@ internal sealed class ServiceNowSystem(TicketSystemClient client, DestinationHea
             .Append(Uri.EscapeDataString(ticketId)).ToString();
     }
 
-    public override TicketRequest? DeletionNote(ResolvedWebhook webhook, string ticketId, string note) =>
+    public override TicketRequest? Note(ResolvedWebhook webhook, string ticketId, string note) =>
         new(webhook, "PATCH", $"{webhook.ResourceUrl}/{Uri.EscapeDataString(ticketId)}",
             JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["work_notes"] = note }));
 

@@ -85,8 +85,11 @@ internal abstract class TicketSystem(TicketSystemClient client, DestinationHealt
     /// <summary>The ticket's page when the mapping names none: ServiceNow's form, Jira's browse page.</summary>
     public virtual string? DefaultDisplayUrl(ResolvedWebhook webhook, string? ticketId, string? number) => null;
 
-    /// <summary>DELETED on a mapping without a DELETED operation: a note on the ticket where the system has one.</summary>
-    public virtual TicketRequest? DeletionNote(ResolvedWebhook webhook, string ticketId, string note) => null;
+    /// <summary>
+    /// A note on the ticket where the system has one (ServiceNow's <c>work_notes</c>, a Jira comment): a DELETED on a
+    /// mapping without a DELETED operation, a situation joining a group's ticket. Null where the system has none.
+    /// </summary>
+    public virtual TicketRequest? Note(ResolvedWebhook webhook, string ticketId, string note) => null;
 
     /// <summary>A call that changes nothing, for "test connection": it shows reachability, TLS trust and credentials.</summary>
     public abstract TicketRequest HarmlessCall(ResolvedWebhook webhook);

@@ -28,6 +28,11 @@ internal static class LifecycleDecision
             return Settle(facts, doubt, rules);
         }
 
+        if (facts.GroupMember && facts.Link is LinkState.Open or LinkState.Closed)
+        {
+            return Member(facts);
+        }
+
         return facts.Link switch
         {
             LinkState.None => WithoutTicket(facts, rules),
@@ -126,12 +131,51 @@ internal static class LifecycleDecision
     };
 
     /// <summary>
-    /// No ticket of its own, for sure (the look-up said none, or nothing can have been sent before): a flap of a
-    /// situation whose ticket the bridge resolved within the window reopens that ticket instead. A CLOSED without ticket
-    /// never reopens anything: it would be closed at once.
+    /// A member of a group shares its ticket: its events never change the ticket's fields. A CREATED or UPDATED adds a
+    /// note only when its rating rose (the lifecycle compares); a CLOSED or DELETED marks the member closed, and the
+    /// last one closes the ticket (<c>Grouping:Close</c> <c>LastMember</c>). Once closed, nothing of it reaches the ticket.
     /// </summary>
-    private static LifecycleStep CreateOrReopen(in SituationFacts facts, in LifecycleRules rules, LifecycleStep create) =>
-        create == LifecycleStep.Create && rules.ReopensWithinWindow
+    private static LifecycleStep Member(in SituationFacts facts) => facts.Link == LinkState.Open
+        ? facts.Event switch
+        {
+            SituationEvent.Created or SituationEvent.Updated => LifecycleStep.MemberNote,
+            SituationEvent.Closed or SituationEvent.Deleted => LifecycleStep.LeaveGroup,
+            _ => LifecycleStep.Ping,
+        }
+        : facts.Event switch
+        {
+            SituationEvent.Created or SituationEvent.Updated => LifecycleStep.SkipClosed,
+            SituationEvent.Ping => LifecycleStep.Ping,
+            _ => LifecycleStep.Nothing,
+        };
+
+    /// <summary>
+    /// No ticket of its own, for sure (the look-up said none, or nothing can have been sent before): a situation whose
+    /// grouping key matches an open group joins its ticket; else a flap of a situation whose ticket the bridge resolved
+    /// within the window reopens that ticket; else a create. A CLOSED without ticket never joins or reopens anything:
+    /// it would be closed at once.
+    /// </summary>
+    private static LifecycleStep CreateOrReopen(in SituationFacts facts, in LifecycleRules rules, LifecycleStep create)
+    {
+        if (create != LifecycleStep.Create)
+        {
+            return create;
+        }
+
+        if (rules.Groups)
+        {
+            switch (facts.Group)
+            {
+                case GroupVerdict.NotAsked:
+                    return LifecycleStep.FindGroup;
+                case GroupVerdict.Found:
+                    return LifecycleStep.JoinGroup;
+                case GroupVerdict.Opening:
+                    return LifecycleStep.WaitForGroup;
+            }
+        }
+
+        return rules.ReopensWithinWindow
             ? facts.Reopen switch
             {
                 ReopenVerdict.NotAsked => LifecycleStep.FindClosedTicket,
@@ -139,6 +183,7 @@ internal static class LifecycleDecision
                 _ => create,
             }
             : create;
+    }
 
     /// <summary>
     /// <c>Bridge:Lifecycle:LookupBeforeCreate</c> <c>Auto</c> skips the look-up only where nothing of the situation can
@@ -251,6 +296,8 @@ internal enum LinkState
 /// <param name="FirstClaim">This attempt runs the delivery's first claim: never attempted, given back, taken over, replayed or settled.</param>
 /// <param name="StartedRecently">The situation started within <c>Bridge:Lifecycle:LookupSkipWindow</c> of now.</param>
 /// <param name="OtherDeliveriesClaimed">Another delivery of the situation was ever claimed; null until read.</param>
+/// <param name="Group">What the search for an open group of the situation's grouping key found (None without grouping or key).</param>
+/// <param name="GroupMember">The situation belongs to a group (opened it or joined it): its events go to the group's ticket as notes.</param>
 /// <remarks>The defaults prove nothing, so a fact left out keeps the look-up before a create.</remarks>
 internal readonly record struct SituationFacts(
     SituationEvent Event,
@@ -264,7 +311,28 @@ internal readonly record struct SituationFacts(
     bool LinkRecorded = false,
     bool FirstClaim = false,
     bool StartedRecently = false,
-    bool? OtherDeliveriesClaimed = null);
+    bool? OtherDeliveriesClaimed = null,
+    GroupVerdict Group = GroupVerdict.NotAsked,
+    bool GroupMember = false);
+
+/// <summary>What the search for an open group of the situation's grouping key found.</summary>
+internal enum GroupVerdict
+{
+    /// <summary>Not searched in this attempt.</summary>
+    NotAsked,
+
+    /// <summary>
+    /// No open group within the window (or the situation has no key): this situation opens one, or takes over one whose
+    /// opener made no ticket. It gets a ticket of its own (a create, or a reopen).
+    /// </summary>
+    None,
+
+    /// <summary>An open group within the window whose ticket is known: the situation joins it.</summary>
+    Found,
+
+    /// <summary>An open group whose opener's create is in doubt or held: the situation waits for the group's ticket.</summary>
+    Opening,
+}
 
 /// <summary>What the search for a recently closed ticket of the situation's match key found.</summary>
 internal enum ReopenVerdict
@@ -285,8 +353,9 @@ internal enum ReopenVerdict
 /// <param name="HasDeleteOperation">The mapping has an operation for DELETED.</param>
 /// <param name="ReopensWithinWindow">The subscription has a <c>Reopen:Window</c>.</param>
 /// <param name="LookUpBeforeEveryCreate"><c>Bridge:Lifecycle:LookupBeforeCreate</c> is <c>Always</c>.</param>
+/// <param name="Groups">The subscription has a <c>Grouping:Key</c> and <c>Grouping:Window</c>.</param>
 internal readonly record struct LifecycleRules(bool CreateAndCloseWithoutTicket, bool CreateAgainWhenUnknown, bool HasDeleteOperation,
-    bool ReopensWithinWindow = false, bool LookUpBeforeEveryCreate = false);
+    bool ReopensWithinWindow = false, bool LookUpBeforeEveryCreate = false, bool Groups = false);
 
 /// <summary>The step the lifecycle runs next.</summary>
 internal enum LifecycleStep
@@ -317,6 +386,24 @@ internal enum LifecycleStep
 
     /// <summary>Reopen the ticket found (ServiceNow: In Progress with a work note; Jira: a transition and a comment) and link it.</summary>
     Reopen,
+
+    /// <summary>
+    /// Before a create, with grouping: lock the situation's grouping key and search for an open group of it within the
+    /// window (opening one ahead of the create when there is none), then decide again.
+    /// </summary>
+    FindGroup,
+
+    /// <summary>Join the group found: a note on its ticket naming the situation, and the situation linked to that ticket.</summary>
+    JoinGroup,
+
+    /// <summary>The group's opener has not settled its create yet: the attempt ends, and the situation joins once its ticket is known.</summary>
+    WaitForGroup,
+
+    /// <summary>A group member's CREATED or UPDATED: a note on the group's ticket when its rating rose, else nothing.</summary>
+    MemberNote,
+
+    /// <summary>A group member's CLOSED or DELETED: the member is closed; the last one closes the group's ticket (<c>LastMember</c>).</summary>
+    LeaveGroup,
 
     /// <summary>The mapping's UPDATED operation on the ticket.</summary>
     Update,

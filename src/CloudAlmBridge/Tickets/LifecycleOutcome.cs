@@ -41,13 +41,19 @@ internal enum LifecycleAction
     /// </summary>
     Reopen,
 
+    /// <summary>
+    /// The situation joined an open group of its grouping key: a note on the group's ticket, and the situation linked
+    /// to it instead of a create (answered <c>Grouped</c>).
+    /// </summary>
+    Group,
+
     Update,
 
     Close,
 
     Delete,
 
-    /// <summary>A note on the ticket (DELETED without a DELETED operation).</summary>
+    /// <summary>A note on the ticket (DELETED without a DELETED operation; a group member whose rating rose).</summary>
     Note,
 
     /// <summary>The ticket was read (PING).</summary>

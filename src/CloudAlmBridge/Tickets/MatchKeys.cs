@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Mapping;
@@ -8,8 +9,9 @@ namespace CloudAlmBridge.Tickets;
 /// A situation's match key: what tells that two situations are about the same thing, kept with its link
 /// (<c>ticket_links.match_key</c>). A reopen compares it with the keys of tickets the bridge resolved. Without a key
 /// of the subscription's own, it is the situation's service and event: <see cref="Default"/> (a flapping check raises
-/// a new situation each round, with the same service, use case and event name). A grouping key configured per
-/// subscription is meant to take its place here, written in the same placeholders.
+/// a new situation each round, with the same service, use case and event name). A subscription that groups
+/// (<c>Grouping:Key</c>) matches on its grouping key instead: a group's ticket is what a later situation of the key
+/// joins, or reopens once it is resolved.
 /// </summary>
 internal static class MatchKeys
 {
@@ -19,8 +21,15 @@ internal static class MatchKeys
     private static readonly KeyTemplate DefaultTemplate = KeyTemplate.Compile(Default, "matchKey", out _)
         ?? throw new InvalidOperationException("The default match key does not compile.");
 
-    /// <summary>The key template in force for the subscription.</summary>
-    public static KeyTemplate For(ResolvedSubscription subscription) => DefaultTemplate;
+    /// <summary>Grouping keys compiled once per text (the rules refused those that do not compile).</summary>
+    private static readonly ConcurrentDictionary<string, KeyTemplate> GroupingTemplates = new(StringComparer.Ordinal);
+
+    /// <summary>The key template in force for the subscription: its grouping key when it groups, else <see cref="Default"/>.</summary>
+    public static KeyTemplate For(ResolvedSubscription subscription) =>
+        subscription.Options.Grouping is { IsOn: true, Key: { } key }
+            ? GroupingTemplates.GetOrAdd(key, text => KeyTemplate.Compile(text, "Grouping:Key", out _)
+                ?? throw new InvalidOperationException($"The grouping key '{text}' of subscription '{subscription.Name}' does not compile."))
+            : DefaultTemplate;
 
     /// <summary>The situation's key, or null when its message lacks one of the key's attributes (then it matches nothing).</summary>
     public static string? Of(ResolvedSubscription subscription, JsonElement resource) =>

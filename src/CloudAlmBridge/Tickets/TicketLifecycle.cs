@@ -15,8 +15,9 @@ namespace CloudAlmBridge.Tickets;
 /// ticket, asks <see cref="LifecycleDecision"/> for the step, runs it through the webhook's ticket system and the
 /// subscription's mapping, and saves the link. One situation is handled one event at a time.
 /// </summary>
-internal sealed class TicketLifecycle(
+internal sealed partial class TicketLifecycle(
     ITicketStore store,
+    ITicketGroupStore groups,
     IDeliveryStore deliveries,
     TicketSystemRegistry systems,
     SituationLocks locks,
@@ -63,7 +64,8 @@ internal sealed class TicketLifecycle(
         }
         finally
         {
-            // Inside the situation's lock, released before it.
+            // Inside the situation's lock (and the key's), released before it.
+            await ForgetGroupIfNothingMadeAsync(work);
             await work.ReleaseMatchKeyAsync();
         }
 
@@ -90,13 +92,16 @@ internal sealed class TicketLifecycle(
             work.Webhook.CreatesAgainWhenUnknown,
             work.Mapping.Document.FindOperation(EventTypes.Deleted) is not null,
             work.Subscription.Options.Reopen.Window is not null,
-            string.Equals(options.LookupBeforeCreate, LifecycleOptions.Always, StringComparison.OrdinalIgnoreCase));
+            string.Equals(options.LookupBeforeCreate, LifecycleOptions.Always, StringComparison.OrdinalIgnoreCase),
+            work.Grouping.IsOn);
         var facts = new SituationFacts(situationEvent, LifecycleDecision.StateOf(work.Link), LifecycleDecision.DoubtOf(work.Link),
             work.System.CanLookUp(work.Webhook), NoneConfirmed: work.Link?.Doubt == DoubtKind.NoneConfirmed,
             Reopen: work.MatchKey is null ? ReopenVerdict.None : ReopenVerdict.NotAsked,
             LinkRecorded: work.Link is not null,
             FirstClaim: work.FirstClaim,
-            StartedRecently: LifecycleDecision.StartedWithin(work.Resource, timeProvider.GetUtcNow(), options.LookupSkipWindow));
+            StartedRecently: LifecycleDecision.StartedWithin(work.Resource, timeProvider.GetUtcNow(), options.LookupSkipWindow),
+            Group: work.MatchKey is null ? GroupVerdict.None : GroupVerdict.NotAsked,
+            GroupMember: work.Link?.IsGroupMember ?? false);
         while (true)
         {
             var step = LifecycleDecision.Decide(facts, rules);
@@ -128,12 +133,28 @@ internal sealed class TicketLifecycle(
                         continue;
                     }
 
-                    return step == LifecycleStep.CreateThenClose && work.Link is { TicketId: not null }
-                        ? await RunOnTicketAsync(work, EventTypes.Closed, LifecycleAction.Close, cancellationToken)
-                        : work.Done(AttemptOutcome.Delivered, LifecycleAction.Create, work.Note);
+                    if (step == LifecycleStep.CreateThenClose && work.Link is { TicketId: not null })
+                    {
+                        return await RunOnTicketAsync(work, EventTypes.Closed, LifecycleAction.Close, cancellationToken);
+                    }
+
+                    await OpenerNoteAsync(work, cancellationToken);
+                    return work.Done(AttemptOutcome.Delivered, LifecycleAction.Create, work.Note);
 
                 case LifecycleStep.Linked:
+                    await OpenerNoteAsync(work, cancellationToken);
                     return work.Done(AttemptOutcome.Delivered, LifecycleAction.Link, work.Note);
+                case LifecycleStep.FindGroup:
+                    facts = facts with { Group = await FindGroupAsync(work, cancellationToken) };
+                    continue;
+                case LifecycleStep.JoinGroup:
+                    return await JoinGroupAsync(work, cancellationToken);
+                case LifecycleStep.WaitForGroup:
+                    return WaitForGroup(work);
+                case LifecycleStep.MemberNote:
+                    return await MemberNoteAsync(work, cancellationToken);
+                case LifecycleStep.LeaveGroup:
+                    return await LeaveGroupAsync(work, cancellationToken);
                 case LifecycleStep.FindClosedTicket:
                     facts = facts with { Reopen = await FindClosedTicketAsync(work, cancellationToken) };
                     continue;
@@ -348,14 +369,18 @@ internal sealed class TicketLifecycle(
     private async Task<ReopenVerdict> FindClosedTicketAsync(Work work, CancellationToken cancellationToken)
     {
         var key = work.MatchKey!;
-        work.MatchKeyLock = await locks.AcquireMatchKeyAsync(work.SituationLock, work.Subscription.Name, key, cancellationToken);
+        work.MatchKeyLock ??= await locks.AcquireMatchKeyAsync(work.SituationLock, work.Subscription.Name, key, cancellationToken);
         var since = timeProvider.GetUtcNow() - work.Subscription.Options.Reopen.Window!.Value;
         work.ReopenCandidate = await store.FindReopenableAsync(work.Subscription.Name, key, since, cancellationToken);
         if (work.ReopenCandidate is null)
         {
             // Nothing to reopen: a create needs no lock on the key (a closed ticket of the key appearing meanwhile is
-            // another situation's, closed after this one arrived).
-            await work.ReleaseMatchKeyAsync();
+            // another situation's, closed after this one arrived), unless it opens a group: members wait for its ticket.
+            if (work.OpensGroup is null)
+            {
+                await work.ReleaseMatchKeyAsync();
+            }
+
             return ReopenVerdict.None;
         }
 
@@ -468,7 +493,7 @@ internal sealed class TicketLifecycle(
     private static async Task<LifecycleOutcome> AddDeletionNoteAsync(Work work, CancellationToken cancellationToken)
     {
         work.Action = LifecycleAction.Note;
-        if (work.Link?.TicketId is not { } ticketId || work.System.DeletionNote(work.Webhook, ticketId, DeletionNote) is not { } request)
+        if (work.Link?.TicketId is not { } ticketId || work.System.Note(work.Webhook, ticketId, DeletionNote) is not { } request)
         {
             return work.Done(AttemptOutcome.Skipped, LifecycleAction.None);
         }
@@ -569,7 +594,13 @@ internal sealed class TicketLifecycle(
         var known = work.Link ?? new TicketLink { Subscription = work.Subscription.Name, SituationId = work.SituationId, CreatedAt = now, UpdatedAt = now };
 
         // The key is kept from the first event that carries one: a link of an earlier version gets it with its next event.
-        return known with { UpdatedAt = now, MatchKey = known.MatchKey ?? work.MatchKey };
+        return known with
+        {
+            UpdatedAt = now,
+            MatchKey = known.MatchKey ?? work.MatchKey,
+            GroupId = known.GroupId ?? work.OpensGroup?.Id,
+            Rating = known.Rating ?? (work.Grouping.IsOn ? work.Text("rating") : null),
+        };
     }
 
     private async Task SaveAsync(Work work, TicketLink link, CancellationToken cancellationToken)
@@ -593,6 +624,18 @@ internal sealed class TicketLifecycle(
 
         /// <summary>The closed ticket of the same key that this situation reopens.</summary>
         public TicketLink? ReopenCandidate { get; set; }
+
+        /// <summary>The subscription's grouping (off unless it has a key and a window).</summary>
+        public GroupingOptions Grouping => Subscription.Options.Grouping;
+
+        /// <summary>The open group this situation joins (or waits for).</summary>
+        public TicketGroup? Group { get; set; }
+
+        /// <summary>The group this situation opens (or took over): its ticket will be this situation's.</summary>
+        public TicketGroup? OpensGroup { get; set; }
+
+        /// <summary>This attempt inserted <see cref="OpensGroup"/> (rather than taking over one).</summary>
+        public bool InsertedGroup { get; set; }
 
         public async ValueTask ReleaseMatchKeyAsync()
         {

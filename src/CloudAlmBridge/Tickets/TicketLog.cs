@@ -27,7 +27,8 @@ internal static partial class TicketLog
             (_, LifecycleAction.Update) => $"{named} updated",
             (_, LifecycleAction.Close) => $"{named} closed",
             (_, LifecycleAction.Delete) => $"{named} deleted",
-            (_, LifecycleAction.Note) => $"{named} noted as deleted",
+            (_, LifecycleAction.Note) => outcome.Link?.IsGroupMember == true ? $"{named} noted: the group member's rating rose" : $"{named} noted as deleted",
+            (_, LifecycleAction.Group) => $"joined the group of situation {outcome.Link?.GroupedWith}: a note on its {named}, no new ticket",
             (_, LifecycleAction.Ping) => $"{named} read: status {outcome.Link?.TicketStatus ?? "unknown"}",
             _ => $"{named}: {outcome.Action}",
         };

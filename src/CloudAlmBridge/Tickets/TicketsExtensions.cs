@@ -7,6 +7,7 @@ internal static class TicketsExtensions
     {
         builder.Services.AddConfigurationRule<TicketLifecycleRules>();
         builder.Services.AddConfigurationRule<ReopenRules>();
+        builder.Services.AddConfigurationRule<GroupingRules>();
         builder.Services.AddSingleton<SituationLocks>();
         builder.Services.AddSingleton<TicketLifecycle>();
         builder.Services.AddSingleton<PingCoalescer>();

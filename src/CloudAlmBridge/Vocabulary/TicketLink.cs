@@ -63,6 +63,21 @@ internal sealed record TicketLink
     /// <summary>This closed ticket was reopened for that situation, which links it now; it is never reopened from here again.</summary>
     public string? ReopenedBy { get; init; }
 
+    /// <summary>The group (<see cref="TicketGroup"/>) whose ticket this situation shares, as its opener or a member that joined it.</summary>
+    public long? GroupId { get; init; }
+
+    /// <summary>
+    /// This situation joined a group and got no ticket of its own: it shares the ticket of that situation, the group's
+    /// opener. Null for the opener itself and for situations outside a group.
+    /// </summary>
+    public string? GroupedWith { get; init; }
+
+    /// <summary>The situation's rating as last noted on its group's ticket: a member's UPDATED adds a note only when it rises.</summary>
+    public string? Rating { get; init; }
+
+    /// <summary>A member of a group, joined or opener: its events never change the shared ticket's fields.</summary>
+    public bool IsGroupMember => GroupId is not null;
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }

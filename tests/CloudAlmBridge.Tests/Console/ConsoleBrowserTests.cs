@@ -225,6 +225,45 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AStormOfOneService_IsOneGroupOnTheGroupsPage_WithItsIncidentAndEveryMember()
+    {
+        var service = Guid.NewGuid().ToString();
+        var sysId = Guid.NewGuid().ToString("N");
+        fixture.ServiceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingPost().WithBody(new WildcardMatcher($"*{service}*")))
+            .AtPriority(-1)
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody($$$"""{"result":{"sys_id":"{{{sysId}}}","number":"INC0050001","state":"1"}}"""));
+        fixture.ServiceNow.AnswersPatch(sysId, "INC0050001", "1");
+        using var events = fixture.Client(TestSettings.EventsClient, TestSettings.EventsSecret);
+        var situations = Enumerable.Range(0, 3).Select(_ => Events.NewSituationId()).ToList();
+        foreach (var situation in situations)
+        {
+            var message = Events.Message("created", situation);
+            message["resource"]!["serviceId"] = service;
+            Assert.True((await events.PostEventAsync(ConsoleFixture.GroupedSubscription, message)).IsSuccessStatusCode);
+        }
+
+        var page = await fixture.SignedInPageAsync();
+        await page.ClickAsync("nav >> text=Groups");
+        await page.WaitForURLAsync("**/console/groups");
+        var row = page.Locator("tr.group", new PageLocatorOptions { HasText = service });
+        Assert.Equal(1, await row.CountAsync());
+        var text = await row.TextContentAsync();
+        Assert.Contains("INC0050001", text, StringComparison.Ordinal);
+        Assert.Contains("3 members, 3 open", text, StringComparison.Ordinal);
+        Assert.Contains("open", text, StringComparison.Ordinal);
+        await row.Locator("summary").ClickAsync();
+        foreach (var situation in situations)
+        {
+            Assert.True(await row.Locator("li", new LocatorLocatorOptions { HasText = situation }).IsVisibleAsync());
+        }
+
+        Assert.Contains("opened the group", await row.Locator("li").First.TextContentAsync(), StringComparison.Ordinal);
+        await ConsoleFixture.ScreenshotAsync(page, "groups");
+        Assert.Empty(fixture.BrowserErrors);
+    }
+
+    [Fact]
     public async Task BulkReplay_OfASelection_ConfirmsTheCount_ThenDeliversEach()
     {
         var first = await DeadLetterAsync();

@@ -27,6 +27,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public const string HeldTicketsPath = "/held/tickets";
 
+    /// <summary>A subscription on ServiceNow that groups its situations by service (Grouping:Key), for the groups page.</summary>
+    public const string GroupedSubscription = "grouped-demo";
+
     /// <summary>Debian's Chromium (<c>apt-get install -y chromium</c>); another path can be given in CLOUDALMBRIDGE_CHROMIUM.</summary>
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CLOUDALMBRIDGE_CHROMIUM") is { Length: > 0 } path
         ? path
@@ -113,6 +116,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
         settings["Bridge:Mappings:held-tickets:File"] = heldMapping;
         settings[$"Bridge:Subscriptions:{HeldSubscription}:Webhook"] = "held-tickets";
         settings[$"Bridge:Subscriptions:{HeldSubscription}:Mapping"] = "held-tickets";
+        settings[$"Bridge:Subscriptions:{GroupedSubscription}:Webhook"] = "snow-incident";
+        settings[$"Bridge:Subscriptions:{GroupedSubscription}:UserVariables:closeCode"] = "Solved (Permanently)";
+        settings[$"Bridge:Subscriptions:{GroupedSubscription}:UserVariables:assignmentGroup"] = "SAP Basis";
+        settings[$"Bridge:Subscriptions:{GroupedSubscription}:Grouping:Key"] = "#{serviceId}";
+        settings[$"Bridge:Subscriptions:{GroupedSubscription}:Grouping:Window"] = "00:10:00";
         Factory = new BridgeFactory(settings);
         Factory.UseKestrel();
         Factory.StartServer();

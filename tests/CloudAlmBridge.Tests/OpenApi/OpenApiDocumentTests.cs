@@ -160,8 +160,9 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
         var schemas = Root.GetProperty("components").GetProperty("schemas");
 
         // Every delivery state, a failed PING's Failed (or Refused, by the bridge's own configuration), Held: the state
-        // of an event whose situation waits for an operator, and Maintenance: one a maintenance window holds back.
-        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered", "Failed", "Refused", "Held", "Maintenance" }.Order(), AllStates.Order());
+        // of an event whose situation waits for an operator, Maintenance: one a maintenance window holds back, and
+        // Grouped: a finished event of a situation that joined a group's ticket.
+        Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered", "Failed", "Refused", "Held", "Maintenance", "Grouped" }.Order(), AllStates.Order());
         Assert.Equal(AllStates.Order(),
             Enum(schemas.GetProperty("EventAnswer").GetProperty("properties").GetProperty("deliveryState")).Order());
         Assert.Equal(new[] { "Queued", "Retrying", "Delivered", "Skipped", "DeadLettered" }, Enum(schemas.GetProperty("DeliveryView").GetProperty("properties").GetProperty("state")));
@@ -176,11 +177,11 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
     }
 
     [Fact]
-    public void ADeliverysAction_IsAnEnum_WithReopen()
+    public void ADeliverysAction_IsAnEnum_WithReopenAndGroup()
     {
         var action = Root.GetProperty("components").GetProperty("schemas").GetProperty("DeliveryView").GetProperty("properties").GetProperty("action");
 
-        Assert.Equal(["None", "Create", "Link", "Reopen", "Update", "Close", "Delete", "Note", "Ping", "Hold", null],
+        Assert.Equal(["None", "Create", "Link", "Reopen", "Group", "Update", "Close", "Delete", "Note", "Ping", "Hold", null],
             action.GetProperty("enum").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? null : v.GetString()));
     }
 
@@ -222,7 +223,7 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document served) :
 
     /// <summary>Every stored state, every attempt's outcome (Failed is one only), Held and Maintenance.</summary>
     private static IEnumerable<string> AllStates => System.Enum.GetNames<CloudAlmBridge.Vocabulary.DeliveryState>()
-        .Union(System.Enum.GetNames<CloudAlmBridge.Vocabulary.AttemptOutcome>()).Append("Held").Append("Maintenance");
+        .Union(System.Enum.GetNames<CloudAlmBridge.Vocabulary.AttemptOutcome>()).Append("Held").Append("Maintenance").Append("Grouped");
 
     private static List<(string Scheme, List<string> Scopes)> Schemes(JsonElement operation) =>
         operation.TryGetProperty("security", out var security)

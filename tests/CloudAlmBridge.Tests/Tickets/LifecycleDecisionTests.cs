@@ -11,7 +11,9 @@ namespace CloudAlmBridge.Tests.Tickets;
 /// the look-up said → the step. One row per line: <c>event link doubt look-up verdict [flags] → step</c>, where the
 /// look-up is <c>lookup</c> (the webhook has one) or <c>none</c>, and the flags are <c>unsettled</c> (the settle time
 /// has not passed), <c>confirmed</c> (an operator said no ticket was made), <c>createAndClose</c>, <c>createAgain</c>,
-/// <c>deleteOp</c> (the mapping has a DELETED operation), <c>reopen</c> (the subscription has a <c>Reopen:Window</c>) and
+/// <c>deleteOp</c> (the mapping has a DELETED operation), <c>group</c> (the subscription has a <c>Grouping:Key</c>), what
+/// the search for an open group of its key found (<c>groupFound</c>, <c>groupOpening</c>, <c>groupNone</c>), <c>member</c>
+/// (the situation belongs to a group), <c>reopen</c> (the subscription has a <c>Reopen:Window</c>) and
 /// what the search for a ticket of the match key closed within it found: <c>closedFound</c> or <c>noneClosed</c>; for
 /// the look-up before a create under <c>Auto</c>, <c>first</c> (the delivery's first claim), <c>recent</c> (the
 /// situation started within the window), <c>alone</c> or <c>others</c> (no other delivery of the situation was ever
@@ -77,6 +79,38 @@ public sealed class LifecycleDecisionTests
         "Created Open - lookup NotAsked reopen closedFound → Update",
         "Created Closed - lookup NotAsked reopen closedFound → SkipClosed",
         "Updated ClosedWithoutTicket - lookup NotAsked reopen closedFound → SkipClosedBeforeTicket",
+
+        // Grouping (group): once the situation surely has no ticket of its own, an open group of its key within the
+        // window is searched first: found (groupFound) it joins, its opener's create in doubt (groupOpening) it waits,
+        // none (groupNone) it opens one: a reopen, else a create. A CLOSED without ticket joins nothing.
+        "Created None - lookup NotAsked group → LookUp",
+        "Created None - lookup NotFound group → FindGroup",
+        "Updated None - lookup NotFound group → FindGroup",
+        "Created None - none NotAsked group → FindGroup",
+        "Created None - lookup NotFound group groupFound → JoinGroup",
+        "Created None - lookup NotFound group groupOpening → WaitForGroup",
+        "Created None - lookup NotFound group groupNone → Create",
+        "Created None - lookup NotFound group groupNone reopen → FindClosedTicket",
+        "Created None - lookup NotFound group groupNone reopen closedFound → Reopen",
+        "Created None - lookup NotFound group reopen closedFound → FindGroup",
+        "Created None - lookup Refused group → Hold",
+        "Created None MayExist lookup NotFound group → FindGroup",
+        "Closed None - lookup NotFound createAndClose group → CreateThenClose",
+        "Closed None - lookup NotAsked group groupFound → RememberClosedWithoutTicket",
+
+        // A member of a group (member, opener or joined): its events reach the shared ticket only as notes, and its
+        // close leaves the group (the last one closes the ticket); once closed, nothing of it reaches the ticket.
+        "Created Open - lookup NotAsked group member → MemberNote",
+        "Updated Open - lookup NotAsked group member → MemberNote",
+        "Closed Open - lookup NotAsked group member → LeaveGroup",
+        "Deleted Open - lookup NotAsked group member deleteOp → LeaveGroup",
+        "Ping Open - lookup NotAsked group member → Ping",
+        "Updated Closed - lookup NotAsked group member → SkipClosed",
+        "Closed Closed - lookup NotAsked group member → Nothing",
+        "Deleted Closed - lookup NotAsked group member deleteOp → Nothing",
+        "Ping Closed - lookup NotAsked group member → Ping",
+        "Updated Held - lookup NotAsked group member → StayHeld",
+        "Created None MayExist lookup NotAsked group member → LookUp",
 
         // The look-up found the ticket: it is linked; the event then does its own part.
         "Created Open - lookup Found → Linked",
@@ -368,7 +402,7 @@ public sealed class LifecycleDecisionTests
         var flags = words.Skip(5).ToHashSet(StringComparer.Ordinal);
         Assert.Subset(new HashSet<string>(
             ["unsettled", "confirmed", "createAndClose", "createAgain", "deleteOp", "reopen", "closedFound", "noneClosed",
-                "first", "recent", "alone", "others", "recorded", "always"],
+                "first", "recent", "alone", "others", "recorded", "always", "group", "groupFound", "groupOpening", "groupNone", "member"],
             StringComparer.Ordinal), flags);
         var facts = new SituationFacts(
             Enum.Parse<SituationEvent>(words[0]),
@@ -382,9 +416,14 @@ public sealed class LifecycleDecisionTests
             LinkRecorded: flags.Contains("recorded"),
             FirstClaim: flags.Contains("first"),
             StartedRecently: flags.Contains("recent"),
-            OtherDeliveriesClaimed: flags.Contains("others") ? true : flags.Contains("alone") ? false : null);
+            OtherDeliveriesClaimed: flags.Contains("others") ? true : flags.Contains("alone") ? false : null,
+            Group: flags.Contains("groupFound") ? GroupVerdict.Found
+                : flags.Contains("groupOpening") ? GroupVerdict.Opening
+                : flags.Contains("groupNone") ? GroupVerdict.None
+                : GroupVerdict.NotAsked,
+            GroupMember: flags.Contains("member"));
         var rules = new LifecycleRules(flags.Contains("createAndClose"), flags.Contains("createAgain"), flags.Contains("deleteOp"),
-            flags.Contains("reopen"), flags.Contains("always"));
+            flags.Contains("reopen"), flags.Contains("always"), flags.Contains("group"));
         return (facts, rules, Enum.Parse<LifecycleStep>(halves[1]));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudAlmBridge.Configuration;
 using CloudAlmBridge.Mapping;
 using CloudAlmBridge.Tickets;
 
@@ -38,6 +39,20 @@ public sealed class MatchKeyTests
         Assert.Empty(errors);
         using var document = JsonDocument.Parse(resource);
         Assert.Equal(expected, template!.Render(new MappingContext(document.RootElement)));
+    }
+
+    [Fact]
+    public void ASubscriptionThatGroups_MatchesOnItsGroupingKey_AndOneThatDoesNot_OnServiceAndEvent()
+    {
+        using var document = JsonDocument.Parse("""{"serviceId":"s1","eventType":"CALM.HM","eventName":"Availability - HTTP Ping"}""");
+        var grouping = new SubscriptionOptions
+        {
+            Grouping = new GroupingOptions { Key = "#{serviceId}", Window = TimeSpan.FromMinutes(10) },
+        };
+
+        Assert.Equal("s1", MatchKeys.Of(new ResolvedSubscription("g", grouping, null!, "m"), document.RootElement));
+        Assert.Equal("s1|CALM.HM|Availability - HTTP Ping",
+            MatchKeys.Of(new ResolvedSubscription("r", new SubscriptionOptions(), null!, "m"), document.RootElement));
     }
 
     [Fact]
