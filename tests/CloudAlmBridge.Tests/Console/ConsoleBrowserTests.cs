@@ -225,6 +225,53 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AFlapThatReopenedItsIncident_IsShownOnTheTicketsPage_OnTheNewSituationAndTheOld()
+    {
+        // Issue 22, item 4: reopened tickets are visible in the console, on both situations that share the incident.
+        var service = Guid.NewGuid().ToString();
+        var sysId = Guid.NewGuid().ToString("N");
+        fixture.ServiceNow.Given(Request.Create().WithPath(ServiceNowStubs.IncidentPath).UsingPost().WithBody(new WildcardMatcher($"*{service}*")))
+            .AtPriority(-1)
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody($$$"""{"result":{"sys_id":"{{{sysId}}}","number":"INC0060001","state":"1"}}"""));
+        foreach (var (state, priority) in new[] { ("2", -3), ("6", -2) })
+        {
+            // The reopen's PATCH sets state 2; every other one (the resolve) is answered resolved.
+            fixture.ServiceNow.Given(Request.Create().WithPath($"{ServiceNowStubs.IncidentPath}/{sysId}").UsingPatch()
+                    .WithBody(body => state == "6" || (body?.Contains("\"state\":\"2\"", StringComparison.Ordinal) ?? false)))
+                .AtPriority(priority)
+                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                    .WithBody($$$"""{"result":{"sys_id":"{{{sysId}}}","number":"INC0060001","state":"{{{state}}}"}}"""));
+        }
+
+        using var events = fixture.Client(TestSettings.EventsClient, TestSettings.EventsSecret);
+        var (first, second) = (Events.NewSituationId(), Events.NewSituationId());
+        Assert.Equal(HttpStatusCode.Created, (await events.PostEventAsync(ConsoleFixture.ReopenSubscription, OfService("created", first, service))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await events.PostEventAsync(ConsoleFixture.ReopenSubscription, OfService("closed", first, service))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await events.PostEventAsync(ConsoleFixture.ReopenSubscription, OfService("created", second, service))).StatusCode);
+
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync($"/console/tickets?subscription={ConsoleFixture.ReopenSubscription}");
+        var reopened = TicketRow(page, second);
+        var original = TicketRow(page, first);
+        Assert.Contains("INC0060001", await reopened.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("INC0060001", await original.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal($"reopened from {first}", (await reopened.Locator(".reopened").TextContentAsync())?.Trim());
+        Assert.Equal($"reopened for {second}", (await original.Locator(".reopened").TextContentAsync())?.Trim());
+        Assert.Empty(fixture.BrowserErrors);
+    }
+
+    private static ILocator TicketRow(IPage page, string situation) =>
+        page.Locator("tbody tr").Filter(new LocatorFilterOptions { Has = page.Locator("td:nth-child(2)", new PageLocatorOptions { HasText = situation }) });
+
+    private static JsonObject OfService(string name, string situation, string service)
+    {
+        var message = Events.Message(name, situation);
+        message["resource"]!["serviceId"] = service;
+        return message;
+    }
+
+    [Fact]
     public async Task AStormOfOneService_IsOneGroupOnTheGroupsPage_WithItsIncidentAndEveryMember()
     {
         var service = Guid.NewGuid().ToString();

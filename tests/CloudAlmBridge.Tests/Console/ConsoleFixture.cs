@@ -30,6 +30,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>A subscription on ServiceNow that groups its situations by service (Grouping:Key), for the groups page.</summary>
     public const string GroupedSubscription = "grouped-demo";
 
+    /// <summary>A subscription on ServiceNow that reopens a flapping check's incident (Reopen:Window), for the tickets page.</summary>
+    public const string ReopenSubscription = "reopen-demo";
+
     /// <summary>Debian's Chromium (<c>apt-get install -y chromium</c>); another path can be given in CLOUDALMBRIDGE_CHROMIUM.</summary>
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CLOUDALMBRIDGE_CHROMIUM") is { Length: > 0 } path
         ? path
@@ -121,6 +124,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         settings[$"Bridge:Subscriptions:{GroupedSubscription}:UserVariables:assignmentGroup"] = "SAP Basis";
         settings[$"Bridge:Subscriptions:{GroupedSubscription}:Grouping:Key"] = "#{serviceId}";
         settings[$"Bridge:Subscriptions:{GroupedSubscription}:Grouping:Window"] = "00:10:00";
+        settings[$"Bridge:Subscriptions:{ReopenSubscription}:Webhook"] = "snow-incident";
+        settings[$"Bridge:Subscriptions:{ReopenSubscription}:UserVariables:closeCode"] = "Solved (Permanently)";
+        settings[$"Bridge:Subscriptions:{ReopenSubscription}:Reopen:Window"] = "01:00:00";
         Factory = new BridgeFactory(settings);
         Factory.UseKestrel();
         Factory.StartServer();
