@@ -290,6 +290,9 @@ internal sealed class BridgeProcess(string dll, string work, int port, string se
             ["Bridge__Security__Clients__cloud-alm__Secret"] = "reliability",
             ["Bridge__Security__Clients__cloud-alm__Roles__0"] = "events",
             ["Bridge__Security__Clients__ops__Secret"] = "reliability",
+
+            // Required outside Development once an admin client has a secret; the same on every instance.
+            ["Bridge__Security__KeyRing__Key"] = "reliability-run-key-ring-0123456789abcdefghijklmnop",
             ["Bridge__Security__Clients__ops__Roles__0"] = "admin",
             ["Bridge__Destinations__standin__Url"] = serviceNowUrl,
             ["Bridge__Destinations__standin__AllowInsecureHttp"] = "true",
