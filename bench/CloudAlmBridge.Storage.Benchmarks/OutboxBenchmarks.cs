@@ -46,7 +46,7 @@ public class OutboxBenchmarks
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => _store.AcceptAsync(New(), CancellationToken.None)));
         var claimed = await _store.ClaimDueAsync(Now.AddDays(1), Now.AddDays(2), 16, CancellationToken.None);
         await Task.WhenAll(claimed.Select(d => _store.CompleteAttemptAsync(d.Claim,
-            new DeliveryAttempt(Now, AttemptOutcome.Delivered, 201, null, null), DeliveryState.Delivered, "Create", true, CancellationToken.None)));
+            new DeliveryAttempt(Now, AttemptOutcome.Delivered, 201, null, null), DeliveryState.Delivered, "Create", true, null, CancellationToken.None)));
     }
 
     private static NewDelivery New()

@@ -363,8 +363,12 @@ internal sealed class DeliveryDispatcher(
 
         // The destination's bound applies per call to it (Delivery/DestinationSlots), not per delivery: a delivery
         // that waits between its calls holds no slot.
-        var outcome = await lifecycle.HandleAsync(subscription, delivery.EventType, delivery.SituationId, change.Resource, delivery, cancellationToken);
-        await FinishAsync(delivery, claim, outcome, options);
+        // The outcome is committed with the link it left, in one write, inside the situation's lock; what follows the
+        // commit (metrics, logs, the waiting call's answer) comes after the lock.
+        Committed? committed = null;
+        var outcome = await lifecycle.HandleAsync(subscription, delivery.EventType, delivery.SituationId, change.Resource, delivery, cancellationToken,
+            async (result, link) => committed = await CommitAsync(delivery, claim, result, options, link));
+        Report(delivery, claim, outcome, committed ?? await CommitAsync(delivery, claim, outcome, options, null));
     }
 
     /// <summary>
@@ -445,7 +449,20 @@ internal sealed class DeliveryDispatcher(
         return delivery with { QueuedAt = now, HeldUntil = null };
     }
 
-    private async Task FinishAsync(DeliveryRecord delivery, ClaimedRun claimed, LifecycleOutcome outcome, DeliveryOptions options)
+    private async Task FinishAsync(DeliveryRecord delivery, ClaimedRun claimed, LifecycleOutcome outcome, DeliveryOptions options) =>
+        Report(delivery, claimed, outcome, await CommitAsync(delivery, claimed, outcome, options, null));
+
+    /// <summary>What an attempt committed: its new state and record, or that the claim was lost and nothing of it stands.</summary>
+    private sealed record Committed(bool Stands, DeliveryState State, DeliveryAttempt Attempt, string? Error);
+
+    /// <summary>
+    /// The attempt, the delivery's new state and the situation's <paramref name="link"/> (when the event left it
+    /// unsaved) in one write. Recorded even when the host is stopping: the ticket system has already acted on this
+    /// attempt. Fenced: if the claim was taken over meanwhile, the new owner's result stands and this one is dropped
+    /// (the link is written all the same: what the ticket system made is never forgotten).
+    /// </summary>
+    private async Task<Committed> CommitAsync(DeliveryRecord delivery, ClaimedRun claimed, LifecycleOutcome outcome, DeliveryOptions options,
+        TicketLink? link)
     {
         var now = timeProvider.GetUtcNow();
         var failedAttempts = delivery.Attempts + 1;
@@ -453,10 +470,17 @@ internal sealed class DeliveryDispatcher(
             now, options, Random.Shared.NextDouble());
         var error = reason is null ? outcome.Error : $"{outcome.Error}; {reason}";
         var attempt = new DeliveryAttempt(now, outcome.Outcome, outcome.TargetStatusCode, error ?? outcome.Note, next);
+        var stands = await store.CompleteAttemptAsync(claimed.Claim, attempt, state, outcome.Action.ToString(), outcome.TicketCreated, link,
+            CancellationToken.None);
+        return new Committed(stands, state, attempt, error);
+    }
 
-        // Recorded even when the host is stopping: the ticket system has already acted on this attempt. Fenced: if the
-        // claim was taken over meanwhile, the new owner's result stands and this one is dropped.
-        if (!await store.CompleteAttemptAsync(claimed.Claim, attempt, state, outcome.Action.ToString(), outcome.TicketCreated, CancellationToken.None))
+    private void Report(DeliveryRecord delivery, ClaimedRun claimed, LifecycleOutcome outcome, Committed committed)
+    {
+        var (stands, state, attempt, error) = committed;
+        var next = attempt.NextAttemptAt;
+        var failedAttempts = delivery.Attempts + 1;
+        if (!stands)
         {
             OutboxLog.ResultDiscarded(logger, delivery.Id, delivery.SituationId, outcome.Outcome.ToString());
             return;

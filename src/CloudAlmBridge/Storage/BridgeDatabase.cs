@@ -67,6 +67,21 @@ internal sealed class BridgeDatabase : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Inside a write of the one writer (<see cref="TakesOneWriter"/>): <paramref name="undo"/> runs if the write is
+    /// not committed after all.
+    /// </summary>
+    public void OnUndo(Action undo) =>
+        (_writes ?? throw new InvalidOperationException("Only the one writer keeps state beside the file.")).OnUndo(undo);
+
+    /// <summary>
+    /// The inbox's dedupe keys, where one writer in this process is the only writer of the file: read and changed only
+    /// inside its writes (<see cref="InboxKeys"/>).
+    /// </summary>
+    public InboxKeys Keys { get; } = new();
+
+    public bool TakesOneWriter => _writes is not null;
+
     public async ValueTask DisposeAsync()
     {
         if (_writes is not null)

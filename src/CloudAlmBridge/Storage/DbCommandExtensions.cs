@@ -33,6 +33,12 @@ internal static class DbCommandExtensions
         return command;
     }
 
+    public static DbCommand Bytes(this DbCommand command, string name, byte[] value)
+    {
+        StorageProvider.Add(command, name, value, DbType.Binary);
+        return command;
+    }
+
     public static DbCommand Boolean(this DbCommand command, string name, bool value)
     {
         StorageProvider.Add(command, name, value, DbType.Boolean);

@@ -25,9 +25,14 @@ internal interface IDeliveryStore
     /// <summary>Extends the lease; false when the claim is no longer this one's (taken over after it expired).</summary>
     Task<bool> RenewAsync(DeliveryClaim claim, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>Records an attempt and the delivery's new state, and ends the lease; false (nothing written) when the claim was lost.</summary>
+    /// <summary>
+    /// Records an attempt and the delivery's new state, and ends the lease, with the situation's <paramref name="link"/>
+    /// as the attempt left it (when it changed) in the same transaction: a finished delivery is one write. False when the
+    /// claim was lost: then only the link is written (the ticket system acted on this attempt, and what it made must
+    /// not be forgotten), the delivery is left to the new owner.
+    /// </summary>
     Task<bool> CompleteAttemptAsync(DeliveryClaim claim, DeliveryAttempt attempt, DeliveryState state, string? action, bool ticketCreated,
-        CancellationToken cancellationToken);
+        TicketLink? link, CancellationToken cancellationToken);
 
     /// <summary>
     /// Holds a claimed delivery for a maintenance window: it and every pending delivery of its situation are marked held

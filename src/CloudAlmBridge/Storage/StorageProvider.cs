@@ -55,13 +55,29 @@ internal abstract class StorageProvider
     public virtual bool TakesOneWriterAtATime => false;
 
     /// <summary>
-    /// The accept of many events as one statement (<see cref="GroupCommit{TItem, TResult}"/>), for a database that
-    /// takes many writers: null where the accepts are group-committed otherwise (SQLite's one writer,
-    /// <see cref="WriteQueue"/>). The statement inserts what is not there yet and returns the id, subscription,
-    /// situation_id, event_type and dedupe_key of each row it inserted.
+    /// The append of many accepted messages to the inbox as one statement (<see cref="GroupCommit{TItem, TResult}"/>),
+    /// for a database that takes many writers: null where the accepts are group-committed otherwise (SQLite's one
+    /// writer, <see cref="WriteQueue"/>). The statement inserts, in the batch's order, what is not there yet (by
+    /// <paramref name="keys"/>, the dedupe keys) and returns the id and dedupe key of each row it inserted.
     /// </summary>
     public virtual DbCommand? CreateAcceptBatch(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewDelivery> deliveries,
-        int queuedState) => null;
+        IReadOnlyList<byte[]> keys, IReadOnlyList<byte[]> messages) => null;
+
+    /// <summary>
+    /// Where several writers append to the inbox: a statement run first in every accept transaction, which holds a
+    /// lock to its end, so inbox ids become visible in the order they were given (the dispatchers stage the inbox
+    /// behind a cursor, which must never pass an id that is still to be committed). Null with one writer.
+    /// </summary>
+    public virtual string? AppendOrderLock => null;
+
+    /// <summary>
+    /// The clause that locks the row a <c>SELECT</c> reads (the inbox cursor) to the transaction's end, or skips it
+    /// when <paramref name="wait"/> is false and another transaction holds it; empty with one writer.
+    /// </summary>
+    public virtual string LockRead(bool wait) => string.Empty;
+
+    /// <summary>SQL turning an inbox time (integer milliseconds since 1970, UTC) into the provider's time column type.</summary>
+    public abstract string TimeFromMilliseconds(string expression);
 
     /// <summary>
     /// The condition "the row's subscription and situation_id are one of the pairs in these two array parameters", for

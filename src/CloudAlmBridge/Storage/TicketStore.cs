@@ -63,7 +63,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
     }
 
     public Task SaveLinkAsync(TicketLink link, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction) => SaveAsync(connection, transaction, link), cancellationToken);
+        database.WriteAsync((connection, transaction) => SaveAsync(database.Provider, connection, transaction, link), cancellationToken);
 
     public Task RemoveLinkAsync(string subscription, string situationId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -74,7 +74,8 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
             return await command.ExecuteNonQueryAsync(CancellationToken.None);
         }, cancellationToken);
 
-    private async Task<int> SaveAsync(DbConnection connection, DbTransaction transaction, TicketLink link)
+    /// <summary>Writes the link whole (inserted or replaced) in the caller's transaction: a finished delivery's one write.</summary>
+    internal static async Task<int> SaveAsync(StorageProvider provider, DbConnection connection, DbTransaction transaction, TicketLink link)
     {
         await using var command = connection.CreateCommand($"""
                 INSERT INTO ticket_links ({Columns})
@@ -91,10 +92,10 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
                 """, transaction)
             .Text("@subscription", link.Subscription).Text("@situation", link.SituationId).Text("@ticketId", link.TicketId)
             .Text("@number", link.TicketNumber).Text("@status", link.TicketStatus).Text("@url", link.DisplayUrl)
-            .Boolean("@closed", link.IsClosed).Time(Provider, "@created", link.CreatedAt).Time(Provider, "@updated", link.UpdatedAt)
-            .Int32("@doubt", (int?)link.Doubt).Time(Provider, "@doubtSince", link.DoubtSince).Time(Provider, "@heldAt", link.HeldAt)
+            .Boolean("@closed", link.IsClosed).Time(provider, "@created", link.CreatedAt).Time(provider, "@updated", link.UpdatedAt)
+            .Int32("@doubt", (int?)link.Doubt).Time(provider, "@doubtSince", link.DoubtSince).Time(provider, "@heldAt", link.HeldAt)
             .Text("@holdNote", link.HoldNote).Int64("@holdDelivery", link.HoldDeliveryId)
-            .Text("@matchKey", link.MatchKey).Time(Provider, "@closedAt", link.ClosedAt).Text("@reopenedFrom", link.ReopenedFrom)
+            .Text("@matchKey", link.MatchKey).Time(provider, "@closedAt", link.ClosedAt).Text("@reopenedFrom", link.ReopenedFrom)
             .Text("@reopenedBy", link.ReopenedBy).Int64("@groupId", link.GroupId).Text("@groupedWith", link.GroupedWith)
             .Text("@rating", link.Rating);
 
@@ -120,7 +121,7 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
     public Task SaveReopenedAsync(TicketLink link, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await SaveAsync(connection, transaction, link);
+            await SaveAsync(Provider, connection, transaction, link);
             await using var command = connection.CreateCommand(
                     "UPDATE ticket_links SET reopened_by = @by WHERE subscription = @subscription AND situation_id = @from;", transaction)
                 .Text("@by", link.SituationId).Text("@subscription", link.Subscription).Text("@from", link.ReopenedFrom);
@@ -165,7 +166,9 @@ internal sealed class TicketStore(BridgeDatabase database) : ITicketStore
     public Task<int> SettleAsync(TicketLink settled, long? requeue, string? discardPendingWith, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await SaveAsync(connection, transaction, settled);
+            // Every pending event of the situation has its state row first: those the dispatchers have not taken up yet too.
+            await DeliveryStore.StageAsync(Provider, connection, transaction, wait: true);
+            await SaveAsync(Provider, connection, transaction, settled);
             var changed = 0;
             if (requeue is { } id)
             {

@@ -22,6 +22,9 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
     private DbCommand? _savepoint;
     private DbCommand? _release;
 
+    /// <summary>What to undo in memory if the writes run so far in this batch are not committed (the writer's alone).</summary>
+    private readonly List<Action> _undo = [];
+
     public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         var write = new Write<T>(work);
@@ -38,6 +41,13 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
         // Once queued, the write happens whatever the caller does: a caller that gives up only stops waiting for it.
         return write.Completion.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Called inside a write, on the writer: <paramref name="undo"/> runs if that write is rolled back, alone or with
+    /// its batch, so what the process keeps in memory beside the file (the inbox's dedupe keys) never says more than
+    /// the file does.
+    /// </summary>
+    public void OnUndo(Action undo) => _undo.Add(undo);
 
     public async ValueTask DisposeAsync()
     {
@@ -121,6 +131,32 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
 
     private async Task CommitAsync(List<IWrite> batch)
     {
+        _undo.Clear();
+        try
+        {
+            await CommitBatchAsync(batch);
+            _undo.Clear();
+        }
+        catch
+        {
+            Undo(0);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the undo actions registered since <paramref name="mark"/>, newest first, and forgets them.</summary>
+    private void Undo(int mark)
+    {
+        for (var i = _undo.Count - 1; i >= mark; i--)
+        {
+            _undo[i]();
+        }
+
+        _undo.RemoveRange(mark, _undo.Count - mark);
+    }
+
+    private async Task CommitBatchAsync(List<IWrite> batch)
+    {
         var connection = await ConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
         var succeeded = new List<IWrite>(batch.Count);
@@ -131,6 +167,7 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
         savepoint.Transaction = release.Transaction = transaction;
         foreach (var write in batch)
         {
+            var mark = _undo.Count;
             await savepoint.ExecuteNonQueryAsync(CancellationToken.None);
             try
             {
@@ -143,6 +180,7 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
                 // This write alone is undone (or its caller gave up waiting, Bridge:Inbound:StoreTimeout): its caller
                 // gets the error, the batch goes on.
                 await ExecuteAsync(connection, transaction, "ROLLBACK TO write; RELEASE write;");
+                Undo(mark);
                 write.Fail(exception);
             }
         }

@@ -188,8 +188,9 @@ internal sealed partial class TicketLifecycle
         }
     }
 
-    private static async Task SendNoteAsync(Work work, string ticketId, string text, CancellationToken cancellationToken)
+    private async Task SendNoteAsync(Work work, string ticketId, string text, CancellationToken cancellationToken)
     {
+        await FlushAsync(work, cancellationToken);
         var request = work.System.Note(work.Webhook, ticketId, text)
             ?? throw new DeliveryRefusedException($"webhook {work.Webhook.Name} has no notes, so a group's ticket cannot name its members");
         await work.System.SendAsync(request with { Step = "the group's note" }, cancellationToken);

@@ -33,9 +33,13 @@ internal sealed partial class TicketLifecycle(
     /// Handles one event of one situation: waits for the situation's lock, decides, sends, saves the link. A failure of
     /// the ticket system is an outcome (with its own message), not an exception. <paramref name="delivery"/> is the
     /// claimed delivery being run (null for a PING, which is not stored): its record says whether it ran before.
+    /// <paramref name="commit"/>, when given, records the outcome with the link the event left unsaved (null when
+    /// every change was saved already), in one write, inside the situation's lock: the dispatcher's completion. Without
+    /// it, the link is saved here.
     /// </summary>
     public async Task<LifecycleOutcome> HandleAsync(ResolvedSubscription subscription, string eventType, string situationId,
-        JsonElement resource, DeliveryRecord? delivery, CancellationToken cancellationToken)
+        JsonElement resource, DeliveryRecord? delivery, CancellationToken cancellationToken,
+        Func<LifecycleOutcome, TicketLink?, Task>? commit = null)
     {
         var started = timeProvider.GetTimestamp();
         var deliveryId = delivery?.Id ?? 0;
@@ -52,15 +56,30 @@ internal sealed partial class TicketLifecycle(
         LifecycleOutcome outcome;
         try
         {
-            outcome = await RunAsync(work, LifecycleDecision.EventOf(eventType), cancellationToken);
-        }
-        catch (TicketSystemException exception)
-        {
-            outcome = work.Failed(exception);
-        }
-        catch (DeliveryRefusedException exception)
-        {
-            outcome = work.Refused(exception);
+            try
+            {
+                outcome = await RunAsync(work, LifecycleDecision.EventOf(eventType), cancellationToken);
+            }
+            catch (TicketSystemException exception)
+            {
+                outcome = work.Failed(exception);
+            }
+            catch (DeliveryRefusedException exception)
+            {
+                outcome = work.Refused(exception);
+            }
+
+            // Still inside the locks: the next event of the situation, or of its key, reads the link as this one left it.
+            if (commit is not null)
+            {
+                await commit(outcome, work.Unsaved);
+            }
+            else if (work.Unsaved is { } unsaved)
+            {
+                await store.SaveLinkAsync(unsaved, CancellationToken.None);
+            }
+
+            work.Unsaved = null;
         }
         finally
         {
@@ -174,7 +193,7 @@ internal sealed partial class TicketLifecycle(
                 case LifecycleStep.RememberClosedWithoutTicket:
                     // Remembered as a closed link without a ticket: a CREATED or UPDATED of the situation that arrives
                     // after it (opened and closed at one moment, a late resend) must not open a ticket nothing closes.
-                    await SaveAsync(work, Current(work) with { IsClosed = true, Doubt = null, DoubtSince = null }, cancellationToken);
+                    SaveAtEnd(work, Current(work) with { IsClosed = true, Doubt = null, DoubtSince = null });
                     return work.Done(AttemptOutcome.Skipped, LifecycleAction.None,
                         "closed before it had a ticket: remembered, so a later CREATED or UPDATED of the situation opens none");
 
@@ -236,6 +255,7 @@ internal sealed partial class TicketLifecycle(
             throw new DeliveryRefusedException($"mapping '{work.Mapping.Name}' has no {EventTypes.Created} operation");
         }
 
+        await FlushAsync(work, cancellationToken);
         var query = new LookupQuery(work.Webhook, work.SituationId, create, work.Context(null), purpose);
         var result = await work.System.LookUpAsync(query, cancellationToken);
         switch (result.Verdict)
@@ -334,7 +354,9 @@ internal sealed partial class TicketLifecycle(
         work.Created = true;
         if (mapped.TicketId is { } ticketId)
         {
-            await SaveAsync(work, Linked(work, mapped, ticketId, closed: false), cancellationToken);
+            // Saved with the delivery's completion, or before anything else is sent: a crash before either leaves the
+            // delivery claimed once more, and a second claim always asks the look-up first.
+            SaveAtEnd(work, Linked(work, mapped, ticketId, closed: false));
             return null;
         }
 
@@ -461,10 +483,12 @@ internal sealed partial class TicketLifecycle(
         }
 
         work.Link = previous;
+        work.Unsaved = null;
     }
 
     private async Task<LifecycleOutcome> RunOnTicketAsync(Work work, string eventType, LifecycleAction action, CancellationToken cancellationToken)
     {
+        await FlushAsync(work, cancellationToken);
         work.Action = action;
         var link = work.Link!;
         var closes = eventType == EventTypes.Closed;
@@ -474,7 +498,7 @@ internal sealed partial class TicketLifecycle(
             // The mapping chose not to act on this event; a CLOSED still closes the link so later updates stay away.
             if (closes)
             {
-                await SaveAsync(work, Linked(work, null, link.TicketId, closed: true), cancellationToken);
+                SaveAtEnd(work, Linked(work, null, link.TicketId, closed: true));
             }
 
             return work.Done(AttemptOutcome.Skipped, LifecycleAction.None);
@@ -485,7 +509,7 @@ internal sealed partial class TicketLifecycle(
             ? await work.System.CloseAsync(work.Subscription, ticketId, operation.RenderPath(work.Context(ticketId)),
                 async variables => (await SendAsync(work, operation, ticketId, variables, cancellationToken)).Mapped, cancellationToken)
             : (await SendAsync(work, operation, ticketId, null, cancellationToken)).Mapped;
-        await SaveAsync(work, Linked(work, mapped, ticketId, closes || link.IsClosed), cancellationToken);
+        SaveAtEnd(work, Linked(work, mapped, ticketId, closes || link.IsClosed));
         return work.Done(AttemptOutcome.Delivered, action);
     }
 
@@ -548,6 +572,7 @@ internal sealed partial class TicketLifecycle(
         string? ticketId, IReadOnlyDictionary<string, string>? userVariables, CancellationToken cancellationToken,
         Func<CancellationToken, Task>? onSending = null)
     {
+        await FlushAsync(work, cancellationToken);
         var context = work.Context(ticketId);
         if (userVariables is not null)
         {
@@ -607,6 +632,29 @@ internal sealed partial class TicketLifecycle(
     {
         await store.SaveLinkAsync(link, cancellationToken);
         work.Link = link;
+        work.Unsaved = null;
+    }
+
+    /// <summary>
+    /// The link as the event leaves it, written with the delivery's outcome and attempt in one write (issue 21: a
+    /// finished delivery is one write). Only where nothing but the end of the event follows: anything sent to the ticket
+    /// system after it writes it first (<see cref="FlushAsync"/>), so what a crash loses is never more than the
+    /// attempt's own record, which the next claim's look-up recovers.
+    /// </summary>
+    private static void SaveAtEnd(Work work, TicketLink link)
+    {
+        work.Link = link;
+        work.Unsaved = link;
+    }
+
+    /// <summary>Writes a link left for the end before something else is sent.</summary>
+    private async Task FlushAsync(Work work, CancellationToken cancellationToken)
+    {
+        if (work.Unsaved is { } unsaved)
+        {
+            await store.SaveLinkAsync(unsaved, cancellationToken);
+            work.Unsaved = null;
+        }
     }
 
     /// <summary>The state of one event's handling, so a failure can still report what was reached.</summary>
@@ -671,6 +719,9 @@ internal sealed partial class TicketLifecycle(
         public long DeliveryId { get; } = deliveryId;
 
         public TicketLink? Link { get; set; } = link;
+
+        /// <summary>The link as changed by this event and not written yet (<see cref="SaveAtEnd"/>).</summary>
+        public TicketLink? Unsaved { get; set; }
 
         public LifecycleAction Action { get; set; } = LifecycleAction.None;
 

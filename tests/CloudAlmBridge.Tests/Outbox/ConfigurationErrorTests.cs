@@ -66,9 +66,12 @@ public sealed class ConfigurationErrorTests : IDisposable
         {
             store.Open();
             using var update = store.CreateCommand();
-            update.CommandText = "UPDATE deliveries SET message = replace(message, 'kept-situation', 'kept^situation'), next_attempt_at = '2000-01-01T00:00:00.0000000Z', lease_until = NULL WHERE id = $id";
+            update.CommandText = """
+                UPDATE inbox SET message = CAST(replace(CAST(message AS TEXT), 'kept-situation', 'kept^situation') AS BLOB) WHERE id = $id;
+                UPDATE deliveries SET next_attempt_at = '2000-01-01T00:00:00.0000000Z', lease_until = NULL WHERE id = $id;
+                """;
             update.Parameters.AddWithValue("$id", id);
-            Assert.Equal(1, update.ExecuteNonQuery());
+            Assert.Equal(2, update.ExecuteNonQuery());
         }
 
         _isolated.ServiceNow.ResetLogEntries();

@@ -380,6 +380,14 @@ public abstract class DurableDeliveryTests
             }
         }
 
+        // Both taken up and failed once before the bridge stops: their state rows are what the other instances' claims
+        // are written into below.
+        using (var watcher = _bridge.AdminClient())
+        {
+            await Polling.WaitUntilAsync(async () => (await watcher.GetFromJsonAsync<JsonElement>("/api/v1/deliveries?state=Retrying")).EnumerateArray()
+                .Count(d => d.GetProperty("situationId").GetString()!.StartsWith("lease-", StringComparison.Ordinal)) == 2, "both deliveries failed once");
+        }
+
         await _bridge.StopAsync();
         try
         {
@@ -507,4 +515,41 @@ public abstract class DurableDeliveryTests
 public sealed class DurableDeliveryOnSqliteTests(ServiceNowBridgeFixture bridge) : DurableDeliveryTests(bridge), IClassFixture<ServiceNowBridgeFixture>;
 
 /// <summary>The durable delivery tests on a real PostgreSQL server.</summary>
-public sealed class DurableDeliveryOnPostgreSqlTests(PostgreSqlBridgeFixture bridge) : DurableDeliveryTests(bridge), IClassFixture<PostgreSqlBridgeFixture>;
+public sealed class DurableDeliveryOnPostgreSqlTests(PostgreSqlBridgeFixture bridge) : DurableDeliveryTests(bridge), IClassFixture<PostgreSqlBridgeFixture>
+{
+    [Fact]
+    public async Task AFinishedCreate_IsOneWrite_ItsOutcomeItsAttemptAndTheSituationsLinkCommittedTogether()
+    {
+        // Issue 21, item 2: the link the create made is not a commit of its own before the delivery's completion.
+        var situation = Events.NewSituationId();
+        bridge.ServiceNow.AnswersLookup();
+        bridge.ServiceNow.AnswersCreate("onewrite01", "INC0020777");
+        using var events = bridge.EventsClient();
+        using var admin = bridge.AdminClient();
+
+        var response = await events.PostEventAsync(TestSettings.Subscription, Events.Message("created", situation));
+
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Created, response.StatusCode.ToString());
+        var ticket = await Polling.WaitForSituationAsync(admin, TestSettings.Subscription, situation, events: 1);
+        Assert.Equal("INC0020777", ticket.GetProperty("ticketNumber").GetString());
+        var id = ticket.GetProperty("events")[0].GetProperty("id").GetInt64();
+        await Polling.WaitUntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/{id}")).GetProperty("state").GetString() == "Delivered",
+            "the delivery was completed");
+
+        // Rows written by one transaction carry its id as xmin.
+        await using var connection = new Npgsql.NpgsqlConnection(bridge.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SELECT (SELECT xmin::text FROM deliveries WHERE id = @id),
+                   (SELECT string_agg(xmin::text, ',') FROM delivery_attempts WHERE delivery_id = @id),
+                   (SELECT xmin::text FROM ticket_links WHERE subscription = @subscription AND situation_id = @situation);
+            """, connection);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("subscription", TestSettings.Subscription);
+        command.Parameters.AddWithValue("situation", situation);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(reader.GetString(0), reader.GetString(1));
+        Assert.Equal(reader.GetString(0), reader.GetString(2));
+    }
+}

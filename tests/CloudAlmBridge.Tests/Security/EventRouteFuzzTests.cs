@@ -72,7 +72,7 @@ public sealed class EventRouteFuzzTests(ITestOutputHelper output) : IDisposable
     private static long CountRows(SqliteConnection store)
     {
         using var command = store.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM deliveries";
+        command.CommandText = "SELECT COUNT(*) FROM inbox";
         return (long)command.ExecuteScalar()!;
     }
 
@@ -81,7 +81,7 @@ public sealed class EventRouteFuzzTests(ITestOutputHelper output) : IDisposable
         using var command = store.CreateCommand();
         command.CommandText = """
             SELECT COUNT(*) FROM ticket_links l
-            WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription = l.subscription AND d.situation_id = l.situation_id)
+            WHERE NOT EXISTS (SELECT 1 FROM inbox d WHERE d.subscription = l.subscription AND d.situation_id = l.situation_id)
             """;
         return (long)command.ExecuteScalar()!;
     }

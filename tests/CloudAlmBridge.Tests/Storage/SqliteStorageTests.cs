@@ -55,9 +55,10 @@ public sealed class SqliteStorageTests : StorageComplianceTests
     }
 
     [Fact]
-    public async Task AWriteThatFailsInABatch_IsUndoneAlone_AndTheOthersOfItsBatchAreCommitted()
+    public async Task AWriteThatFailsInABatch_IsUndoneAlone_InTheFileAndInMemory_AndTheOthersOfItsBatchAreCommitted()
     {
         var database = Harness.Instance("writer").Database;
+        var undone = new List<string>();
         await database.InitializeAsync(CancellationToken.None);
 
         // The first write holds the one writer until the others are queued, so that they share the next batch.
@@ -67,10 +68,16 @@ public sealed class SqliteStorageTests : StorageComplianceTests
             await gate.Task;
             return await InsertKeyAsync(connection, transaction, "first");
         }, CancellationToken.None);
-        var before = database.WriteAsync((connection, transaction) => InsertKeyAsync(connection, transaction, "before"), CancellationToken.None);
+        var before = database.WriteAsync((connection, transaction) =>
+        {
+            // What a write keeps in memory beside the file (the inbox's keys) is undone only if the write is.
+            database.OnUndo(() => undone.Add("before"));
+            return InsertKeyAsync(connection, transaction, "before");
+        }, CancellationToken.None);
         var failing = database.WriteAsync(async (connection, transaction) =>
         {
             await InsertKeyAsync(connection, transaction, "half-done");
+            database.OnUndo(() => undone.Add("half-done"));
             return await InsertKeyAsync(connection, transaction, "before");
         }, CancellationToken.None);
         var after = database.WriteAsync((connection, transaction) => InsertKeyAsync(connection, transaction, "after"), CancellationToken.None);
@@ -94,6 +101,7 @@ public sealed class SqliteStorageTests : StorageComplianceTests
 
         // The failing write's first insert went with it; the writes around it stand.
         Assert.Equal(["after", "before", "first"], names);
+        Assert.Equal(["half-done"], undone);
     }
 
     private static async Task<int> InsertKeyAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string name)

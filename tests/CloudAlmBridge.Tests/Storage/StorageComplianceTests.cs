@@ -83,7 +83,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         Assert.Equal([s1First.Id, s2First.Id], claimed.Select(d => d.Id));
         Assert.Empty(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
 
-        Assert.True(await a.CompleteAttemptAsync(claimed[0].Claim, Delivered(), DeliveryState.Delivered, "Create", true, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(claimed[0].Claim, Delivered(), DeliveryState.Delivered, "Create", true, null, CancellationToken.None));
         var next = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
         Assert.Equal([s1Second.Id], next.Select(d => d.Id));
     }
@@ -124,6 +124,41 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteAttempt_WithTheLink_WritesOutcomeAttemptAndLinkTogether_AndALostClaimStillKeepsTheLink()
+    {
+        // Issue 21, item 2: a finished delivery is one write, its outcome, its attempt and the situation's link.
+        var a = Harness.Instance("a");
+        var b = Harness.Instance("b");
+        var finished = await AcceptAsync(a.Deliveries, "s1");
+        var claim = Assert.Single(await a.Deliveries.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
+        var link = new TicketLink { Subscription = "sub", SituationId = "s1", TicketId = "sys-1", TicketNumber = "INC0000001", CreatedAt = T0, UpdatedAt = T0 };
+
+        Assert.True(await a.Deliveries.CompleteAttemptAsync(claim, Delivered(), DeliveryState.Delivered, "Create", true, link, CancellationToken.None));
+
+        Assert.Equal("INC0000001", (await b.Tickets.FindLinkAsync("sub", "s1", CancellationToken.None))?.TicketNumber);
+        var record = (await b.Deliveries.FindAsync(finished.Id, CancellationToken.None))!;
+        Assert.Equal(DeliveryState.Delivered, record.State);
+        Assert.True(record.TicketCreated);
+        Assert.Single(await b.Deliveries.GetAttemptsAsync(finished.Id, CancellationToken.None));
+        await AssertWrittenInOneTransactionAsync(finished.Id, "sub", "s1");
+
+        // A claim taken over meanwhile: the delivery is the new owner's, but the ticket the attempt made is remembered.
+        var taken = await AcceptAsync(a.Deliveries, "s2");
+        var lost = Assert.Single(await a.Deliveries.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
+        Assert.Single(await b.Deliveries.ClaimDueAsync(T0 + (2 * Lease), T0 + (3 * Lease), 10, CancellationToken.None));
+        var made = link with { SituationId = "s2", TicketId = "sys-2", TicketNumber = "INC0000002" };
+
+        Assert.False(await a.Deliveries.CompleteAttemptAsync(lost, Delivered(), DeliveryState.Delivered, "Create", true, made, CancellationToken.None));
+
+        Assert.Equal("INC0000002", (await b.Tickets.FindLinkAsync("sub", "s2", CancellationToken.None))?.TicketNumber);
+        Assert.Equal(DeliveryState.Queued, (await b.Deliveries.FindAsync(taken.Id, CancellationToken.None))!.State);
+        Assert.Empty(await b.Deliveries.GetAttemptsAsync(taken.Id, CancellationToken.None));
+    }
+
+    /// <summary>Where the database can tell which transaction wrote a row, that the delivery, its attempt and its link share one.</summary>
+    protected virtual Task AssertWrittenInOneTransactionAsync(long deliveryId, string subscription, string situationId) => Task.CompletedTask;
+
+    [Fact]
     public async Task AnInstanceWhoseClaimWasTakenOver_CannotCompleteReleaseOrRenewIt()
     {
         var a = Harness.Instance("a").Deliveries;
@@ -132,7 +167,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         var lost = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
         var current = Assert.Single(await b.ClaimDueAsync(T0 + (2 * Lease), T0 + (3 * Lease), 10, CancellationToken.None)).Claim;
 
-        Assert.False(await a.CompleteAttemptAsync(lost, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.False(await a.CompleteAttemptAsync(lost, Failed(), DeliveryState.DeadLettered, "Create", false, null, CancellationToken.None));
         Assert.False(await a.ReleaseAsync(lost, CancellationToken.None));
         Assert.False(await a.RenewAsync(lost, T0 + (9 * Lease), CancellationToken.None));
         var untouched = (await a.FindAsync(delivery.Id, CancellationToken.None))!;
@@ -140,7 +175,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         Assert.Equal(0, untouched.Attempts);
         Assert.Empty(await a.GetAttemptsAsync(delivery.Id, CancellationToken.None));
 
-        Assert.True(await b.CompleteAttemptAsync(current, Delivered(), DeliveryState.Delivered, "Create", true, CancellationToken.None));
+        Assert.True(await b.CompleteAttemptAsync(current, Delivered(), DeliveryState.Delivered, "Create", true, null, CancellationToken.None));
         var done = (await b.FindAsync(delivery.Id, CancellationToken.None))!;
         Assert.Equal(DeliveryState.Delivered, done.State);
         Assert.Equal(1, done.Attempts);
@@ -166,7 +201,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         Assert.Equal(1, released);
         Assert.Null((await starting.FindAsync(deadOnes.Id, CancellationToken.None))!.LeaseId);
         Assert.Equal(liveClaim.LeaseId, (await starting.FindAsync(liveClaim.Id, CancellationToken.None))!.LeaseId);
-        Assert.True(await live.CompleteAttemptAsync(liveClaim.Claim, Delivered(), DeliveryState.Delivered, "Create", true, CancellationToken.None));
+        Assert.True(await live.CompleteAttemptAsync(liveClaim.Claim, Delivered(), DeliveryState.Delivered, "Create", true, null, CancellationToken.None));
     }
 
     [Fact]
@@ -176,14 +211,14 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         var older = await AcceptAsync(a, "s1");
         var newer = await AcceptAsync(a, "s1");
         var first = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
-        Assert.True(await a.CompleteAttemptAsync(first.Claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(first.Claim, Failed(), DeliveryState.DeadLettered, "Create", false, null, CancellationToken.None));
         var inFlight = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
         Assert.Equal(newer.Id, inFlight.Id);
 
         Assert.True(await a.ReplayAsync(older.Id, T0, CancellationToken.None));
         Assert.Empty(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
 
-        Assert.True(await a.CompleteAttemptAsync(inFlight.Claim, Delivered(), DeliveryState.Delivered, "Update", false, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(inFlight.Claim, Delivered(), DeliveryState.Delivered, "Update", false, null, CancellationToken.None));
         Assert.Equal(older.Id, Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Id);
     }
 
@@ -214,12 +249,12 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         // A retry after a failed attempt.
         var next = T0 + (4 * Lease);
         Assert.True(await a.CompleteAttemptAsync(again.Claim, new DeliveryAttempt(T0, AttemptOutcome.Failed, 503, "down", next), DeliveryState.Retrying,
-            "Create", false, CancellationToken.None));
+            "Create", false, null, CancellationToken.None));
         var retry = Assert.Single(await a.ClaimDueAsync(next, next + Lease, 10, CancellationToken.None));
         Assert.Equal(4, retry.Claims);
 
         // Dead-lettered and replayed: its attempts start again, its claims do not.
-        Assert.True(await a.CompleteAttemptAsync(retry.Claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(retry.Claim, Failed(), DeliveryState.DeadLettered, "Create", false, null, CancellationToken.None));
         Assert.True(await a.ReplayAsync(accepted.Id, next + Lease, CancellationToken.None));
         var replayed = Assert.Single(await a.ClaimDueAsync(next + Lease, next + (2 * Lease), 10, CancellationToken.None));
         Assert.Equal((0, 5), (replayed.Attempts, replayed.Claims));
@@ -229,23 +264,9 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     [Fact]
     public async Task ADatabaseOfThePreviousVersion_KeepsItsDeliveries_WhichCountAsClaimedBefore()
     {
-        // What the previous version left: every migration but the newest, a delivery its crash left claimed and one
-        // never claimed. Nothing proves either was never sent, so neither is a first claim after the upgrade.
-        var provider = Harness.CreateProvider();
-        var previous = provider.Migrations.Count - 1;
-        await provider.PrepareAsync(CancellationToken.None);
-        await using (provider as IAsyncDisposable)
-        await using (var connection = provider.CreateConnection())
-        {
-            await connection.OpenAsync();
-            foreach (var migration in provider.Migrations.Take(previous).Append(
-                         $"CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES ({previous});"))
-            {
-                await using DbCommand command = connection.CreateCommand(migration);
-                await command.ExecuteNonQueryAsync();
-            }
-
-            await using DbCommand old = connection.CreateCommand($$"""
+        // What the version before claims were counted left: a delivery its crash left claimed and one never claimed.
+        // Nothing proves either was never sent, so neither is a first claim after the upgrade.
+        await WriteBeforeMigrationAsync("ADD COLUMN claims", $$"""
                 INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at,
                     next_attempt_at, owner, lease_id, lease_until)
                 VALUES ('sub', 's1', 'EVENT-SITUATION.CREATED', 'k1', 'h1', '{}', {{(int)DeliveryState.Queued}}, '2026-11-30T10:00:00.0000000Z',
@@ -253,8 +274,6 @@ public abstract class StorageComplianceTests : IAsyncLifetime
                        ('sub', 's2', 'EVENT-SITUATION.CREATED', 'k2', 'h2', '{}', {{(int)DeliveryState.Queued}}, '2026-11-30T10:00:00.0000000Z',
                         '2026-11-30T10:00:00.0000000Z', '2026-11-30T10:00:00.0000000Z', NULL, NULL, NULL);
                 """);
-            await old.ExecuteNonQueryAsync();
-        }
 
         var upgraded = Harness.Instance("upgraded").Deliveries;
         var claimed = await upgraded.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
@@ -269,6 +288,148 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         Assert.Equal(1, Assert.Single(await upgraded.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claims);
         Assert.False(await upgraded.AnyOtherClaimedAsync("sub", "s3", accepted.Id, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Accept_AppendsOneInboxRow_AndTheStateRowComesWithTheFirstClaim()
+    {
+        // Issue 21, item 1: the accept writes the message once, at the inbox's end; a delivery's state is written when
+        // a dispatcher takes it up. Until then it reads as Queued, everywhere a delivery is read.
+        var instance = Harness.Instance("a");
+        var a = instance.Deliveries;
+        var first = await AcceptAsync(a, "s1");
+        var second = await AcceptAsync(a, "s1");
+        var other = await AcceptAsync(a, "s2");
+
+        Assert.Equal(3L, await ScalarAsync(instance, "SELECT COUNT(*) FROM inbox"));
+        Assert.Equal(0L, await ScalarAsync(instance, "SELECT COUNT(*) FROM deliveries"));
+        Assert.True(first.Id < second.Id && second.Id < other.Id);
+        var found = (await a.FindAsync(second.Id, CancellationToken.None))!;
+        Assert.Equal((DeliveryState.Queued, 0, 0, "s1", T0), (found.State, found.Attempts, found.Claims, found.SituationId, found.AcceptedAt));
+        Assert.Equal("{\"situation\":\"s1\"}", found.Message);
+        Assert.Equal(DeliveryState.Queued, await a.GetStateAsync(other.Id, CancellationToken.None));
+        Assert.Equal([first.Id, second.Id], (await a.ListAsync(DeliveryState.Queued, "sub", "s1", 0, 10, CancellationToken.None)).Select(d => d.Id));
+        Assert.Empty(await a.ListAsync(DeliveryState.Delivered, null, null, 0, 10, CancellationToken.None));
+        Assert.Equal(3L, await a.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(2L, await a.CountAsync(null, "sub", "s1", CancellationToken.None));
+        Assert.Equal(3L, (await a.CountByStateAsync(T0, CancellationToken.None))[DeliveryState.Queued]);
+        Assert.Equal(3L, (await a.CountByStateAsync(null, CancellationToken.None))[DeliveryState.Queued]);
+
+        var claimed = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
+
+        Assert.Equal([first.Id, other.Id], claimed.Select(d => d.Id));
+        Assert.All(claimed, d => Assert.Equal(("{\"situation\":\"" + d.SituationId + "\"}", 1), (d.Message, d.Claims)));
+        Assert.Equal(3L, await ScalarAsync(instance, "SELECT COUNT(*) FROM deliveries"));
+        Assert.Equal(3L, await a.CountPendingAsync(CancellationToken.None));
+        Assert.Equal([first.Id, second.Id, other.Id], (await a.ListAsync(null, null, null, 0, 10, CancellationToken.None)).Select(d => d.Id));
+        Assert.Equal([second.Id, other.Id], (await a.ListAsync(null, null, null, 1, 10, CancellationToken.None)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task ADuplicate_IsFoundAfterARestart_AndAfterRetentionRemovedItsOriginal_ItIsNewAgain()
+    {
+        var before = Harness.Instance("a").Deliveries;
+        var original = (await before.AcceptAsync(New("s1", dedupe: "u1"), CancellationToken.None)).Delivery;
+        var claim = Assert.Single(await before.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
+        Assert.True(await before.CompleteAttemptAsync(claim, Delivered(), DeliveryState.Delivered, "Create", true, null, CancellationToken.None));
+        var newest = await AcceptAsync(before, "s2");
+
+        // A new process on the same database: on SQLite its keys are read from the inbox.
+        var after = Harness.Restarted("b").Deliveries;
+        var (repeat, isDuplicate) = await after.AcceptAsync(New("s1", dedupe: "u1"), CancellationToken.None);
+        Assert.True(isDuplicate);
+        Assert.Equal(original.Id, repeat.Id);
+        Assert.Equal(DeliveryState.Delivered, repeat.State);
+
+        // Retention removes the finished message and its key; the inbox's newest row stays, so no id is given twice.
+        Assert.Equal(1, await after.RemoveFinishedAsync(T0.AddDays(1), 100, CancellationToken.None));
+        Assert.Null(await after.FindAsync(original.Id, CancellationToken.None));
+        var (again, againDuplicate) = await after.AcceptAsync(New("s1", dedupe: "u1"), CancellationToken.None);
+        Assert.False(againDuplicate);
+        Assert.True(again.Id > newest.Id);
+    }
+
+    [Fact]
+    public async Task ADatabaseWrittenBeforeTheInbox_KeepsItsQueuedDeliveriesDeadLettersAndDuplicates()
+    {
+        // Issue 21, item 1: what the bridge of before the inbox wrote (its migrations, and rows as its accept, claim and
+        // completion wrote them): a delivered event with its link, a dead letter with its attempt, a queued event.
+        await WriteBeforeMigrationAsync("CREATE TABLE inbox", $$"""
+                INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, attempts, accepted_at, queued_at,
+                    next_attempt_at, action, ticket_created, last_status, last_error, completed_at, owner, claims)
+                VALUES ('sub', 'done', 'EVENT-SITUATION.CREATED', 'body:d1', 'd1', '{"situation":"done"}', {{(int)DeliveryState.Delivered}}, 1,
+                        '2026-11-30T10:00:00.0000000Z', '2026-11-30T10:00:00.0000000Z', '2026-11-30T10:00:00.0000000Z', 'Create', {{True()}}, 201, NULL,
+                        '2026-11-30T10:00:01.0000000Z', 'old', 1),
+                       ('sub', 'dead', 'EVENT-SITUATION.CREATED', 'body:x1', 'x1', '{"situation":"dead","note":"ünïcode"}', {{(int)DeliveryState.DeadLettered}}, 1,
+                        '2026-11-30T10:00:02.0000000Z', '2026-11-30T10:00:02.0000000Z', '2026-11-30T10:00:02.0000000Z', 'Create', {{False()}}, 400, 'refused',
+                        '2026-11-30T10:00:03.0000000Z', 'old', 1),
+                       ('sub', 'queued', 'EVENT-SITUATION.CREATED', 'updateTime:2026-11-30T10:00:04Z:q1', 'q1', '{"situation":"queued"}', {{(int)DeliveryState.Queued}}, 0,
+                        '2026-11-30T10:00:04.0000000Z', '2026-11-30T10:00:04.0000000Z', '2026-11-30T10:00:04.0000000Z', NULL, {{False()}}, NULL, NULL,
+                        NULL, NULL, 0);
+                INSERT INTO delivery_attempts (delivery_id, attempted_at, outcome, status_code, error, next_attempt_at)
+                SELECT id, '2026-11-30T10:00:03.0000000Z', 'Failed', 400, 'refused', NULL FROM deliveries WHERE situation_id = 'dead';
+                INSERT INTO ticket_links (subscription, situation_id, ticket_id, ticket_number, is_closed, created_at, updated_at)
+                VALUES ('sub', 'done', 'sys-1', 'INC0000001', {{False()}}, '2026-11-30T10:00:01.0000000Z', '2026-11-30T10:00:01.0000000Z');
+                """);
+
+        var upgraded = Harness.Instance("upgraded");
+        var store = upgraded.Deliveries;
+        var all = await store.ListAsync(null, "sub", null, 0, 10, CancellationToken.None);
+
+        Assert.Equal(["done", "dead", "queued"], all.Select(d => d.SituationId));
+        Assert.Equal([DeliveryState.Delivered, DeliveryState.DeadLettered, DeliveryState.Queued], all.Select(d => d.State));
+        Assert.Equal("{\"situation\":\"dead\",\"note\":\"ünïcode\"}", all[1].Message);
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 10, 0, 2, TimeSpan.Zero), all[1].AcceptedAt);
+        var attempt = Assert.Single(await store.GetAttemptsAsync(all[1].Id, CancellationToken.None));
+        Assert.Equal((AttemptOutcome.Failed, 400), (attempt.Outcome, attempt.StatusCode));
+        Assert.Equal("INC0000001", (await upgraded.Tickets.FindLinkAsync("sub", "done", CancellationToken.None))?.TicketNumber);
+
+        // A resend of any of them is a duplicate still: the keys written before are read as the new ones.
+        foreach (var (situation, key, original) in new[] { ("done", "body:d1", all[0]), ("dead", "body:x1", all[1]), ("queued", "updateTime:2026-11-30T10:00:04Z:q1", all[2]) })
+        {
+            var (repeat, duplicate) = await store.AcceptAsync(
+                new NewDelivery("sub", situation, "EVENT-SITUATION.CREATED", key, "ignored", "{}", T0), CancellationToken.None);
+            Assert.True(duplicate, situation);
+            Assert.Equal(original.Id, repeat.Id);
+        }
+
+        // The queued one is delivered with its message; the dead letter is replayed and delivered after it.
+        var queued = Assert.Single(await store.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+        Assert.Equal((all[2].Id, "{\"situation\":\"queued\"}"), (queued.Id, queued.Message));
+        Assert.True(await store.ReplayAsync(all[1].Id, T0, CancellationToken.None));
+        var replayed = Assert.Single(await store.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None));
+        Assert.Equal((all[1].Id, all[1].Message), (replayed.Id, replayed.Message));
+
+        // What is accepted now goes on after every id the old table gave.
+        var next = await AcceptAsync(store, "new");
+        Assert.True(next.Id > all[2].Id);
+    }
+
+    /// <summary>
+    /// What an earlier bridge left: the provider's migrations before the first that contains <paramref name="marker"/>,
+    /// then <paramref name="rows"/>, written as that bridge wrote them. The next instance migrates the rest.
+    /// </summary>
+    private async Task WriteBeforeMigrationAsync(string marker, string rows)
+    {
+        var provider = Harness.CreateProvider();
+        var version = provider.Migrations.Select((sql, index) => (sql, index)).First(m => m.sql.Contains(marker, StringComparison.Ordinal)).index;
+        await provider.PrepareAsync(CancellationToken.None);
+        await using (provider as IAsyncDisposable)
+        await using (var connection = provider.CreateConnection())
+        {
+            await connection.OpenAsync();
+            foreach (var migration in provider.Migrations.Take(version).Append(
+                         $"CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES ({version});").Append(rows))
+            {
+                await using DbCommand command = connection.CreateCommand(migration);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    /// <summary>A boolean literal for the provider's SQL: SQLite has none.</summary>
+    private string True() => Harness is SqliteHarness ? "1" : "true";
+
+    private string False() => Harness is SqliteHarness ? "0" : "false";
 
     [Fact]
     public async Task AnyOtherClaimed_SaysWhetherAnotherDeliveryOfTheSituationWasEverClaimed()
@@ -286,7 +447,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         // The CREATED's own claim is not another's; for the UPDATED behind it, it is (whatever became of it).
         Assert.False(await a.AnyOtherClaimedAsync("sub", "s1", created.Id, CancellationToken.None));
         Assert.True(await a.AnyOtherClaimedAsync("sub", "s1", updated.Id, CancellationToken.None));
-        Assert.True(await a.CompleteAttemptAsync(claimed[0].Claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(claimed[0].Claim, Failed(), DeliveryState.DeadLettered, "Create", false, null, CancellationToken.None));
         Assert.True(await a.AnyOtherClaimedAsync("sub", "s1", updated.Id, CancellationToken.None));
 
         // Another situation's, or another subscription's, claims are not this situation's.
@@ -303,7 +464,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         var claim = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
         var next = T0 + TimeSpan.FromMinutes(5);
         Assert.True(await a.CompleteAttemptAsync(claim, new DeliveryAttempt(T0, AttemptOutcome.Failed, 503, "down", next), DeliveryState.Retrying,
-            "Create", false, CancellationToken.None));
+            "Create", false, null, CancellationToken.None));
 
         Assert.Empty(await a.ClaimDueAsync(T0 + TimeSpan.FromMinutes(4), T0 + Lease, 10, CancellationToken.None));
         var due = Assert.Single(await a.ClaimDueAsync(next, next + Lease, 10, CancellationToken.None));
@@ -347,7 +508,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
                     }
 
                     handled.Enqueue((delivery.SituationId, delivery.Id));
-                    Assert.True(await store.CompleteAttemptAsync(delivery.Claim, Delivered(), DeliveryState.Delivered, "Update", false, CancellationToken.None));
+                    Assert.True(await store.CompleteAttemptAsync(delivery.Claim, Delivered(), DeliveryState.Delivered, "Update", false, null, CancellationToken.None));
                 }
             }
         })));
@@ -380,7 +541,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
             // A dead letter's last attempt failed; the other states are their attempt's outcome.
             var outcome = state switch { DeliveryState.Delivered => AttemptOutcome.Delivered, DeliveryState.Skipped => AttemptOutcome.Skipped, _ => AttemptOutcome.Failed };
             Assert.True(await a.CompleteAttemptAsync(claimed.Single(d => d.Id == ids[name]).Claim, new DeliveryAttempt(at, outcome, 200, null, null),
-                state, "Create", false, CancellationToken.None));
+                state, "Create", false, null, CancellationToken.None));
         }
 
         await FinishAsync("old-delivered", DeliveryState.Delivered, T0);
@@ -413,7 +574,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         await AcceptAsync(a, "s3");
         var claimed = await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None);
         Assert.True(await a.CompleteAttemptAsync(claimed.Single(d => d.Id == old.Id).Claim, Failed(), DeliveryState.DeadLettered, "Create", false,
-            CancellationToken.None));
+            null, CancellationToken.None));
 
         var all = await a.CountByStateAsync(null, CancellationToken.None);
         var lastDay = await a.CountByStateAsync(T0.AddDays(-1), CancellationToken.None);
@@ -435,7 +596,7 @@ public abstract class StorageComplianceTests : IAsyncLifetime
         var queued = await AcceptAsync(a, "s1");
         var other = await AcceptAsync(a, "s2");
         var claim = (await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Single(d => d.Id == other.Id).Claim;
-        Assert.True(await a.CompleteAttemptAsync(claim, Failed(), DeliveryState.DeadLettered, "Create", false, CancellationToken.None));
+        Assert.True(await a.CompleteAttemptAsync(claim, Failed(), DeliveryState.DeadLettered, "Create", false, null, CancellationToken.None));
 
         Assert.Equal([other.Id], (await a.ListAsync(DeliveryState.DeadLettered, null, null, 0, 10, CancellationToken.None)).Select(d => d.Id));
         Assert.Equal([queued.Id], (await a.ListAsync(DeliveryState.Queued, null, null, 0, 10, CancellationToken.None)).Select(d => d.Id));

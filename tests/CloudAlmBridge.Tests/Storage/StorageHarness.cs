@@ -20,12 +20,32 @@ public abstract class StorageHarness : IAsyncLifetime
 
     internal abstract StorageProvider CreateProvider();
 
-    internal StorageInstance Instance(string name)
+    /// <summary>
+    /// Whether the instances share one <see cref="BridgeDatabase"/>: for SQLite, where one process writes a file (its
+    /// lock enforces it), so every "instance" on a file is an instance in that process, behind its one writer.
+    /// </summary>
+    protected virtual bool OneProcessPerDatabase => false;
+
+    internal StorageInstance Instance(string name) => Create(name, restarted: false);
+
+    /// <summary>An instance in a process started afresh on the same database: nothing of the earlier ones in memory.</summary>
+    internal StorageInstance Restarted(string name) => Create(name, restarted: true);
+
+    private StorageInstance Create(string name, bool restarted)
     {
-        var provider = CreateProvider();
-        _providers.Add(provider);
-        var database = new BridgeDatabase(provider);
-        _databases.Add(database);
+        BridgeDatabase database;
+        if (OneProcessPerDatabase && _databases.Count > 0 && !restarted)
+        {
+            database = _databases[^1];
+        }
+        else
+        {
+            var provider = CreateProvider();
+            _providers.Add(provider);
+            database = new BridgeDatabase(provider);
+            _databases.Add(database);
+        }
+
         var instance = new BridgeInstance(name);
         return new StorageInstance(database, new DeliveryStore(database, instance), new TicketStore(database), new MappingStore(database),
             new SandboxStore(database), instance);
@@ -59,6 +79,8 @@ public sealed class SqliteHarness : StorageHarness
     private readonly TempDirectory _directory = new();
 
     public string FilePath => _directory.File("bridge.db");
+
+    protected override bool OneProcessPerDatabase => true;
 
     internal override StorageProvider CreateProvider() => new SqliteProvider(ConnectionString, _directory.Path);
 

@@ -178,7 +178,7 @@ public sealed class StorageOutageTests : IDisposable
     }
 
     /// <summary>
-    /// Settings on a fresh database of the provider, and a way to lock its deliveries for as long as the test holds the
+    /// Settings on a fresh database of the provider, and a way to lock its inbox and deliveries for as long as the test holds the
     /// lock: PostgreSQL's exclusive table lock (a long migration, a stuck session), SQLite's write lock taken by another
     /// connection (a backup tool, an operator's shell).
     /// </summary>
@@ -221,7 +221,7 @@ public sealed class StorageOutageTests : IDisposable
             var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             var transaction = await connection.BeginTransactionAsync();
-            await using (var command = new NpgsqlCommand("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE;", connection, transaction))
+            await using (var command = new NpgsqlCommand("LOCK TABLE inbox, deliveries IN ACCESS EXCLUSIVE MODE;", connection, transaction))
             {
                 await command.ExecuteNonQueryAsync();
             }

@@ -78,8 +78,9 @@ public sealed class JiraDeploymentTests : IDisposable
     [Fact]
     public async Task OnJiraCloud_WithoutASettleTime_TheSearchIsBelievedAtOnce_AndALostAnswerWouldOpenASecondIssue()
     {
-        // What the settle time is for: a create answered too late, and the search believed at once.
-        using var jira = new JiraStandIn(cloud: true, searchLag: TimeSpan.FromSeconds(3));
+        // What the settle time is for: a create answered too late, and the search believed at once. The search lags well
+        // past the retry (AttemptTimeout 2 s and a short backoff), so that a loaded machine's slower retry still meets it.
+        using var jira = new JiraStandIn(cloud: true, searchLag: TimeSpan.FromSeconds(8));
         jira.LoseCreateAnswers(1, LostAnswer.TooLate);
         using var factory = Bridge(jira, new() { ["Bridge:Webhooks:jira-issue:Lookup:SettleTime"] = "00:00:00" });
         using var events = factory.CreateClient(TestSettings.EventsClient, TestSettings.EventsSecret);

@@ -128,30 +128,41 @@ internal sealed class PostgreSqlProvider : StorageProvider, IAsyncDisposable
     /// the server prepares it once; rows come out in the batch's order, so ids keep the order of acceptance.
     /// </summary>
     public override DbCommand CreateAcceptBatch(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewDelivery> deliveries,
-        int queuedState)
+        IReadOnlyList<byte[]> keys, IReadOnlyList<byte[]> messages)
     {
         var command = connection.CreateCommand("""
-            INSERT INTO deliveries (subscription, situation_id, event_type, dedupe_key, body_hash, message, state, accepted_at, queued_at, next_attempt_at, trace_parent, claims)
-            SELECT a.subscription, a.situation_id, a.event_type, a.dedupe_key, a.body_hash, a.message, @queued, a.accepted_at, a.accepted_at, a.accepted_at, a.trace_parent, 0
-            FROM unnest(@subscriptions, @situations, @eventTypes, @dedupes, @hashes, @messages, @times, @traceParents)
-                 WITH ORDINALITY AS a(subscription, situation_id, event_type, dedupe_key, body_hash, message, accepted_at, trace_parent, position)
+            INSERT INTO inbox (subscription, situation_id, event_type, dedupe, message, accepted_at, trace_parent)
+            SELECT a.subscription, a.situation_id, a.event_type, a.dedupe, a.message, a.accepted_at, a.trace_parent
+            FROM unnest(@subscriptions, @situations, @eventTypes, @dedupes, @messages, @times, @traceParents)
+                 WITH ORDINALITY AS a(subscription, situation_id, event_type, dedupe, message, accepted_at, trace_parent, position)
             ORDER BY a.position
-            ON CONFLICT DO NOTHING
-            RETURNING id, subscription, situation_id, event_type, dedupe_key;
-            """, transaction).Int32("@queued", queuedState);
+            ON CONFLICT (dedupe) DO NOTHING
+            RETURNING id, dedupe;
+            """, transaction);
         AddTextArray(command, "@subscriptions", [.. deliveries.Select(d => d.Subscription)]);
         AddTextArray(command, "@situations", [.. deliveries.Select(d => d.SituationId)]);
         AddTextArray(command, "@eventTypes", [.. deliveries.Select(d => d.EventType)]);
-        AddTextArray(command, "@dedupes", [.. deliveries.Select(d => d.DedupeKey)]);
-        AddTextArray(command, "@hashes", [.. deliveries.Select(d => d.BodyHash)]);
-        AddTextArray(command, "@messages", [.. deliveries.Select(d => d.Message)]);
         AddTextArray(command, "@traceParents", [.. deliveries.Select(d => d.TraceParent)]);
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("@times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("@dedupes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. keys] });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("@messages", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. messages] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("@times", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
         {
-            TypedValue = [.. deliveries.Select(d => d.AcceptedAt.UtcDateTime)],
+            TypedValue = [.. deliveries.Select(d => d.AcceptedAt.ToUnixTimeMilliseconds())],
         });
         return command;
     }
+
+    /// <summary>
+    /// A transaction-scoped advisory lock of two 32-bit keys (a key space apart from the situations' 64-bit keys):
+    /// accepts of every instance append one transaction after the other, so no inbox id is committed after a greater
+    /// one. The lock is released after the commit is visible, so the next accept's ids are greater than every committed
+    /// one. Group commit keeps this cheap: a transaction appends a batch.
+    /// </summary>
+    public override string AppendOrderLock => "SELECT pg_advisory_xact_lock(7121, 17);";
+
+    public override string LockRead(bool wait) => wait ? " FOR UPDATE" : " FOR UPDATE SKIP LOCKED";
+
+    public override string TimeFromMilliseconds(string expression) => $"to_timestamp(({expression}) / 1000.0)";
 
     public override string SituationPairsCondition(string subscriptions, string situations) =>
         $"(subscription, situation_id) IN (SELECT * FROM unnest({subscriptions}, {situations}))";

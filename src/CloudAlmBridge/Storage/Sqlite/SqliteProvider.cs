@@ -165,6 +165,13 @@ internal sealed class SqliteProvider : StorageProvider
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
+    /// <summary>
+    /// The text <see cref="AddTime"/> writes ("O": seven digits of fraction, so text order is time order) for a time
+    /// in whole milliseconds.
+    /// </summary>
+    public override string TimeFromMilliseconds(string expression) =>
+        $"printf('%s.%03d0000Z', strftime('%Y-%m-%dT%H:%M:%S', ({expression}) / 1000, 'unixepoch'), ({expression}) % 1000)";
+
     private sealed class NoLock : IAsyncDisposable
     {
         public static readonly NoLock Instance = new();
