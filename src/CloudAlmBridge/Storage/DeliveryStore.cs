@@ -155,11 +155,15 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
     private async Task<IReadOnlyList<(DeliveryRecord Delivery, bool IsDuplicate, TicketLink? Link)>> AcceptBatchAsync(DbConnection connection,
         DbTransaction transaction, IReadOnlyList<Accept> accepts, CancellationToken cancellationToken)
     {
-        await LockAppendOrderAsync(connection, transaction, cancellationToken);
+        // The links of the calls that answer without waiting: one read for the batch, before the append-order lock,
+        // which is held from here to the commit and makes every other instance's accepts wait.
+        var links = await TicketStore.FindLinksAsync(Provider, connection, transaction,
+            [.. accepts.Where(a => a.WithLink).Select(a => (a.Delivery.Subscription, a.Delivery.SituationId)).Distinct()], cancellationToken);
         var keys = accepts.Select(a => InboxKeys.Of(a.Delivery)).ToList();
+        var messages = accepts.Select(a => Encoding.UTF8.GetBytes(a.Delivery.Message)).ToList();
+        await LockAppendOrderAsync(connection, transaction, cancellationToken);
         var ids = new Dictionary<UInt128, long>();
-        await using (var insert = Provider.CreateAcceptBatch(connection, transaction, [.. accepts.Select(a => a.Delivery)], keys,
-            [.. accepts.Select(a => Encoding.UTF8.GetBytes(a.Delivery.Message))])!)
+        await using (var insert = Provider.CreateAcceptBatch(connection, transaction, [.. accepts.Select(a => a.Delivery)], keys, messages)!)
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -168,9 +172,6 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
             }
         }
 
-        // The links of the calls that answer without waiting: one read for the batch.
-        var links = await TicketStore.FindLinksAsync(Provider, connection, transaction,
-            [.. accepts.Where(a => a.WithLink).Select(a => (a.Delivery.Subscription, a.Delivery.SituationId)).Distinct()], cancellationToken);
         var results = new List<(DeliveryRecord, bool, TicketLink?)>(accepts.Count);
         for (var i = 0; i < accepts.Count; i++)
         {
@@ -194,16 +195,16 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
         {
             // The caller's token reaches the statements: a store that waits on a lock past Bridge:Inbound:StoreTimeout is
             // cancelled on the server and rolled back, not left running.
-            await LockAppendOrderAsync(connection, transaction, cancellationToken);
+            var link = withLink
+                ? await TicketStore.FindLinkAsync(Provider, connection, transaction, delivery.Subscription, delivery.SituationId, cancellationToken)
+                : null;
             var key = InboxKeys.Of(delivery);
+            await LockAppendOrderAsync(connection, transaction, cancellationToken);
             await using var insert = connection.CreateCommand(AppendUnlessKnown, transaction);
             Parameters(insert, delivery, key);
             var (accepted, duplicate) = await insert.ExecuteScalarAsync(cancellationToken) is { } id and not DBNull
                 ? (Inserted(delivery, Convert.ToInt64(id, CultureInfo.InvariantCulture)), false)
                 : (await ReadExistingAsync(connection, transaction, key, cancellationToken), true);
-            var link = withLink
-                ? await TicketStore.FindLinkAsync(Provider, connection, transaction, delivery.Subscription, delivery.SituationId, cancellationToken)
-                : null;
             return (accepted, duplicate, link);
         }, cancellationToken);
 
