@@ -33,8 +33,13 @@ internal sealed class DeliveryDispatcher(
     private long _queueDepthCountedAt;
     private readonly ConcurrentDictionary<long, ClaimedRun> _running = new();
 
-    /// <summary>At most this many accepted events wait here parsed; beyond it (a backlog, or deliveries another instance claims) they are parsed again from storage.</summary>
-    private const int AcceptedCapacity = 4096;
+    /// <summary>
+    /// At most this many accepted events wait here parsed; beyond it (a backlog, or deliveries another instance claims)
+    /// they are parsed again from storage. About what the dispatcher starts in a second or two: a parsed event holds a
+    /// few KB, and a larger hand-off only kept a backlog's messages in memory twice (the peak RSS under the side-by-side
+    /// ingest load, docs/performance.md).
+    /// </summary>
+    private const int AcceptedCapacity = 1024;
 
     /// <summary>Events this process accepted, parsed once, handed to their first attempt here (issue 21, item 2).</summary>
     private readonly ConcurrentDictionary<long, ChangeMessage> _accepted = new();
