@@ -33,11 +33,22 @@ public sealed class DeliveryOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Deliveries in flight at once, over all destinations. 32: what the end-to-end run showed the most from, against a
-    /// fast ticket system (docs/performance.md, 2026-12-07: 16 gave about 1,000 incidents/s, 32 about 1,500); on
-    /// PostgreSQL the pool is sized from it (docs/operations.md, "Sizing PostgreSQL's connections").
+    /// Deliveries in flight at once per instance, over all destinations; unset, the storage's default
+    /// (<see cref="ConcurrentDeliveriesOn"/>). On PostgreSQL the pool is sized from it (docs/operations.md, "Sizing
+    /// PostgreSQL's connections").
     /// </summary>
-    public int MaxConcurrentDeliveries { get; set; } = 32;
+    public int? MaxConcurrentDeliveries { get; set; }
+
+    /// <summary>
+    /// <see cref="MaxConcurrentDeliveries"/>, or the storage's default: on SQLite 32, what the end-to-end run showed the
+    /// most from against a fast ticket system (docs/performance.md, 2026-12-07: 16 gave about 1,000 incidents/s, 32
+    /// about 1,500); on PostgreSQL 8 per instance: each delivery there holds a connection for its situation's lock and
+    /// sends its statements on another, and at 32 the deliveries running behind a storm took the CPU its accepts
+    /// needed (the answer's p99 100–160 ms against 52 ms at 8, for 13 % fewer incidents a second: docs/performance.md,
+    /// third session). Several instances add theirs up.
+    /// </summary>
+    public int ConcurrentDeliveriesOn(string storageProvider) =>
+        MaxConcurrentDeliveries ?? (string.Equals(storageProvider, StorageOptions.PostgreSql, StringComparison.OrdinalIgnoreCase) ? 8 : 32);
 
     /// <summary>
     /// Calls on the wire at once to one destination: protects the ticket system and its rate limits. A slow one is not

@@ -55,7 +55,10 @@ internal sealed class DeliveryRules : IConfigurationRule
             check.Add($"{key}:RetryBaseDelay: must be positive and at most RetryMaxDelay");
         }
 
-        check.Range($"{key}:MaxConcurrentDeliveries", delivery.MaxConcurrentDeliveries, 1, 256);
+        if (delivery.MaxConcurrentDeliveries is { } concurrent)
+        {
+            check.Range($"{key}:MaxConcurrentDeliveries", concurrent, 1, 256);
+        }
         check.Range($"{key}:MaxConcurrencyPerDestination", delivery.MaxConcurrencyPerDestination, 1, 64);
         if (delivery.PollInterval <= TimeSpan.Zero || delivery.PollInterval > TimeSpan.FromMinutes(1))
         {

@@ -176,7 +176,7 @@ internal sealed class DeliveryDispatcher(
             }
         }
 
-        var capacity = options.MaxConcurrentDeliveries - _running.Count;
+        var capacity = options.ConcurrentDeliveriesOn(configuration.Current.Options.Storage.Provider) - _running.Count;
         if (capacity <= 0)
         {
             return;

@@ -85,6 +85,31 @@ public sealed class StartupValidationTests
         Assert.Contains(errors, e => e.StartsWith("Bridge:Delivery:LeaseDuration: must be between 00:00:01 and 01:00:00", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null, "Sqlite", 32)]
+    [InlineData(null, "PostgreSql", 8)]
+    [InlineData(null, "postgresql", 8)]
+    [InlineData(20, "PostgreSql", 20)]
+    [InlineData(4, "Sqlite", 4)]
+    public void ConcurrentDeliveries_AreTheStoragesDefault_UnlessConfigured(int? configured, string provider, int expected)
+    {
+        // Issue 21, item 7: 32 against a fast ticket system on SQLite; 8 per instance on PostgreSQL, where each delivery
+        // holds two connections and 32 took the CPU a storm's accepts needed (docs/performance.md).
+        Assert.Equal(expected, new CloudAlmBridge.Configuration.DeliveryOptions { MaxConcurrentDeliveries = configured }.ConcurrentDeliveriesOn(provider));
+    }
+
+    [Fact]
+    public void AConfiguredConcurrencyOutsideItsRange_StopsTheStart_NamingTheKey()
+    {
+        var settings = TestSettings.ForServiceNow("http://127.0.0.1:9", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.db"));
+        settings["Bridge:Delivery:MaxConcurrentDeliveries"] = "0";
+        using var factory = new BridgeFactory(settings);
+
+        var errors = Assert.Throws<OptionsValidationException>(() => factory.Server).Failures.ToList();
+
+        Assert.Contains("Bridge:Delivery:MaxConcurrentDeliveries: must be between 1 and 256 (is 0)", errors);
+    }
+
     [Fact]
     public void SubscriptionsThatCouldNeverDeliver_StopTheStart()
     {
