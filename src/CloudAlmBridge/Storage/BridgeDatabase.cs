@@ -18,7 +18,7 @@ internal sealed class BridgeDatabase : IAsyncDisposable
     {
         _provider = provider;
         MayMigrate = policy?.MayMigrate ?? true;
-        _writes = provider.TakesOneWriterAtATime ? new WriteQueue(this) : null;
+        _writes = provider.TakesOneWriterAtATime ? new WriteQueue(this, Keys.Forget) : null;
     }
 
     public StorageProvider Provider => _provider;

@@ -280,7 +280,8 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
     {
         await using var existing = connection.CreateCommand("SELECT id FROM inbox WHERE dedupe = @dedupe;", transaction).Bytes("@dedupe", key);
         var id = Convert.ToInt64(await existing.ExecuteScalarAsync(CancellationToken.None), CultureInfo.InvariantCulture);
-        return (await FindAsync(connection, transaction, id, CancellationToken.None))!;
+        return await FindAsync(connection, transaction, id, CancellationToken.None)
+            ?? throw new InvalidOperationException($"The inbox's key of delivery {id} names no delivery.");
     }
 
     /// <summary>
@@ -303,16 +304,25 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
     /// order, and moves the cursor past them: what a dispatcher does when it first takes messages up, in the claim's
     /// transaction, never the accept. Also first in any write that changes a situation's pending deliveries, so none
     /// is missed. With several instances the cursor's row lock makes one stage at a time; a claim that finds it taken
-    /// (<paramref name="wait"/> false) leaves the staging to that one.
+    /// (<paramref name="wait"/> false) leaves the staging to that one. A write that waits for it stages the whole inbox,
+    /// batch after batch: it changes every pending delivery of a situation, those accepted last included.
     /// </summary>
     internal static async Task StageAsync(StorageProvider provider, DbConnection connection, DbTransaction transaction, bool wait)
+    {
+        while (await StageBatchAsync(provider, connection, transaction, wait) == StageBatch && wait)
+        {
+        }
+    }
+
+    /// <summary>One batch of <see cref="StageAsync"/>: how many inbox rows got their state rows.</summary>
+    private static async Task<int> StageBatchAsync(StorageProvider provider, DbConnection connection, DbTransaction transaction, bool wait)
     {
         long cursor;
         await using (var read = connection.CreateCommand($"SELECT staged_through FROM inbox_cursor WHERE id = 1{provider.LockRead(wait)};", transaction))
         {
             if (await read.ExecuteScalarAsync(CancellationToken.None) is not { } value || value is DBNull)
             {
-                return;
+                return 0;
             }
 
             cursor = Convert.ToInt64(value, CultureInfo.InvariantCulture);
@@ -325,12 +335,13 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
         {
             if (await end.ExecuteScalarAsync(CancellationToken.None) is not { } value || value is DBNull)
             {
-                return;
+                return 0;
             }
 
             last = Convert.ToInt64(value, CultureInfo.InvariantCulture);
         }
 
+        int staged;
         await using (var stage = connection.CreateCommand($"""
                 INSERT INTO deliveries (id, subscription, situation_id, event_type, state, attempts, accepted_at, queued_at, next_attempt_at, claims)
                 SELECT id, subscription, situation_id, event_type, {(int)DeliveryState.Queued}, 0, t, t, t, 0
@@ -339,11 +350,12 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
                 ORDER BY id;
                 """, transaction).Int64("@cursor", cursor).Int64("@last", last))
         {
-            await stage.ExecuteNonQueryAsync(CancellationToken.None);
+            staged = await stage.ExecuteNonQueryAsync(CancellationToken.None);
         }
 
         await using var move = connection.CreateCommand("UPDATE inbox_cursor SET staged_through = @last WHERE id = 1;", transaction).Int64("@last", last);
         await move.ExecuteNonQueryAsync(CancellationToken.None);
+        return staged;
     }
 
     public Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
@@ -555,7 +567,7 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
 
     public async Task<bool> AnyOtherClaimedAsync(string subscription, string situationId, long deliveryId, CancellationToken cancellationToken)
     {
-        // A situation has few deliveries, found through ux_deliveries_event (it begins with subscription, situation).
+        // A situation has few deliveries, found through ix_deliveries_situation.
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand("""
                 SELECT id FROM deliveries
@@ -743,20 +755,28 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
             var known = _database.TakesOneWriter ? await _database.Keys.LoadAsync(connection, transaction) : null;
 
             // The same oldest batch three times in one transaction: the attempts and the messages first (the batch is
-            // read from the state rows), then the state rows.
+            // read from the state rows), then the state rows. The same rows each time, also where each statement reads
+            // afresh (PostgreSQL): ordered to the id, below the newest id read once, and a finished delivery that old
+            // changes no more.
+            long newest;
+            await using (var max = connection.CreateCommand("SELECT COALESCE(MAX(id), 0) FROM inbox;", transaction))
+            {
+                newest = Convert.ToInt64(await max.ExecuteScalarAsync(CancellationToken.None), CultureInfo.InvariantCulture);
+            }
+
             var batch = $"""
                 SELECT id FROM deliveries
-                WHERE state IN {Finished} AND completed_at < @cutoff AND id < (SELECT MAX(id) FROM inbox)
-                ORDER BY completed_at LIMIT @limit
+                WHERE state IN {Finished} AND completed_at < @cutoff AND id < @newest
+                ORDER BY completed_at, id LIMIT @limit
                 """;
             await using (var attempts = connection.CreateCommand($"DELETE FROM delivery_attempts WHERE delivery_id IN ({batch});", transaction)
-                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize))
+                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize).Int64("@newest", newest))
             {
                 await attempts.ExecuteNonQueryAsync(CancellationToken.None);
             }
 
             await using (var messages = connection.CreateCommand($"DELETE FROM inbox WHERE id IN ({batch}) RETURNING dedupe, id;", transaction)
-                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize))
+                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize).Int64("@newest", newest))
             await using (var reader = await messages.ExecuteReaderAsync(CancellationToken.None))
             {
                 while (await reader.ReadAsync(CancellationToken.None))
@@ -771,7 +791,7 @@ internal sealed class DeliveryStore : IDeliveryStore, IAsyncDisposable
             }
 
             await using var deliveries = connection.CreateCommand($"DELETE FROM deliveries WHERE id IN ({batch});", transaction)
-                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize);
+                .Time(Provider, "@cutoff", cutoff).Int32("@limit", batchSize).Int64("@newest", newest);
             return await deliveries.ExecuteNonQueryAsync(CancellationToken.None);
         }, cancellationToken);
 

@@ -55,6 +55,12 @@ internal sealed class InboxKeys
         return hash[..Length].ToArray();
     }
 
+    /// <summary>
+    /// After a batch failed as a whole (its commit may yet have reached the file): the next use reads the keys from the
+    /// file again. On the writer, after the batch.
+    /// </summary>
+    public void Forget() => _ids = null;
+
     /// <summary>The keys and ids, read from the inbox on first use, in the writer's transaction.</summary>
     public async Task<Dictionary<UInt128, long>> LoadAsync(DbConnection connection, DbTransaction transaction)
     {

@@ -9,7 +9,7 @@ namespace CloudAlmBridge.Storage;
 /// rolled back alone, the others stand), then commits once and only then completes each caller. Under load, accepts,
 /// claims, results and link writes share commits instead of fighting for the file lock; alone, a write commits at once.
 /// </summary>
-internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
+internal sealed class WriteQueue(BridgeDatabase database, Action? batchFailed = null) : IAsyncDisposable
 {
     /// <summary>At most this many writes share one transaction: bounds a commit's latency under a flood.</summary>
     private const int MaxBatch = 256;
@@ -139,7 +139,10 @@ internal sealed class WriteQueue(BridgeDatabase database) : IAsyncDisposable
         }
         catch
         {
+            // A commit that reported a failure may still have reached the file: what the writes keep in memory is
+            // undone, and the owner told, so that it reads that state from the file afresh (InboxKeys.Forget).
             Undo(0);
+            batchFailed?.Invoke();
             throw;
         }
     }

@@ -81,6 +81,13 @@ internal sealed partial class TicketLifecycle(
 
             work.Unsaved = null;
         }
+        catch (Exception) when (work.Unsaved is not null)
+        {
+            // The commit failed (the storage went away), or something unexpected did after the ticket system acted: the
+            // link is written on its own if it can be, so the next attempt knows the ticket; the failure goes on up.
+            await SaveUnsavedQuietlyAsync(work);
+            throw;
+        }
         finally
         {
             // Inside the situation's lock (and the key's), released before it.
@@ -647,14 +654,33 @@ internal sealed partial class TicketLifecycle(
         work.Unsaved = link;
     }
 
-    /// <summary>Writes a link left for the end before something else is sent.</summary>
+    /// <summary>A link left for the end, written when the end failed: if this fails too, the next attempt's look-up finds the ticket.</summary>
+    private async Task SaveUnsavedQuietlyAsync(Work work)
+    {
+        try
+        {
+            await store.SaveLinkAsync(work.Unsaved!, CancellationToken.None);
+            work.Unsaved = null;
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException or TimeoutException or InvalidOperationException)
+        {
+            TicketLog.LinkNotSaved(logger, work.Subscription.Name, work.SituationId, exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// Writes a link left for the end before something else is sent. Not cancelled by the caller's token: the ticket
+    /// system has acted on what the link records, and a stopping host must not lose it before it stops sending.
+    /// </summary>
     private async Task FlushAsync(Work work, CancellationToken cancellationToken)
     {
         if (work.Unsaved is { } unsaved)
         {
-            await store.SaveLinkAsync(unsaved, cancellationToken);
+            await store.SaveLinkAsync(unsaved, CancellationToken.None);
             work.Unsaved = null;
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>The state of one event's handling, so a failure can still report what was reached.</summary>

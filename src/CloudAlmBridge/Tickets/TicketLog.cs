@@ -72,4 +72,8 @@ internal static partial class TicketLog
     [LoggerMessage(EventId = 3014, Level = LogLevel.Debug,
         Message = "Situation {SituationId} on {Subscription}: the look-up before its create is skipped (LookupBeforeCreate Auto): delivery {DeliveryId} runs its first claim, no other delivery of the situation was ever claimed, the bridge has no record of it, and it started within {Window} of now")]
     public static partial void LookupSkipped(ILogger logger, string subscription, string situationId, long deliveryId, TimeSpan window);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning,
+        Message = "Situation {SituationId} on {Subscription}: the ticket link this attempt made could not be saved ({Reason}); the next attempt asks the ticket system's look-up before anything else")]
+    public static partial void LinkNotSaved(ILogger logger, string subscription, string situationId, string reason);
 }

@@ -325,6 +325,23 @@ public abstract class StorageComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHold_CoversTheSituationsEventsAcceptedBehindMoreThanOneStagingBatch()
+    {
+        // A write that changes a situation's pending deliveries stages the whole inbox first, not one batch of it: the
+        // held situation's event accepted behind 1,100 others is held with it.
+        var a = Harness.Instance("a").Deliveries;
+        await AcceptAsync(a, "held");
+        var claim = Assert.Single(await a.ClaimDueAsync(T0, T0 + Lease, 10, CancellationToken.None)).Claim;
+        await Task.WhenAll(Enumerable.Range(0, 1100).Select(i => AcceptAsync(a, $"other-{i}")));
+        var behind = await AcceptAsync(a, "held");
+
+        Assert.Equal(2, await a.HoldAsync(claim, "sub", "held", "window-1", T0.AddHours(1), CancellationToken.None));
+
+        var held = (await a.FindAsync(behind.Id, CancellationToken.None))!;
+        Assert.Equal(("window-1", T0.AddHours(1)), (held.HeldBy, held.HeldUntil));
+    }
+
+    [Fact]
     public async Task ADuplicate_IsFoundAfterARestart_AndAfterRetentionRemovedItsOriginal_ItIsNewAgain()
     {
         var before = Harness.Instance("a").Deliveries;
