@@ -30,7 +30,11 @@ public sealed class ConfigurationRuleTests : IDisposable
         Assert.Equal(1, counting.Builds);
         Assert.Equal([true], counting.AtStart);
 
-        await File.WriteAllTextAsync(file, """{ "Bridge": { "PublicBaseUrl": "https://bridge2.example.com" } }""");
+        // Replaced in one step, as a deployment tool does: a file rewritten in place can be seen by the settings
+        // poller half-written and again whole, which is two changes, not the one this test counts.
+        var replacement = _directory.File("bridge.json.new");
+        await File.WriteAllTextAsync(replacement, """{ "Bridge": { "PublicBaseUrl": "https://bridge2.example.com" } }""");
+        File.Move(replacement, file, overwrite: true);
         await Polling.WaitUntilAsync(() => Task.FromResult(counting.Builds >= 2), "the reload's build");
         Assert.Equal([true, false], counting.AtStart);
     }
